@@ -1,0 +1,323 @@
+// Reads a sidecar: any valid YAML spelling (block or flow style, any key order, comments),
+// checked against the format's structure with a positioned, plain-language problem for each fault.
+// Structure only: whether the offsets agree with the article is validate.ts's job.
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { Entity, isStatus, SIDECAR_VERSION, Sidecar, STATUSES } from './model';
+import { Problem } from './problems';
+
+export interface ParsedSidecar {
+  /** The model, when the file is structurally sound (no error among `problems`). */
+  sidecar?: Sidecar;
+  problems: Problem[];
+  /** 1-based line where each entity starts, by id, for positioning later problems. */
+  entityLines: Map<string, number>;
+  /** 1-based line of each top-level key. */
+  keyLines: Map<string, number>;
+}
+
+const TOP_KEYS = ['version', 'document', 'sha256', 'status', 'entities'];
+const ENTITY_KEYS = ['id', 'label', 'start', 'end', 'text', 'note', 'attrs', 'by', 'src'];
+const MAX_ALIASES = 1000;
+export const MAX_SIDECAR_CHARS = 256 * 1024 * 1024;
+
+const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
+
+export function readSidecar(source: string): ParsedSidecar {
+  return new SidecarReader(source).read();
+}
+
+class SidecarReader {
+  private readonly lines = new LineCounter();
+  private readonly problems: Problem[] = [];
+  private readonly entityLines = new Map<string, number>();
+  private readonly keyLines = new Map<string, number>();
+  private aliases = 0;
+  private doc: Document.Parsed | undefined;
+
+  constructor(private readonly source: string) {}
+
+  read(): ParsedSidecar {
+    const conflict = CONFLICT_MARKER.exec(this.source);
+    if (conflict) {
+      const { line } = this.pos(conflict.index);
+      this.problems.push({
+        severity: 'error', code: 'merge-conflict', line, column: 1,
+        message: 'this sidecar contains unresolved git conflict markers (<<<<<<<, =======, >>>>>>>); resolve the merge (keep the entity lines you want, delete the markers), then run `corpus-annotator validate`',
+      });
+      return this.result();
+    }
+    if (this.source.length > MAX_SIDECAR_CHARS) {
+      this.problem(0, 'too-large', `this sidecar is larger than ${MAX_SIDECAR_CHARS / 1024 / 1024} MB and is not read`);
+      return this.result();
+    }
+    let doc;
+    try {
+      doc = parseDocument(this.source, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false, strict: true });
+    } catch (e) {
+      // The composer recurses per nesting level: absurdly deep input overflows the stack.
+      this.problem(0, 'too-deep', `this file cannot be read as YAML (${e instanceof RangeError ? 'it is nested too deeply' : String(e)})`);
+      return this.result();
+    }
+    for (const err of doc.errors) {
+      this.problem(err.pos[0], 'yaml-syntax', `YAML syntax error: ${firstLine(err.message)}`);
+    }
+    if (doc.errors.length) return this.result();
+
+    this.doc = doc;
+    try {
+      return this.readRoot(doc);
+    } catch (e) {
+      if (!(e instanceof TooManyAliases)) throw e;
+      this.problem(0, 'too-many-aliases', `this sidecar uses more than ${MAX_ALIASES} YAML aliases (*name); sidecars never need them, so it is not read (a safeguard against "billion laughs" files)`);
+      return this.result();
+    }
+  }
+
+  private readRoot(doc: Document.Parsed): ParsedSidecar {
+    const root = doc.contents;
+    if (!isMap(root)) {
+      this.problem(root?.range?.[0] ?? 0, 'not-a-mapping', 'a sidecar must be a YAML mapping with the keys version, document, sha256, status and entities');
+      return this.result();
+    }
+    const fields = this.fields(root, TOP_KEYS, 'the sidecar');
+    for (const pair of root.items) {
+      const k = pair.key as Node | null;
+      if (k && isScalar(k)) this.keyLines.set(String(k.value), this.pos(start(k)).line);
+    }
+    const version = fields.get('version');
+    let versionOk = false;
+    if (!version) this.problem(root.range?.[0] ?? 0, 'missing-key', 'the sidecar has no `version:` line; add `version: 1` at the top');
+    else {
+      const v = this.resolve(version);
+      if (!isScalar(v) || typeof v.value !== 'number' || !Number.isInteger(v.value)) {
+        this.problem(start(version), 'bad-version', '`version` must be a whole number (1 for this format)');
+      } else if (v.value > SIDECAR_VERSION) {
+        this.problem(start(version), 'bad-version', `this sidecar uses format version ${v.value}, newer than this Corpus Annotator understands (${SIDECAR_VERSION}); update the extension`);
+      } else if (v.value < 1) {
+        this.problem(start(version), 'bad-version', `\`version\` must be ${SIDECAR_VERSION}`);
+      } else versionOk = true;
+    }
+    const document = this.optionalString(fields.get('document'), 'document') ?? '';
+    const sha256 = this.optionalString(fields.get('sha256'), 'sha256');
+    if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) {
+      this.problem(start(fields.get('sha256')), 'bad-sha256', '`sha256` must be 64 lowercase hexadecimal characters (the SHA-256 of the article file); delete the line to stop checking for changes');
+    }
+    let status = this.optionalString(fields.get('status'), 'status') ?? 'todo';
+    if (!isStatus(status)) {
+      this.problem(start(fields.get('status')), 'bad-status', `\`status\` must be one of ${STATUSES.join(', ')}, not "${status}"`);
+      status = 'todo';
+    }
+    const entities = this.entities(fields.get('entities'));
+    if (!versionOk || this.problems.some((p) => p.severity === 'error')) return this.result();
+    return this.result({ version: SIDECAR_VERSION, document, sha256, status: status as Sidecar['status'], entities });
+  }
+
+  private entities(node: Node | undefined): Entity[] {
+    const out: Entity[] = [];
+    if (node === undefined) return out;
+    const seq = this.resolve(node);
+    if (isScalar(seq) && seq.value === null) return out;
+    if (!isSeq(seq)) {
+      this.problem(start(node), 'bad-type', '`entities` must be a list, one `- {id: …, label: …, start: …, end: …, text: …}` per entity');
+      return out;
+    }
+    const firstLineOf = new Map<string, number>();
+    for (const raw of seq.items) {
+      const item = this.resolve(raw as Node);
+      const at = start(raw as Node);
+      if (!isMap(item)) {
+        this.problem(at, 'bad-type', 'each entity must be a mapping like `{id: a1b2c3, label: PER, start: 0, end: 6, text: "Laftit"}`');
+        continue;
+      }
+      const before = this.problems.length;
+      const f = this.fields(item, ENTITY_KEYS, 'an entity');
+      const id = this.requiredString(f.get('id'), 'id', item);
+      const line = this.pos(at).line;
+      if (id !== undefined) {
+        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) {
+          this.problem(start(f.get('id')), 'bad-id', `entity id "${id}" may only use letters, digits, '_', '.' and '-' (at most 64)`);
+        } else if (firstLineOf.has(id)) {
+          this.problem(start(f.get('id')), 'duplicate-id', `entity id "${id}" is used twice (first on line ${firstLineOf.get(id)}); ids must be unique in a sidecar — give one of them a new id`, id);
+        } else firstLineOf.set(id, line);
+      }
+      const label = this.requiredString(f.get('label'), 'label', item);
+      if (label !== undefined && label.trim() === '') this.problem(start(f.get('label')), 'bad-label', 'an entity label cannot be empty', id);
+      const s = this.offset(f.get('start'), 'start', item, id);
+      const e = this.offset(f.get('end'), 'end', item, id);
+      if (s !== undefined && e !== undefined && s >= e) {
+        this.problem(start(f.get('start')), 'empty-span', `entity ${id ?? ''} has start ${s} not before end ${e}; an entity must cover at least one character`.replace('  ', ' '), id);
+      }
+      const text = this.requiredString(f.get('text'), 'text', item);
+      const note = this.optionalString(f.get('note'), 'note');
+      const by = this.optionalString(f.get('by'), 'by');
+      const src = this.optionalString(f.get('src'), 'src');
+      const attrs = this.attrs(f.get('attrs'));
+      if (this.problems.length > before || id === undefined || label === undefined || s === undefined || e === undefined || text === undefined) continue;
+      const entity: Entity = { id, label, start: s, end: e, text };
+      if (note !== undefined) entity.note = note;
+      if (attrs !== undefined) entity.attrs = attrs;
+      if (by !== undefined) entity.by = by;
+      if (src !== undefined) entity.src = src;
+      this.entityLines.set(id, line);
+      out.push(entity);
+    }
+    return out;
+  }
+
+  private attrs(node: Node | undefined): Record<string, string> | undefined {
+    if (node === undefined) return undefined;
+    const m = this.resolve(node);
+    if (isScalar(m) && m.value === null) return undefined;
+    if (!isMap(m)) {
+      this.problem(start(node), 'bad-type', '`attrs` must be a mapping of names to text, like `{kb: "wikidata:Q42"}`');
+      return undefined;
+    }
+    const out: Record<string, string> = Object.create(null);
+    for (const pair of m.items) {
+      const k = this.resolve(pair.key as Node);
+      const key = isScalar(k) ? this.scalarText(k) : undefined;
+      if (key === undefined) {
+        this.problem(start(pair.key as Node), 'bad-type', 'attribute names must be plain text');
+        continue;
+      }
+      const v = pair.value === null ? undefined : this.resolve(pair.value as Node);
+      const value = v && isScalar(v) ? this.scalarText(v) : undefined;
+      if (value === undefined) {
+        this.problem(start((pair.value as Node) ?? (pair.key as Node)), 'bad-type', `attribute "${key}" must have a text value`);
+        continue;
+      }
+      out[key] = value;
+    }
+    return { ...out };
+  }
+
+  private offset(node: Node | undefined, name: 'start' | 'end', owner: YAMLMap, id?: string): number | undefined {
+    if (node === undefined) {
+      this.problem(start(owner), 'missing-key', `an entity${id ? ` (${id})` : ''} has no \`${name}\``, id);
+      return undefined;
+    }
+    const v = this.resolve(node);
+    const raw = this.source.slice(start(node), node.range?.[1] ?? start(node));
+    if (!isScalar(v) || typeof v.value !== 'number' || !Number.isInteger(v.value) || /[.eE]/.test(raw)) {
+      this.problem(start(node), 'bad-offset', `\`${name}\` must be a whole number of characters, not ${raw.trim() || 'empty'}`, id);
+      return undefined;
+    }
+    if (v.value < 0) {
+      this.problem(start(node), 'bad-offset', `\`${name}\` cannot be negative (${v.value})`, id);
+      return undefined;
+    }
+    if (!Number.isSafeInteger(v.value)) {
+      this.problem(start(node), 'bad-offset', `\`${name}\` is too large (${raw.trim()})`, id);
+      return undefined;
+    }
+    return v.value;
+  }
+
+  private requiredString(node: Node | undefined, name: string, owner: YAMLMap): string | undefined {
+    if (node === undefined) {
+      this.problem(start(owner), 'missing-key', `an entity has no \`${name}\``);
+      return undefined;
+    }
+    const s = this.optionalString(node, name);
+    if (s === undefined) this.problem(start(node), 'bad-type', `\`${name}\` cannot be empty`);
+    return s;
+  }
+
+  /** A string field. Plain scalars YAML would read as numbers or booleans keep the text as written. */
+  private optionalString(node: Node | undefined, name: string): string | undefined {
+    if (node === undefined) return undefined;
+    const v = this.resolve(node);
+    if (!isScalar(v)) {
+      this.problem(start(node), 'bad-type', `\`${name}\` must be text, not a ${isSeq(v) ? 'list' : 'mapping'}`);
+      return undefined;
+    }
+    return this.scalarText(v);
+  }
+
+  private scalarText(v: Scalar): string | undefined {
+    if (typeof v.value === 'string') return v.value;
+    if (v.value === null || v.value === undefined) return undefined;
+    // 2026, 3.000, true…: what the user wrote, not what YAML made of it.
+    return this.source.slice(v.range?.[0] ?? 0, v.range?.[1] ?? 0);
+  }
+
+  /** Reads a mapping's keys, reporting unknown and non-text keys. */
+  private fields(map: YAMLMap, known: string[], what: string): Map<string, Node> {
+    const out = new Map<string, Node>();
+    for (const pair of map.items) {
+      const k = pair.key as Node | null;
+      const key = k && isScalar(k) ? String(k.value) : undefined;
+      if (key === undefined) {
+        this.problem(start(k ?? map), 'bad-key', `${what} has a key that is not plain text`);
+        continue;
+      }
+      if (!known.includes(key)) {
+        const hint = closest(key, known);
+        this.problem(start(k as Node), 'unknown-key', `${what} has an unknown key \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}; known keys: ${known.join(', ')}`);
+        continue;
+      }
+      // `key:` with nothing after it is YAML null: treat as absent for optional keys.
+      const value = pair.value as Node | null;
+      out.set(key, value ?? new Scalar(null));
+      if (value === null) (out.get(key) as Scalar).range = k?.range ?? null;
+    }
+    return out;
+  }
+
+  private resolve(node: Node): Node {
+    if (!isAlias(node)) return node;
+    if (++this.aliases > MAX_ALIASES) throw new TooManyAliases();
+    const target = this.doc ? node.resolve(this.doc) : undefined;
+    return (target as Node | undefined) ?? new Scalar(null);
+  }
+
+  private pos(offset: number): { line: number; col: number } {
+    return this.lines.linePos(offset);
+  }
+
+  private problem(offset: number, code: string, message: string, entityId?: string): void {
+    const { line, col } = this.pos(offset);
+    const p: Problem = { severity: 'error', code, message, line, column: col };
+    if (entityId !== undefined) p.entityId = entityId;
+    this.problems.push(p);
+  }
+
+  private result(sidecar?: Sidecar): ParsedSidecar {
+    const r: ParsedSidecar = { problems: this.problems, entityLines: this.entityLines, keyLines: this.keyLines };
+    if (sidecar) r.sidecar = sidecar;
+    return r;
+  }
+}
+
+class TooManyAliases extends Error {}
+
+function start(node: Node | YAMLMap | undefined | null): number {
+  return node?.range?.[0] ?? 0;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+/** The known key within two edits of `key`, to suggest for a typo. */
+function closest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k);
+    if (d < bestD) { best = k; bestD = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
