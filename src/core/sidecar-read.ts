@@ -39,7 +39,8 @@ class SidecarReader {
   read(): ParsedSidecar {
     const conflict = CONFLICT_MARKER.exec(this.source);
     if (conflict) {
-      const { line } = this.pos(conflict.index);
+      // Not parsed yet, so the line counter is empty: count the line breaks ourselves.
+      const line = this.source.slice(0, conflict.index).split('\n').length;
       this.problems.push({
         severity: 'error', code: 'merge-conflict', line, column: 1,
         message: 'this sidecar contains unresolved git conflict markers (<<<<<<<, =======, >>>>>>>); resolve the merge (keep the entity lines you want, delete the markers), then run `corpus-annotator validate`',

@@ -38,13 +38,15 @@ export function entityLine(e: Entity): string {
   return out + '}';
 }
 
-// Plain (unquoted) only when no YAML reader could take it for anything but this string.
-const PLAIN = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
+// Plain (unquoted) only when no YAML reader, 1.2 or 1.1 (PyYAML), could take it for anything
+// but this string: no booleans, nulls, numbers (1_000, 0x1F, 1e5) or dates (2026-11-23…).
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
 const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+const NUMBER_LIKE = /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xXoObB][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$/;
 
 /** A short identifier-like value: plain when safe, double-quoted otherwise. */
 export function scalar(s: string): string {
-  return PLAIN.test(s) && !RESERVED.test(s) ? s : quoted(s);
+  return PLAIN.test(s) && !RESERVED.test(s) && !NUMBER_LIKE.test(s) ? s : quoted(s);
 }
 
 /**
