@@ -1,0 +1,58 @@
+// Context keys for the active editor, which the keybindings' and menus' `when` clauses use:
+// corpusAnnotator.activeArticle (the file can be annotated) and corpusAnnotator.entityAtCursor.
+import * as vscode from 'vscode';
+import { entitiesAt } from '../core/edits';
+import { isSidecarPath } from '../core/model';
+import { LabelService } from './labels';
+import { toCodePoint } from './positions';
+import { AnnotationStore } from './store';
+
+export class ActiveEditorContext implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private last = { article: false, entity: false };
+
+  constructor(private readonly store: AnnotationStore, private readonly labels: LabelService) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor === vscode.window.activeTextEditor) void this.update();
+      }),
+      store.onDidChange(({ article }) => {
+        if (vscode.window.activeTextEditor?.document.uri.toString() === article.toString()) void this.update();
+      }),
+      labels.onDidChange(() => void this.update()),
+    );
+  }
+
+  /** Whether a document can be annotated: a corpus article, or any text file that already has a sidecar. */
+  isAnnotatable(doc: vscode.TextDocument): boolean {
+    if (isSidecarPath(doc.uri.path) || doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-settings') return false;
+    if (this.labels.isArticle(doc.uri)) return true;
+    const ann = this.store.get(doc.uri);
+    return !!ann && ann.sidecarExists;
+  }
+
+  async update(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    let article = false;
+    let entity = false;
+    if (editor) {
+      if (!this.store.get(editor.document.uri) && !isSidecarPath(editor.document.uri.path) && editor.document.uri.scheme !== 'output') {
+        await this.store.load(editor.document.uri);
+      }
+      article = this.isAnnotatable(editor.document);
+      const ann = this.store.get(editor.document.uri);
+      if (article && ann?.kind === 'ok') {
+        const at = toCodePoint(editor.document, ann.offsets, editor.selection.active);
+        entity = entitiesAt(ann.sidecar, at).length > 0;
+      }
+    }
+    if (article !== this.last.article) await vscode.commands.executeCommand('setContext', 'corpusAnnotator.activeArticle', article);
+    if (entity !== this.last.entity) await vscode.commands.executeCommand('setContext', 'corpusAnnotator.entityAtCursor', entity);
+    this.last = { article, entity };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,293 @@
+// The tagging commands: what an annotator runs from keys, the palette, menus, hovers and the tree.
+import * as vscode from 'vscode';
+import { CONFIG_FILE, LabelConfig, LabelDef, labelForKey } from '../core/config';
+import { addEntities, entitiesAt, entitiesIn, relabelEntities, removeEntities, setNote, setStatus, Span } from '../core/edits';
+import { Entity, STATUSES, Status } from '../core/model';
+import { snapSelection } from '../core/snap';
+import { LabelService } from './labels';
+import { toCodePoint, toRange, toSpan } from './positions';
+import { readSettings } from './settings';
+import { AnnotationStore, ApplyResult, DocAnnotations } from './store';
+
+/** How hovers and the tree name one entity in command arguments. */
+export interface EntityRef {
+  article: string;
+  id: string;
+}
+
+const STATUS_DESCRIPTIONS: Record<Status, string> = {
+  todo: 'not started',
+  'in-progress': 'being annotated',
+  done: 'annotated, waiting for review',
+  reviewed: 'checked by a reviewer',
+};
+
+export function keyHint(slot: number): string {
+  return process.platform === 'darwin' ? `⌘⌥${slot}` : `Ctrl+Alt+${slot}`;
+}
+
+export class Commands implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly store: AnnotationStore, private readonly labels: LabelService, private readonly log: vscode.LogOutputChannel) {
+    const reg = (id: string, f: (...args: never[]) => unknown) =>
+      this.disposables.push(vscode.commands.registerCommand(`corpusAnnotator.${id}`, async (...args: never[]) => {
+        try {
+          return await f(...args);
+        } catch (e) {
+          this.log.error(`corpusAnnotator.${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+          const choice = await vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
+          if (choice === 'Show Log') this.log.show();
+          return undefined;
+        }
+      }));
+    reg('tagSelection', (label?: string) => this.tagSelection(label));
+    reg('tagWithKey', (slot: number) => this.tagWithKey(slot));
+    reg('removeTag', (ref?: EntityRef) => this.removeTag(ref));
+    reg('changeLabel', (ref?: EntityRef) => this.changeLabel(ref));
+    reg('editNote', (ref?: EntityRef) => this.editNote(ref));
+    reg('nextEntity', () => this.goToEntity(1));
+    reg('previousEntity', () => this.goToEntity(-1));
+    reg('setStatus', (status?: Status) => this.setStatus(status));
+    reg('undo', () => this.history('undo'));
+    reg('redo', () => this.history('redo'));
+    reg('saveAnnotations', () => this.save());
+    reg('showSidebar', () => vscode.commands.executeCommand('workbench.view.extension.corpusAnnotator'));
+  }
+
+  /** Tags every selection of the active editor; asks for the label unless given. */
+  private async tagSelection(labelName?: string): Promise<number> {
+    const editor = this.activeEditor();
+    if (!editor) return 0;
+    const config = this.labels.configFor(editor.document.uri);
+    const label = labelName ? config.labels.find((l) => l.name === labelName) : await this.pickLabel(config, 'Tag selection as…');
+    if (!label) return 0;
+    return this.tag(editor, label);
+  }
+
+  private async tagWithKey(slot: number): Promise<number> {
+    const editor = this.activeEditor();
+    if (!editor) return 0;
+    const label = labelForKey(this.labels.configFor(editor.document.uri), Number(slot));
+    if (!label) {
+      const choice = await vscode.window.showWarningMessage(`No label has the key ${slot}. Give one \`key: ${slot}\` in ${CONFIG_FILE}.`, 'Open Configuration');
+      if (choice === 'Open Configuration') await this.openConfig(editor.document.uri);
+      return 0;
+    }
+    return this.tag(editor, label);
+  }
+
+  private async tag(editor: vscode.TextEditor, label: LabelDef): Promise<number> {
+    const doc = editor.document;
+    const ann = await this.store.load(doc.uri);
+    if (!this.usable(ann)) return 0;
+    const settings = readSettings(doc.uri);
+    const text = doc.getText();
+    const spans: Span[] = [];
+    for (const sel of editor.selections) {
+      const raw = { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) };
+      const snapped = settings.snap.expandWords || settings.snap.frenchElision || raw.start === raw.end
+        ? snapSelection(text, raw.start, raw.end, settings.snap)
+        : raw;
+      if (snapped.start === snapped.end) continue;
+      spans.push(toSpan(doc, ann.offsets, new vscode.Range(doc.positionAt(snapped.start), doc.positionAt(snapped.end))));
+    }
+    if (spans.length === 0) {
+      void vscode.window.setStatusBarMessage('Corpus Annotator: nothing to tag — select the entity first', 4000);
+      return 0;
+    }
+    let added = 0;
+    const result = await this.store.apply(doc.uri, `tag ${spans.length} span(s) as ${label.name}`, (s, article) => {
+      const r = addEntities(s, article, spans, label.name, { by: settings.annotator || undefined, src: 'manual' });
+      added = r.added.length;
+      return r.sidecar;
+    });
+    this.report(result, ann);
+    if (result === 'changed') {
+      void vscode.window.setStatusBarMessage(`Tagged ${added} × ${label.name}`, 3000);
+    } else if (result === 'unchanged') {
+      void vscode.window.setStatusBarMessage(`Already tagged ${label.name}`, 3000);
+    }
+    return added;
+  }
+
+  private async removeTag(ref?: EntityRef): Promise<number> {
+    const target = await this.targets(ref, 'Remove which entity?', true);
+    if (!target) return 0;
+    const ids = new Set(target.entities.map((e) => e.id));
+    const result = await this.store.apply(target.article, `remove ${[...ids].join(', ')}`, (s) => removeEntities(s, ids));
+    this.report(result, target.ann);
+    return result === 'changed' ? ids.size : 0;
+  }
+
+  private async changeLabel(ref?: EntityRef): Promise<boolean> {
+    const target = await this.targets(ref, 'Change the label of which entity?', false);
+    if (!target) return false;
+    const config = this.labels.configFor(target.article);
+    const current = target.entities[0]?.label;
+    const label = await this.pickLabel(config, `Change label of "${target.entities[0]?.text}"`, current);
+    if (!label) return false;
+    const ids = new Set(target.entities.map((e) => e.id));
+    const result = await this.store.apply(target.article, `relabel ${[...ids].join(', ')} as ${label.name}`, (s) => relabelEntities(s, ids, label.name));
+    this.report(result, target.ann);
+    return result === 'changed';
+  }
+
+  private async editNote(ref?: EntityRef): Promise<boolean> {
+    const target = await this.targets(ref, 'Note on which entity?', false);
+    if (!target) return false;
+    const entity = target.entities[0] as Entity;
+    const note = await vscode.window.showInputBox({
+      title: `Note on ${entity.label} "${entity.text}"`,
+      value: entity.note ?? '',
+      prompt: 'Leave empty to remove the note.',
+    });
+    if (note === undefined) return false;
+    const ids = new Set([entity.id]);
+    const result = await this.store.apply(target.article, `note on ${entity.id}`, (s) => setNote(s, ids, note.trim()));
+    this.report(result, target.ann);
+    return result === 'changed';
+  }
+
+  private async goToEntity(direction: 1 | -1): Promise<void> {
+    const editor = this.activeEditor();
+    if (!editor) return;
+    const ann = await this.store.load(editor.document.uri);
+    if (!this.usable(ann) || ann.sidecar.entities.length === 0) return;
+    const sorted = [...ann.sidecar.entities].sort((a, b) => a.start - b.start || a.end - b.end);
+    // From the selection's start, so that with an entity selected the next one is the following one; wraps around.
+    const from = toCodePoint(editor.document, ann.offsets, editor.selection.start);
+    const next = direction > 0
+      ? sorted.find((e) => e.start > from) ?? sorted[0]
+      : [...sorted].reverse().find((e) => e.start < from) ?? sorted[sorted.length - 1];
+    if (!next) return;
+    const range = toRange(editor.document, ann.offsets, next);
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async setStatus(status?: Status): Promise<boolean> {
+    const editor = this.activeEditor();
+    if (!editor) return false;
+    const ann = await this.store.load(editor.document.uri);
+    if (!this.usable(ann)) return false;
+    let chosen = status;
+    if (!chosen) {
+      const pick = await vscode.window.showQuickPick(
+        STATUSES.map((s) => ({ label: s, description: s === ann.sidecar.status ? `${STATUS_DESCRIPTIONS[s]} (current)` : STATUS_DESCRIPTIONS[s] })),
+        { title: 'Set document status', placeHolder: `Currently ${ann.sidecar.status}` },
+      );
+      chosen = pick?.label;
+    }
+    if (!chosen || !(STATUSES as readonly string[]).includes(chosen)) return false;
+    const result = await this.store.apply(editor.document.uri, `status ${chosen}`, (s) => setStatus(s, chosen as Status));
+    this.report(result, ann);
+    return result === 'changed';
+  }
+
+  private async history(which: 'undo' | 'redo'): Promise<boolean> {
+    const editor = this.activeEditor();
+    if (!editor) return false;
+    const done = which === 'undo' ? await this.store.undo(editor.document.uri) : await this.store.redo(editor.document.uri);
+    if (!done) void vscode.window.setStatusBarMessage(`Corpus Annotator: nothing to ${which}`, 3000);
+    return done;
+  }
+
+  private async save(): Promise<boolean> {
+    const editor = this.activeEditor();
+    return editor ? this.store.save(editor.document.uri) : false;
+  }
+
+  /** The entities a command acts on: the one named by `ref`, or those under the cursor(s). */
+  private async targets(ref: EntityRef | undefined, question: string, allowAll: boolean): Promise<{ article: vscode.Uri; ann: DocAnnotations; entities: Entity[] } | undefined> {
+    if (ref && typeof ref.article === 'string') {
+      const article = vscode.Uri.parse(ref.article);
+      const ann = await this.store.load(article);
+      const entity = ann.sidecar.entities.find((e) => e.id === ref.id);
+      if (!this.usable(ann) || !entity) return undefined;
+      return { article, ann, entities: [entity] };
+    }
+    const editor = this.activeEditor();
+    if (!editor) return undefined;
+    const ann = await this.store.load(editor.document.uri);
+    if (!this.usable(ann)) return undefined;
+    const found = new Map<string, Entity>();
+    for (const sel of editor.selections) {
+      const span = toSpan(editor.document, ann.offsets, sel);
+      const hits = sel.isEmpty ? entitiesAt(ann.sidecar, span.start) : entitiesIn(ann.sidecar, span);
+      for (const e of hits) found.set(e.id, e);
+    }
+    const entities = [...found.values()];
+    if (entities.length === 0) {
+      void vscode.window.setStatusBarMessage('Corpus Annotator: no entity at the cursor', 3000);
+      return undefined;
+    }
+    if (entities.length === 1 || (allowAll && editor.selections.length > 1)) return { article: editor.document.uri, ann, entities };
+    // Nested or overlapping entities under one cursor: ask which.
+    const items: Array<vscode.QuickPickItem & { entities: Entity[] }> = entities.map((e) => ({ label: `${e.label}  ${e.text}`, description: `${e.start}–${e.end}`, entities: [e] }));
+    if (allowAll) items.push({ label: `All ${entities.length}`, entities });
+    const pick = await vscode.window.showQuickPick(items, { title: question });
+    return pick ? { article: editor.document.uri, ann, entities: pick.entities } : undefined;
+  }
+
+  private async pickLabel(config: LabelConfig, title: string, current?: string): Promise<LabelDef | undefined> {
+    const items = config.labels.map((l) => ({
+      label: l.name,
+      description: [l.key !== undefined ? keyHint(l.key) : '', l.name === current ? '(current)' : ''].filter(Boolean).join('  '),
+      detail: l.description,
+      def: l,
+    }));
+    const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Label', matchOnDetail: true });
+    return pick?.def;
+  }
+
+  private activeEditor(): vscode.TextEditor | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Open an article to annotate first.');
+      return undefined;
+    }
+    if (editor.document.uri.path.endsWith('.ann.yaml')) {
+      void vscode.window.showInformationMessage('This is a sidecar; open its article to annotate.');
+      return undefined;
+    }
+    return editor;
+  }
+
+  /** Whether annotations can be changed; explains why not otherwise. */
+  private usable(ann: DocAnnotations): boolean {
+    if (ann.kind === 'ok') return true;
+    this.report(ann.kind, ann);
+    return false;
+  }
+
+  private report(result: ApplyResult, ann: DocAnnotations): void {
+    if (result === 'invalid') {
+      void vscode.window.showErrorMessage(
+        `The sidecar of this article has errors (${ann.problems.filter((p) => p.severity === 'error').length}), so annotations are not shown or changed until it is fixed. Nothing was written.`,
+        'Open Sidecar', 'Show Problems',
+      ).then((c) => {
+        if (c === 'Open Sidecar') void vscode.window.showTextDocument(ann.sidecarUri);
+        if (c === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+    } else if (result === 'unreadable') {
+      void vscode.window.showErrorMessage(ann.problems[0]?.message ?? 'This file cannot be annotated.');
+    }
+  }
+
+  private async openConfig(scope: vscode.Uri): Promise<void> {
+    const folder = vscode.workspace.getWorkspaceFolder(scope) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return;
+    const uri = vscode.Uri.joinPath(folder.uri, CONFIG_FILE);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('version: 1\nlabels:\n  - {name: PER, color: "#e5534b", key: 1, description: Person}\n'));
+    }
+    await vscode.window.showTextDocument(uri);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

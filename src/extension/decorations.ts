@@ -1,0 +1,147 @@
+// Highlights entities in every visible editor: one decoration type per label and nesting depth
+// (never one per range), rebuilt only when labels or the relevant settings change.
+import * as vscode from 'vscode';
+import { DEFAULT_CONFIG, LabelDef } from '../core/config';
+import { LabelService } from './labels';
+import { toRange } from './positions';
+import { AnnotationStore } from './store';
+
+interface LabelTypes {
+  /** Entities not inside another: tinted background and underline. */
+  outer: vscode.TextEditorDecorationType;
+  /** Entities nested in or overlapping an earlier one: a box, so both stay distinguishable. */
+  inner: vscode.TextEditorDecorationType;
+}
+
+/** Ranges drawn per label, for tests and the API. */
+export type RenderedDecorations = Record<string, vscode.Range[]>;
+
+export class Decorations implements vscode.Disposable {
+  private types = new Map<string, LabelTypes>();
+  private readonly rendered = new Map<string, RenderedDecorations>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly store: AnnotationStore, private readonly labels: LabelService) {
+    this.disposables.push(
+      store.onDidChange(({ article }) => this.renderArticle(article)),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        for (const e of editors) void this.store.load(e.document.uri).then(() => this.render(e));
+      }),
+      labels.onDidChange(() => this.rebuild()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('corpusAnnotator.showLabelNames')) this.rebuild();
+      }),
+    );
+  }
+
+  /** Renders the editors already open at activation. */
+  async start(): Promise<void> {
+    await Promise.all(vscode.window.visibleTextEditors.map(async (e) => {
+      if (this.wanted(e.document.uri)) {
+        await this.store.load(e.document.uri);
+        this.render(e);
+      }
+    }));
+  }
+
+  /** What was last drawn for a document, by label. */
+  renderedFor(uri: vscode.Uri): RenderedDecorations {
+    return this.rendered.get(uri.toString()) ?? {};
+  }
+
+  private wanted(uri: vscode.Uri): boolean {
+    return (uri.scheme === 'file' || uri.scheme === 'vscode-remote' || uri.scheme === 'vscode-vfs') && !uri.path.endsWith('.ann.yaml');
+  }
+
+  private renderArticle(article: vscode.Uri): void {
+    const key = article.toString();
+    for (const e of vscode.window.visibleTextEditors) if (e.document.uri.toString() === key) this.render(e);
+  }
+
+  private render(editor: vscode.TextEditor): void {
+    const ann = this.store.get(editor.document.uri);
+    if (!ann) return;
+    const config = this.labels.configFor(editor.document.uri);
+    const byLabel = new Map<string, { outer: vscode.Range[]; inner: vscode.Range[] }>();
+    // Entities with an unknown label are still drawn, in a neutral colour.
+    for (const l of config.labels) byLabel.set(l.name, { outer: [], inner: [] });
+    const sorted = [...ann.sidecar.entities].sort((a, b) => a.start - b.start || b.end - a.end);
+    let coverEnd = -1;
+    const rendered: RenderedDecorations = {};
+    for (const e of sorted) {
+      const slot = byLabel.get(e.label) ?? byLabel.set(e.label, { outer: [], inner: [] }).get(e.label) as { outer: vscode.Range[]; inner: vscode.Range[] };
+      const range = toRange(editor.document, ann.offsets, e);
+      (e.start < coverEnd ? slot.inner : slot.outer).push(range);
+      coverEnd = Math.max(coverEnd, e.end);
+      (rendered[e.label] ??= []).push(range);
+    }
+    // Every type gets its ranges, [] included, so removed entities disappear.
+    for (const [name, types] of this.types) {
+      const slot = byLabel.get(name);
+      editor.setDecorations(types.outer, slot?.outer ?? []);
+      editor.setDecorations(types.inner, slot?.inner ?? []);
+    }
+    for (const [name, slot] of byLabel) {
+      if (this.types.has(name)) continue;
+      const types = this.createTypes(config.labels.find((l) => l.name === name) ?? { name, color: '#8b949e' });
+      this.types.set(name, types);
+      editor.setDecorations(types.outer, slot.outer);
+      editor.setDecorations(types.inner, slot.inner);
+    }
+    this.rendered.set(editor.document.uri.toString(), rendered);
+  }
+
+  private createTypes(label: LabelDef): LabelTypes {
+    const color = themeColor(label);
+    const showNames = vscode.workspace.getConfiguration('corpusAnnotator').get<boolean>('showLabelNames', true);
+    const after: vscode.ThemableDecorationAttachmentRenderOptions | undefined = showNames
+      ? { contentText: label.name, color, fontWeight: 'bold', margin: '0 0 0 2px', textDecoration: 'none; font-size: 0.75em; vertical-align: super;' }
+      : undefined;
+    const tint = `${label.color}33`;
+    const outer = vscode.window.createTextEditorDecorationType({
+      backgroundColor: tint,
+      borderStyle: 'none none solid none',
+      borderWidth: '0 0 2px 0',
+      borderColor: color,
+      borderRadius: '2px',
+      overviewRulerColor: color,
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      after,
+    });
+    const inner = vscode.window.createTextEditorDecorationType({
+      backgroundColor: `${label.color}40`,
+      border: '1px solid',
+      borderColor: color,
+      borderRadius: '3px',
+      overviewRulerColor: color,
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      after,
+    });
+    return { outer, inner };
+  }
+
+  private rebuild(): void {
+    for (const t of this.types.values()) {
+      t.outer.dispose();
+      t.inner.dispose();
+    }
+    this.types.clear();
+    for (const e of vscode.window.visibleTextEditors) this.render(e);
+  }
+
+  dispose(): void {
+    for (const t of this.types.values()) {
+      t.outer.dispose();
+      t.inner.dispose();
+    }
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The contributed theme colour for a default label left at its default colour; the configured colour otherwise. */
+function themeColor(label: LabelDef): string | vscode.ThemeColor {
+  const def = DEFAULT_CONFIG.labels.find((l) => l.name === label.name);
+  return def && def.color === label.color.toLowerCase() ? new vscode.ThemeColor(`corpusAnnotator.label${label.name}`) : label.color;
+}

@@ -1,0 +1,21 @@
+// The extension's settings, read into one typed snapshot and normalised.
+import * as vscode from 'vscode';
+import { SnapOptions } from '../core/snap';
+
+export interface Settings {
+  /** Recorded as `by:` on new entities; empty = not recorded. */
+  annotator: string;
+  snap: SnapOptions;
+}
+
+export function readSettings(scope?: vscode.Uri): Settings {
+  const c = vscode.workspace.getConfiguration('corpusAnnotator', scope);
+  const annotator = c.get<unknown>('annotator');
+  return {
+    annotator: typeof annotator === 'string' ? annotator.trim() : '',
+    snap: {
+      expandWords: c.get<boolean>('snapSelection', true) !== false,
+      frenchElision: c.get<boolean>('frenchElision', true) !== false,
+    },
+  };
+}
