@@ -11,6 +11,8 @@ const problemMatcherPlugin = {
   setup(build) {
     build.onStart(() => { if (watch) console.log('[watch] build started'); });
     build.onEnd((result) => {
+      // dist/cli.js is the package's bin: esbuild writes new files 0644, npx needs it executable.
+      if (!result.errors.length && build.initialOptions.outfile === 'dist/cli.js') require('fs').chmodSync('dist/cli.js', 0o755);
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);

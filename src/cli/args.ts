@@ -1,0 +1,37 @@
+// Command-line parsing with node:util's parseArgs, turning its errors into plain usage errors.
+import { parseArgs } from 'node:util';
+
+export const TOOL = 'corpus-annotator';
+
+/** A mistake in how the tool was called: reported with a pointer to --help, exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
+
+export interface OptionSpec {
+  type: 'boolean' | 'string';
+  short?: string;
+}
+
+export interface ParsedArgs {
+  flags: Record<string, boolean | string | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandArgs(command: string, argv: readonly string[], options: Record<string, OptionSpec>): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return { flags: values as ParsedArgs['flags'], positionals };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // "Unknown option '--x'. To specify a positional argument…": the first sentence says it all.
+    const first = (message.split(/\.\s/)[0] ?? message).replace(/\.$/, '');
+    throw new UsageError(first.charAt(0).toLowerCase() + first.slice(1), command);
+  }
+}
+
+export function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

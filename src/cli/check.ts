@@ -1,0 +1,87 @@
+// Checks one sidecar the way every subcommand needs it: read it, parse it, find and decode its
+// article, validate it against the article and the label configuration that applies to it.
+import * as path from 'node:path';
+import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
+import { articlePathOf } from '../core/model';
+import { Problem } from '../core/problems';
+import { ParsedSidecar, readSidecar } from '../core/sidecar-read';
+import { validateAgainstArticle } from '../core/validate';
+import { ConfigEntry, decodeUtf8, Target, Workspace } from './files';
+import { describeFsError, errorCode } from './io';
+
+export interface SidecarCheck {
+  target: Target;
+  articleAbs: string;
+  articleDisplay: string;
+  config: ConfigEntry;
+  /** The sidecar's bytes, when they could be read. */
+  bytes?: Uint8Array;
+  /** Its text, when the bytes are UTF-8. */
+  source?: string;
+  parsed?: ParsedSidecar;
+  /** The article, when it exists and is a UTF-8 text file. */
+  article?: Article;
+  /** Every problem of the sidecar, by line. */
+  problems: Problem[];
+}
+
+export async function checkSidecar(ws: Workspace, target: Target): Promise<SidecarCheck> {
+  const articleAbs = articlePathOf(target.abs);
+  const check: SidecarCheck = {
+    target,
+    articleAbs,
+    articleDisplay: articlePathOf(target.display),
+    config: await ws.configFor(target.abs, target.anchor),
+    problems: [],
+  };
+  const problem = (code: string, message: string, line = 1) =>
+    check.problems.push({ severity: 'error', code, message, line, column: 1 });
+
+  try {
+    check.bytes = await ws.io.fs.readFile(target.abs);
+  } catch (e) {
+    problem('io-error', `cannot read this sidecar: ${describeFsError(e)}`);
+    return check;
+  }
+  check.source = decodeUtf8(check.bytes);
+  if (check.source === undefined) {
+    problem('encoding', 'this sidecar is not valid UTF-8; sidecars are always UTF-8 (re-save it as UTF-8)');
+    return check;
+  }
+  const parsed = readSidecar(check.source);
+  check.parsed = parsed;
+  check.problems.push(...parsed.problems);
+
+  const articleName = path.basename(articleAbs);
+  const documentLine = parsed.keyLines.get('document') ?? 1;
+  let articleBytes: Uint8Array | undefined;
+  try {
+    articleBytes = await ws.io.fs.readFile(articleAbs);
+  } catch (e) {
+    const code = errorCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      problem('missing-article', `its article ${check.articleDisplay} does not exist (a sidecar belongs to the file beside it with the same name minus ".ann.yaml"); restore or rename the article, or rename or delete this sidecar`, documentLine);
+    } else {
+      problem('io-error', `cannot read its article ${check.articleDisplay}: ${describeFsError(e)}`, documentLine);
+    }
+  }
+  if (articleBytes) {
+    try {
+      check.article = decodeArticle(articleBytes);
+    } catch (e) {
+      if (!(e instanceof ArticleDecodeError)) throw e;
+      problem('article-encoding', `its article ${check.articleDisplay} cannot be annotated: ${e.message}`, documentLine);
+    }
+  }
+  if (parsed.sidecar && check.article) {
+    check.problems.push(...validateAgainstArticle(parsed.sidecar, check.article, {
+      labels: new Set(check.config.config.labels.map((l) => l.name)),
+      overlap: check.config.config.overlap,
+      articleName,
+      entityLines: parsed.entityLines,
+      keyLines: parsed.keyLines,
+    }));
+  }
+  check.problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return check;
+}

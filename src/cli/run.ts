@@ -1,0 +1,97 @@
+// The command-line tool without the process: `run(argv, io)` resolves to the exit status,
+// so tests call it directly with an in-memory `io`. main.ts wires it to the real process.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TOOL, UsageError } from './args';
+import { fmtCommand } from './fmt';
+import { Io } from './io';
+import { statsCommand } from './stats';
+import { validateCommand } from './validate';
+
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_USAGE = 2;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
+  validate: validateCommand,
+  fmt: fmtCommand,
+  stats: statsCommand,
+};
+
+export const HELP = `Usage: ${TOOL} <command> [options] [paths…]
+
+Checks, formats and counts the named-entity annotations of a corpus: YAML sidecars
+beside the articles (a.txt is annotated in a.txt.ann.yaml; offsets are Unicode code
+points, end-exclusive). Labels come from the nearest .corpus-annotator.yaml.
+
+Commands:
+  validate   check sidecars against their articles and the label configuration
+  fmt        rewrite valid sidecars in canonical form (--check: only report)
+  stats      count documents, annotated documents, entities per label, statuses
+
+Options:
+  -h, --help      show this help; \`${TOOL} <command> --help\` for a command's
+  -v, --version   print the version
+
+Paths are files or directories (searched recursively, node_modules and .git skipped);
+the default is the current directory.
+
+Exit status: 0 success, 1 problems found (or a file could not be read or written),
+2 usage error.
+
+Examples:
+  ${TOOL} validate               # every sidecar under the current directory
+  ${TOOL} validate corpus/a.txt.ann.yaml
+  ${TOOL} fmt corpus/            # canonicalise the sidecars of corpus/
+  ${TOOL} fmt --check corpus/    # in CI or a pre-commit hook
+  ${TOOL} stats --json corpus/
+`;
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined) throw new UsageError('missing command (validate, fmt or stats)');
+    if (first === '-h' || first === '--help') {
+      io.stdout(HELP);
+      return EXIT_OK;
+    }
+    if (first === '-v' || first === '--version') {
+      io.stdout(`${version()}\n`);
+      return EXIT_OK;
+    }
+    if (first === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) io.stdout(HELP);
+      else if (Object.hasOwn(COMMANDS, topic)) return await (COMMANDS[topic] as (typeof COMMANDS)[string])(['--help'], io);
+      else throw new UsageError(`unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+      return EXIT_OK;
+    }
+    if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (a command comes first: validate, fmt or stats)`);
+    const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (!command) throw new UsageError(`unknown command '${first}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const who = e.command ? `${TOOL} ${e.command}` : TOOL;
+      io.stderr(`${who}: ${e.message}\nRun '${who} --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    // A bug, not the user's fault: say so in one line, no stack trace (unless asked for).
+    const detail = process.env.CORPUS_ANNOTATOR_DEBUG && e instanceof Error ? e.stack : e instanceof Error ? e.message : String(e);
+    io.stderr(`${TOOL}: internal error: ${detail}\nPlease report it (set CORPUS_ANNOTATOR_DEBUG=1 for details).\n`);
+    return EXIT_PROBLEMS;
+  }
+}
+
+/** The package's version, from the package.json above this file (dist/ when bundled, out/src/cli/ in tests). */
+export function version(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === TOOL && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here: look further up
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
