@@ -44,7 +44,7 @@ export class Commands implements vscode.Disposable {
     reg('tagSelection', (label?: string) => this.tagSelection(label));
     reg('tagWithKey', (slot: number) => this.tagWithKey(slot));
     reg('removeTag', (ref?: EntityRef) => this.removeTag(ref));
-    reg('changeLabel', (ref?: EntityRef) => this.changeLabel(ref));
+    reg('changeLabel', (ref?: EntityRef, label?: string) => this.changeLabel(ref, label));
     reg('editNote', (ref?: EntityRef) => this.editNote(ref));
     reg('nextEntity', () => this.goToEntity(1));
     reg('previousEntity', () => this.goToEntity(-1));
@@ -120,12 +120,14 @@ export class Commands implements vscode.Disposable {
     return result === 'changed' ? ids.size : 0;
   }
 
-  private async changeLabel(ref?: EntityRef): Promise<boolean> {
+  private async changeLabel(ref?: EntityRef, labelName?: string): Promise<boolean> {
     const target = await this.targets(ref, 'Change the label of which entity?', false);
     if (!target) return false;
     const config = this.labels.configFor(target.article);
     const current = target.entities[0]?.label;
-    const label = await this.pickLabel(config, `Change label of "${target.entities[0]?.text}"`, current);
+    const label = labelName
+      ? config.labels.find((l) => l.name === labelName)
+      : await this.pickLabel(config, `Change label of "${target.entities[0]?.text}"`, current);
     if (!label) return false;
     const ids = new Set(target.entities.map((e) => e.id));
     const result = await this.store.apply(target.article, `relabel ${[...ids].join(', ')} as ${label.name}`, (s) => relabelEntities(s, ids, label.name));

@@ -53,6 +53,8 @@ class Entry implements DocAnnotations {
   readonly history = new History<Sidecar>();
   /** The sidecar bytes as we last read or wrote them: anything else on disk is someone else's change. */
   diskText: string | undefined;
+  /** An outside change of the article on disk, waiting for the editor to show it. */
+  reloadWhenTextIs: string | undefined;
   /** Hash of the article's bytes on disk, written as `sha256`. */
   articleSha: string | undefined;
   hasBom = false;
@@ -112,6 +114,7 @@ export class AnnotationStore implements vscode.Disposable {
     const entry = this.entries.get(key) ?? new Entry(articleUri, sidecarUri);
     entry.history.clear();
     entry.pendingSave = false;
+    entry.reloadWhenTextIs = undefined;
     entry.problems = [];
 
     let article: Article;
@@ -232,14 +235,8 @@ export class AnnotationStore implements vscode.Disposable {
     return true;
   }
 
-  /** Writes the sidecar now, or marks it pending while the article has unsaved text edits. */
+  /** Queues a write of the sidecar (write() itself defers it while the article has unsaved edits). */
   private persist(entry: Entry, op?: (s: Sidecar, a: Article) => Sidecar): Promise<boolean> {
-    if (this.openDocument(entry.article)?.isDirty) {
-      // Offsets refer to unsaved text: writing them now would not match the article on disk.
-      entry.pendingSave = true;
-      this.emitter.fire({ article: entry.article });
-      return Promise.resolve(true);
-    }
     const run = entry.writing.then(() => this.write(entry, op));
     entry.writing = run.catch(() => undefined);
     return run;
@@ -247,6 +244,19 @@ export class AnnotationStore implements vscode.Disposable {
 
   private async write(entry: Entry, op?: (s: Sidecar, a: Article) => Sidecar): Promise<boolean> {
     try {
+      // Offsets must refer to the article as it is on disk, and `sha256` must be the hash of
+      // exactly those bytes. While the editor holds unsaved edits, the write waits for the save.
+      // (The editor's dirty flag is not reliable at this moment in every host; the bytes are.)
+      const onDiskArticle = decodeArticle(await vscode.workspace.fs.readFile(entry.article));
+      if (onDiskArticle.text !== entry.text) {
+        if (!entry.pendingSave) {
+          entry.pendingSave = true;
+          this.emitter.fire({ article: entry.article });
+        }
+        return true;
+      }
+      entry.articleSha = onDiskArticle.sha256;
+      entry.hasBom = onDiskArticle.hasBom;
       let onDisk: string | undefined;
       try {
         onDisk = decoder.decode(await vscode.workspace.fs.readFile(entry.sidecarUri));
@@ -267,6 +277,12 @@ export class AnnotationStore implements vscode.Disposable {
           entry.sidecar = op(fresh.sidecar, this.articleOf(entry));
           entry.history.clear();
           this.emitter.fire({ article: entry.article });
+        } else {
+          // Nothing to re-apply (undo, redo, a save of tracked offsets): the file on disk wins.
+          this.log.warn(`${entry.sidecarUri.fsPath} changed on disk since it was read; reloading it instead of overwriting it`);
+          await this.load(entry.article, true);
+          void vscode.window.showWarningMessage(`${baseName(entry.sidecarUri.path)} was changed on disk by another program; it was reloaded and your last annotation change was not applied to it.`);
+          return false;
         }
       }
       const sidecar: Sidecar = { ...entry.sidecar, document: baseName(entry.article.path) };
@@ -295,9 +311,7 @@ export class AnnotationStore implements vscode.Disposable {
   async save(articleUri: vscode.Uri): Promise<boolean> {
     const entry = this.entries.get(articleUri.toString());
     if (!entry || entry.kind !== 'ok') return false;
-    const run = entry.writing.then(() => this.write(entry));
-    entry.writing = run.catch(() => undefined);
-    return run;
+    return this.persist(entry);
   }
 
   /** A sidecar or article changed on disk: reload unless it is our own write. */
@@ -307,15 +321,33 @@ export class AnnotationStore implements vscode.Disposable {
     const entry = this.entries.get(articleUri.toString());
     if (!entry) return;
     if (isSidecar) {
-      let onDisk: string | undefined;
-      try {
-        onDisk = decoder.decode(await vscode.workspace.fs.readFile(uri));
-      } catch {
-        onDisk = undefined;
-      }
-      if (onDisk === entry.diskText) return;
+      // Compared in the write queue: no write of ours can land between reading and comparing,
+      // so content equal to what we last wrote is our own write's echo, anything else is foreign.
+      const foreign = entry.writing.then(async () => {
+        let onDisk: string | undefined;
+        try {
+          onDisk = decoder.decode(await vscode.workspace.fs.readFile(uri));
+        } catch {
+          onDisk = undefined;
+        }
+        return onDisk !== entry.diskText;
+      });
+      entry.writing = foreign.catch(() => undefined);
+      if (!(await foreign)) return;
     } else if (this.openDocument(articleUri)) {
-      return; // the editor owns the text; its changes arrive as text edits and saves
+      // The editor owns the text; a save of ours has already recorded the new hash. Anything else
+      // is a change from outside, which the editor reloads when it has no unsaved edits — maybe
+      // already, maybe in a moment: then the reload waits for the editor to show the new text.
+      try {
+        const disk = decodeArticle(await vscode.workspace.fs.readFile(articleUri));
+        if (disk.sha256 === entry.articleSha) return;
+        if (disk.text !== entry.text) {
+          entry.reloadWhenTextIs = disk.text;
+          return;
+        }
+      } catch {
+        return;
+      }
     }
     this.log.info(`${uri.fsPath} changed on disk: reloading`);
     await this.load(articleUri, true);
@@ -323,9 +355,20 @@ export class AnnotationStore implements vscode.Disposable {
 
   private onTextChanged(e: vscode.TextDocumentChangeEvent): void {
     const entry = this.entries.get(e.document.uri.toString());
-    if (!entry || e.contentChanges.length === 0) return;
+    if (!entry) return;
+    if (e.contentChanges.length === 0) {
+      // Only the dirty state changed, e.g. edits undone back to the saved text.
+      if (entry.pendingSave && entry.kind === 'ok') void this.reconcileIfSaved(entry);
+      return;
+    }
     const before = entry.offsets;
     const text = e.document.getText();
+    if (entry.reloadWhenTextIs !== undefined && text === entry.reloadWhenTextIs) {
+      entry.reloadWhenTextIs = undefined;
+      this.log.info(`${entry.article.fsPath} changed on disk: reloading its annotations`);
+      void this.load(entry.article, true);
+      return;
+    }
     const offsets = new OffsetMap(text);
     if (entry.kind === 'ok') {
       const changes = e.contentChanges.map((c) => changeToCodePoints(before, c));
@@ -336,11 +379,59 @@ export class AnnotationStore implements vscode.Disposable {
       const changed = r.removed.length > 0 || r.adjusted.length > 0 || r.entities.some((x, i) => x !== entry.sidecar.entities[i]);
       entry.sidecar = { ...entry.sidecar, entities: r.entities };
       if (changed) entry.pendingSave = true;
-      if (r.removed.length) this.reportRemoved(entry, r.removed);
+      if (r.removed.length) void this.onEntitiesCut(entry, r.removed);
     }
     entry.text = text;
     entry.offsets = offsets;
+    if (entry.kind === 'invalid' && entry.diskText !== undefined) {
+      // Whether the sidecar fits depends on the text: check the same sidecar against the new text.
+      this.parseInto(entry, entry.diskText, { ...this.articleOf(entry), sha256: entry.articleSha ?? '' });
+    }
     this.emitter.fire({ article: entry.article });
+  }
+
+  /** An edit cut entities: unless the text is simply back to the saved version, say what was lost. */
+  private async onEntitiesCut(entry: Entry, removed: Entity[]): Promise<void> {
+    const outcome = await this.reconcileIfSaved(entry);
+    if (outcome === 'not-saved-text') this.reportRemoved(entry, removed);
+  }
+
+  /**
+   * When the editor shows exactly the saved article again without a save (Revert File, undo back
+   * to the saved text), the sidecar on disk describes that text: its entities come back (an edit
+   * may have cut them), and entities tagged meanwhile are kept where their text still matches.
+   * This is the only path, besides an explicit save, on which tracked changes are written.
+   * A different file on disk (saved just now, or changed outside) is left to onArticleSaved and
+   * onFileChanged.
+   */
+  private async reconcileIfSaved(entry: Entry): Promise<'reconciled' | 'not-saved-text' | 'failed'> {
+    try {
+      const text = entry.text;
+      const disk = decodeArticle(await vscode.workspace.fs.readFile(entry.article));
+      if (disk.text !== text || entry.text !== text) return 'not-saved-text';
+      if (entry.articleSha !== undefined && disk.sha256 !== entry.articleSha) return 'failed';
+      let saved: Sidecar;
+      try {
+        const parsed = readSidecar(decoder.decode(await vscode.workspace.fs.readFile(entry.sidecarUri)));
+        if (!parsed.sidecar || hasErrors(parsed.problems)) return 'failed';
+        saved = parsed.sidecar;
+      } catch (e) {
+        if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound')) return 'failed';
+        saved = emptySidecar(baseName(entry.article.path), disk.sha256);
+      }
+      if (entry.text !== text) return 'not-saved-text';
+      const merged = reconcile(saved, entry.sidecar, entry.offsets);
+      if (!merged) return 'failed';
+      entry.sidecar = merged;
+      this.log.info(`${baseName(entry.article.path)}: text back to the saved version; annotations reconciled with the sidecar`);
+      if (sameAnnotations(merged, saved)) entry.pendingSave = false;
+      else void this.persist(entry);
+      this.emitter.fire({ article: entry.article });
+      return 'reconciled';
+    } catch (e) {
+      this.log.warn(`cannot re-read ${entry.article.fsPath}: ${String(e)}`);
+      return 'failed';
+    }
   }
 
   private reportRemoved(entry: Entry, removed: Entity[]): void {
@@ -353,21 +444,19 @@ export class AnnotationStore implements vscode.Disposable {
     const entry = this.entries.get(doc.uri.toString());
     if (!entry || entry.kind !== 'ok') return;
     try {
-      const bytes = await vscode.workspace.fs.readFile(doc.uri);
-      const article = decodeArticle(bytes);
-      const shaChanged = article.sha256 !== entry.articleSha;
-      entry.articleSha = article.sha256;
-      entry.hasBom = article.hasBom;
-      if (article.text !== entry.text) {
-        // Saved with another encoding/EOL than the buffer: our offsets no longer apply; reload.
+      const disk = decodeArticle(await vscode.workspace.fs.readFile(doc.uri));
+      if (disk.text !== entry.text) {
+        // Saved with another encoding or line ending than the buffer: our offsets no longer apply.
         this.log.warn(`${doc.uri.fsPath}: the saved file differs from the editor text; reloading annotations`);
         await this.load(doc.uri, true);
         return;
       }
-      if (entry.pendingSave || (shaChanged && entry.sidecarExists)) {
-        const run = entry.writing.then(() => this.write(entry));
-        entry.writing = run.catch(() => undefined);
-        await run;
+      // Recorded at once, so the file watcher's event for this save is not taken for an outside change.
+      const shaChanged = disk.sha256 !== entry.articleSha;
+      entry.articleSha = disk.sha256;
+      // Pending offsets, or only a new hash: either way the sidecar must describe the saved file.
+      if (entry.pendingSave || (entry.sidecarExists && shaChanged)) {
+        await this.persist(entry);
         this.emitter.fire({ article: entry.article });
       }
     } catch (e) {
@@ -377,8 +466,8 @@ export class AnnotationStore implements vscode.Disposable {
 
   private async onArticleClosed(doc: vscode.TextDocument): Promise<void> {
     const entry = this.entries.get(doc.uri.toString());
-    // Closed without saving: the tracked offsets refer to text that no longer exists.
-    if (entry?.pendingSave && doc.isDirty) await this.load(doc.uri, true);
+    // From now on the file on disk is the text: anything derived from the editor's text is redone.
+    if (entry && (entry.pendingSave || entry.kind !== 'ok' || entry.reloadWhenTextIs !== undefined)) await this.load(doc.uri, true);
   }
 
   private async revalidateAll(): Promise<void> {
@@ -391,7 +480,8 @@ export class AnnotationStore implements vscode.Disposable {
 
   private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
     const key = uri.toString();
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    // Closed documents linger in textDocuments for a while: they no longer own the text.
+    return vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === key);
   }
 
   private async showError(message: string, sidecar: vscode.Uri): Promise<void> {
@@ -403,6 +493,19 @@ export class AnnotationStore implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The saved sidecar's entities, plus those of the live model that it lacks or that changed,
+ * wherever their text matches: what survives a revert without losing new work. Undefined when a
+ * saved entity does not match the text (then nothing may be decided here).
+ */
+function reconcile(saved: Sidecar, live: Sidecar, offsets: OffsetMap): Sidecar | undefined {
+  const matches = (e: Entity) => e.end <= offsets.codePointLength && offsets.slice(e.start, e.end) === e.text;
+  if (!saved.entities.every(matches)) return undefined;
+  const byId = new Map(saved.entities.map((e) => [e.id, e]));
+  for (const e of live.entities) if (matches(e)) byId.set(e.id, e);
+  return { ...saved, status: live.status, entities: [...byId.values()] };
 }
 
 function sameAnnotations(a: Sidecar, b: Sidecar): boolean {
