@@ -4,8 +4,12 @@ import { ActiveEditorContext } from './active-editor';
 import { Commands } from './commands';
 import { Corpus } from './corpus';
 import { Decorations, RenderedDecorations } from './decorations';
+import { SidecarDiagnostics } from './diagnostics';
+import { EntityHover } from './hover';
 import { LabelService } from './labels';
+import { AnnotationStatusBar } from './status-bar';
 import { AnnotationStore, DocAnnotations } from './store';
+import { AnnotationTree } from './tree';
 
 /** What `activate()` returns: used by integration tests and by other extensions. */
 export interface CorpusAnnotatorApi {
@@ -21,7 +25,7 @@ export interface CorpusAnnotatorApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CorpusAnnotatorApi> {
-  const log = vscode.window.createOutputChannel('Corpus Annotator', { log: true });
+  const log = createLog();
   const labels = new LabelService(log);
   const store = new AnnotationStore(labels, log);
   const corpus = new Corpus(labels, store, log);
@@ -29,6 +33,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   const activeEditor = new ActiveEditorContext(store, labels);
   context.subscriptions.push(log, labels, store, corpus, decorations, activeEditor, new Commands(store, labels, log));
   // adapters (one line each):
+  context.subscriptions.push(new AnnotationTree(store, corpus, labels, log));
+  context.subscriptions.push(new EntityHover(store, labels));
+  context.subscriptions.push(new AnnotationStatusBar(store, labels));
+  context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));
 
   await labels.loadAll();
   void corpus.scan();
@@ -49,3 +57,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
 }
 
 export function deactivate(): void {}
+
+/** The extension's log; with CORPUS_ANNOTATOR_LOG_TO_CONSOLE set (the test hosts set it), mirrored to the console. */
+function createLog(): vscode.LogOutputChannel {
+  const log = vscode.window.createOutputChannel('Corpus Annotator', { log: true });
+  if (process.env.CORPUS_ANNOTATOR_LOG_TO_CONSOLE) {
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) {
+      const original = log[level].bind(log) as (message: string, ...args: unknown[]) => void;
+      (log as unknown as Record<string, unknown>)[level] = (message: string | Error, ...args: unknown[]) => {
+        console.log(`[corpus-annotator ${level}] ${message instanceof Error ? message.message : message}`);
+        original(message as string, ...args);
+      };
+    }
+  }
+  return log;
+}

@@ -1,0 +1,91 @@
+// Hover over an entity: its label (with the key that tags it), text, id, note, attributes and
+// provenance, and links to the commands that change it. Nested entities are all listed, innermost first.
+import * as vscode from 'vscode';
+import { LabelConfig } from '../core/config';
+import { entitiesAt } from '../core/edits';
+import { Entity } from '../core/model';
+import { EntityRef, keyHint } from './commands';
+import { LabelService } from './labels';
+import { toCodePoint, toRange } from './positions';
+import { AnnotationStore } from './store';
+
+/** The commands the hover links to; the only ones its trusted markdown may run. */
+export const HOVER_COMMANDS = {
+  changeLabel: 'corpusAnnotator.changeLabel',
+  editNote: 'corpusAnnotator.editNote',
+  remove: 'corpusAnnotator.removeTag',
+} as const;
+
+export class EntityHover implements vscode.HoverProvider, vscode.Disposable {
+  private readonly registration: vscode.Disposable;
+
+  constructor(private readonly store: AnnotationStore, private readonly labels: LabelService) {
+    // Articles on disk, locally or through a remote; the language does not matter (.txt, .md…).
+    this.registration = vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'vscode-remote' }], this);
+  }
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    // Only what is already loaded and usable: a hover never triggers a load, nor shows stale data.
+    const ann = this.store.get(doc.uri);
+    if (!ann || ann.kind !== 'ok' || ann.sidecar.entities.length === 0) return undefined;
+    const at = toCodePoint(doc, ann.offsets, position);
+    // Under the cursor = covering the character at `at` (entitiesAt also counts touching the end).
+    const hits = entitiesAt(ann.sidecar, at).filter((e) => at < e.end);
+    const innermost = hits[0];
+    if (!innermost) return undefined;
+    const config = this.labels.configFor(doc.uri);
+    const md = entityMarkdown(hits, doc.uri, config);
+    return new vscode.Hover(md, toRange(doc, ann.offsets, innermost));
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+}
+
+/** The hover's content for entities of one article, innermost first, separated by rules. */
+export function entityMarkdown(entities: readonly Entity[], article: vscode.Uri, config: LabelConfig): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', false);
+  md.isTrusted = { enabledCommands: Object.values(HOVER_COMMANDS) };
+  md.supportHtml = true; // only for the label's colour swatch; every user-provided string is escaped
+  md.appendMarkdown(entities.map((e) => entitySection(e, article.toString(), config)).join('\n\n---\n\n'));
+  return md;
+}
+
+function entitySection(e: Entity, article: string, config: LabelConfig): string {
+  const def = config.labels.find((l) => l.name === e.label);
+  const swatch = def && /^#[0-9a-fA-F]{3,8}$/.test(def.color) ? `<span style="color:${def.color};">■</span> ` : '';
+  const key = def?.key !== undefined ? ` · ${keyHint(def.key)}` : '';
+  const lines: string[] = [];
+  lines.push(`${swatch}**${escapeMarkdown(e.label)}**${key}${def ? '' : ' · _not in the label configuration_'}&nbsp;&nbsp;${codeSpan(e.text)}`);
+  if (def?.description) lines.push(`_${escapeMarkdown(def.description)}_`);
+  const meta = [`id ${codeSpan(e.id)}`];
+  if (e.by !== undefined) meta.push(`by ${escapeMarkdown(e.by)}`);
+  if (e.src !== undefined) meta.push(`src ${escapeMarkdown(e.src)}`);
+  lines.push(meta.join(' · '));
+  if (e.note !== undefined && e.note !== '') lines.push(`Note: ${escapeMarkdown(e.note)}`);
+  for (const [name, value] of Object.entries(e.attrs ?? {})) lines.push(`${codeSpan(name)}: ${escapeMarkdown(value)}`);
+  const ref: EntityRef = { article, id: e.id };
+  const args = encodeURIComponent(JSON.stringify([ref]));
+  lines.push([
+    `[Change label](command:${HOVER_COMMANDS.changeLabel}?${args} "Change the label of this entity")`,
+    `[Edit note](command:${HOVER_COMMANDS.editNote}?${args} "Add or edit this entity's note")`,
+    `[Remove](command:${HOVER_COMMANDS.remove}?${args} "Remove this entity")`,
+  ].join(' · '));
+  // Two trailing spaces: a line break inside one paragraph, so the section stays compact.
+  return lines.join('  \n');
+}
+
+/** Escapes markdown (and inline HTML) syntax so user text shows literally. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&$]/g, '\\$&').replace(/\r?\n/g, '  \n');
+}
+
+/** A code span that shows `s` literally, whatever backticks it contains. */
+export function codeSpan(s: string): string {
+  const flat = s.replace(/\r?\n/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || longest > 0 ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}

@@ -1,0 +1,829 @@
+// The "Annotations" sidebar: every entity of the corpus, grouped by document (folder → document →
+// label → entity) or by label (label → surface form → occurrence), with counts, a filter, and the
+// tree-only commands (reveal, relabel, remove, go to sidecar line). Reads the store, never writes it:
+// changes go through the tagging commands.
+import * as vscode from 'vscode';
+import { DEFAULT_CONFIG, LabelDef } from '../core/config';
+import { baseName, cmp, Entity, Status } from '../core/model';
+import { readSidecar } from '../core/sidecar-read';
+import { EntityRef } from './commands';
+import { Corpus } from './corpus';
+import { LabelService } from './labels';
+import { toRange } from './positions';
+import { AnnotationStore, DocAnnotations } from './store';
+import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
+
+export type Grouping = 'document' | 'label';
+
+type TreeNode =
+  | { readonly kind: 'folder'; readonly id: string; readonly folder: vscode.WorkspaceFolder }
+  | { readonly kind: 'document'; readonly id: string; readonly article: vscode.Uri }
+  /** The one child of a document whose sidecar has errors: explains, and opens the sidecar. */
+  | { readonly kind: 'problem'; readonly id: string; readonly article: vscode.Uri }
+  | { readonly kind: 'docLabel'; readonly id: string; readonly article: vscode.Uri; readonly label: string }
+  | { readonly kind: 'label'; readonly id: string; readonly label: string }
+  | { readonly kind: 'surface'; readonly id: string; readonly label: string; readonly surface: string }
+  /** An entity: under a docLabel (grouping document) or a surface (grouping label, shown as an occurrence). */
+  | { readonly kind: 'entity'; readonly id: string; readonly article: vscode.Uri; readonly entity: Entity; readonly line: number; readonly grouping: Grouping };
+
+type EntityNode = Extract<TreeNode, { kind: 'entity' }>;
+
+interface Occurrence {
+  readonly article: vscode.Uri;
+  readonly entity: Entity;
+  readonly line: number;
+}
+
+/** Grouping "label": label → surface form → occurrences, over the loaded corpus documents. */
+interface LabelIndex {
+  readonly labels: Map<string, { count: number; surfaces: Map<string, Occurrence[]> }>;
+}
+
+/** What the test-only command `corpusAnnotator.tree._children` returns for each row. */
+export interface TreeRowSnapshot {
+  id: string | undefined;
+  label: string;
+  description: string | undefined;
+  tooltip: string | undefined;
+  contextValue: string | undefined;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  icon: string | undefined;
+  command: { command: string; arguments: unknown[] } | undefined;
+}
+
+const STATUS_ICONS: Record<Status, vscode.ThemeIcon> = {
+  todo: new vscode.ThemeIcon('circle-large-outline'),
+  'in-progress': new vscode.ThemeIcon('pencil', new vscode.ThemeColor('charts.blue')),
+  done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
+  reviewed: new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('charts.green')),
+};
+
+const STATUS_TEXT: Record<Status, string> = {
+  todo: 'todo',
+  'in-progress': 'in progress',
+  done: 'done',
+  reviewed: 'reviewed',
+};
+
+/** Documents loaded at once when the tree needs many (label grouping, filter, refresh). */
+const LOAD_CONCURRENCY = 8;
+/** Store changes arriving within this many ms refresh the tree once. */
+const REFRESH_DELAY_MS = 60;
+
+export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly view: vscode.TreeView<TreeNode>;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+
+  private grouping: Grouping = 'document';
+  private filter: EntityFilter | undefined;
+
+  /** Document and folder nodes are kept, so a change fires the very object the view holds. */
+  private readonly docNodes = new Map<string, Extract<TreeNode, { kind: 'document' }>>();
+  private readonly folderNodes = new Map<string, Extract<TreeNode, { kind: 'folder' }>>();
+  private readonly lineIndexes = new Map<string, LineIndex>();
+  /** Kept after a change (marked stale) so rows drawn from the last listing keep matching it. */
+  private labelIndex: LabelIndex | undefined;
+  private labelIndexStale = true;
+
+  private readonly pendingDocs = new Set<string>();
+  private readonly refreshed: string[] = [];
+  private rootPending = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private descriptionTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly queuedLoads = new Set<string>();
+  private activeLoads = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly store: AnnotationStore,
+    private readonly corpus: Corpus,
+    private readonly labels: LabelService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.view = vscode.window.createTreeView('corpusAnnotator.entities', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      store.onDidChange(({ article }) => this.onStoreChanged(article)),
+      corpus.onDidChangeArticles(() => this.onArticlesChanged()),
+      labels.onDidChange(() => this.refreshRoot()),
+      this.view.onDidChangeVisibility((e) => {
+        if (!e.visible) return;
+        this.scheduleDescription();
+        void this.revealActive();
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => void this.revealActive()),
+    );
+
+    const reg = (id: string, f: (...args: never[]) => unknown) =>
+      this.disposables.push(vscode.commands.registerCommand(`corpusAnnotator.${id}`, async (...args: never[]) => {
+        try {
+          return await f(...args);
+        } catch (e) {
+          this.log.error(`corpusAnnotator.${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+          const choice = await vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
+          if (choice === 'Show Log') this.log.show();
+          return undefined;
+        }
+      }));
+    reg('tree.groupByDocument', () => this.setGrouping('document'));
+    reg('tree.groupByLabel', () => this.setGrouping('label'));
+    reg('tree.filter', (text?: string) => this.askFilter(text));
+    reg('tree.clearFilter', () => this.setFilter(undefined));
+    reg('tree.refresh', () => this.reloadAll());
+    reg('tree.reveal', (arg?: unknown) => this.revealEntity(arg));
+    reg('tree.relabel', (arg?: unknown) => this.delegate('corpusAnnotator.changeLabel', arg));
+    reg('tree.remove', (arg?: unknown) => this.delegate('corpusAnnotator.removeTag', arg));
+    reg('tree.openSidecarLine', (arg?: unknown) => this.openSidecarLine(arg));
+    // TEST-ONLY (registered here, not contributed in package.json, so never in the palette or a
+    // menu): the integration tests read the tree through these, as the view itself would.
+    reg('tree._children', (path?: string[]) => this.snapshotChildren(path ?? []));
+    reg('tree._state', (clearRefreshed?: boolean) => {
+      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed] };
+      if (clearRefreshed) this.refreshed.length = 0;
+      return state;
+    });
+
+    void vscode.commands.executeCommand('setContext', 'corpusAnnotator.grouping', this.grouping);
+    void vscode.commands.executeCommand('setContext', 'corpusAnnotator.filtered', false);
+  }
+
+  // ---- TreeDataProvider ------------------------------------------------------------------------
+
+  async getChildren(element?: TreeNode): Promise<TreeNode[]> {
+    if (!element) return this.rootChildren();
+    switch (element.kind) {
+      case 'folder':
+        return this.documentNodes(element.folder);
+      case 'document':
+        return this.documentChildren(element.article);
+      case 'docLabel': {
+        const ann = await this.store.load(element.article);
+        if (ann.kind !== 'ok') return [];
+        return ann.sidecar.entities
+          .filter((e) => e.label === element.label && matchesFilter(this.filter, e))
+          .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
+          .map((e) => this.entityNode(ann, e, 'document'));
+      }
+      case 'label': {
+        const group = (await this.index()).labels.get(element.label);
+        if (!group) return [];
+        return [...group.surfaces]
+          .sort(([sa, a], [sb, b]) => b.length - a.length || cmp(sa, sb))
+          .map(([surface]) => ({ kind: 'surface', id: `label:${element.label}/surface:${surface}`, label: element.label, surface }));
+      }
+      case 'surface': {
+        const occurrences = (await this.index()).labels.get(element.label)?.surfaces.get(element.surface) ?? [];
+        return occurrences.map((o) => ({ kind: 'entity', id: `occ:${o.article.toString()}#${o.entity.id}`, article: o.article, entity: o.entity, line: o.line, grouping: 'label' }));
+      }
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'folder':
+        return this.folderItem(node);
+      case 'document':
+        return this.documentItem(node);
+      case 'problem':
+        return this.problemItem(node);
+      case 'docLabel':
+        return this.docLabelItem(node);
+      case 'label':
+        return this.labelItem(node);
+      case 'surface':
+        return this.surfaceItem(node);
+      case 'entity':
+        return this.entityItem(node);
+    }
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    switch (node.kind) {
+      case 'folder':
+      case 'label':
+        return undefined;
+      case 'document':
+        return this.parentOfDocument(node.article);
+      case 'problem':
+      case 'docLabel':
+        return this.docNode(node.article);
+      case 'surface':
+        return { kind: 'label', id: `label:${node.label}`, label: node.label };
+      case 'entity':
+        return node.grouping === 'document'
+          ? { kind: 'docLabel', id: `doc:${node.article.toString()}/label:${node.entity.label}`, article: node.article, label: node.entity.label }
+          : { kind: 'surface', id: `label:${node.entity.label}/surface:${displayText(node.entity.text)}`, label: node.entity.label, surface: displayText(node.entity.text) };
+    }
+  }
+
+  // ---- children --------------------------------------------------------------------------------
+
+  private async rootChildren(): Promise<TreeNode[]> {
+    await this.corpus.ready();
+    if (this.grouping === 'label') {
+      const index = await this.index();
+      return [...index.labels.keys()]
+        .sort(this.labelOrder(undefined))
+        .map((label) => ({ kind: 'label', id: `label:${label}`, label }));
+    }
+    const folders = this.corpusFolders();
+    if (folders.length <= 1) return this.documentNodes(folders[0]);
+    const nodes: TreeNode[] = [];
+    for (const folder of folders) {
+      if (this.filter && (await this.documentNodes(folder)).length === 0) continue;
+      nodes.push(this.folderNode(folder));
+    }
+    return nodes;
+  }
+
+  /** The corpus documents of a folder (all of them when `folder` is undefined); with a filter, those with matches. */
+  private async documentNodes(folder: vscode.WorkspaceFolder | undefined): Promise<TreeNode[]> {
+    await this.corpus.ready();
+    const key = folder?.uri.toString();
+    const articles = this.corpus.list().filter((uri) => !key || vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() === key);
+    if (this.filter) {
+      // Which documents match is only known once they are loaded.
+      await this.ensureLoaded(articles);
+      return articles
+        .filter((uri) => {
+          const ann = this.store.get(uri);
+          return ann?.kind === 'ok' && ann.sidecar.entities.some((e) => matchesFilter(this.filter, e));
+        })
+        .map((uri) => this.docNode(uri));
+    }
+    // Unfiltered: listed at once, each one loads when its row is drawn (see documentItem).
+    return articles.map((uri) => this.docNode(uri));
+  }
+
+  private async documentChildren(article: vscode.Uri): Promise<TreeNode[]> {
+    const ann = await this.store.load(article);
+    if (ann.kind === 'invalid') return [{ kind: 'problem', id: `doc:${article.toString()}/problems`, article }];
+    if (ann.kind !== 'ok') return [];
+    const labels = new Set(ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).map((e) => e.label));
+    return [...labels]
+      .sort(this.labelOrder(article))
+      .map((label) => ({ kind: 'docLabel', id: `doc:${article.toString()}/label:${label}`, article, label }));
+  }
+
+  private entityNode(ann: DocAnnotations, entity: Entity, grouping: Grouping): EntityNode {
+    const id = grouping === 'document' ? `ent:${ann.article.toString()}#${entity.id}` : `occ:${ann.article.toString()}#${entity.id}`;
+    return { kind: 'entity', id, article: ann.article, entity, line: this.lineOf(ann, entity), grouping };
+  }
+
+  /** 1-based line of an entity's start in the article: line breaks before its UTF-16 offset. */
+  private lineOf(ann: DocAnnotations, entity: Entity): number {
+    const key = ann.article.toString();
+    let index = this.lineIndexes.get(key);
+    if (!index || index.text !== ann.text) {
+      index = new LineIndex(ann.text);
+      this.lineIndexes.set(key, index);
+    }
+    return index.lineOf(ann.offsets.toUtf16(entity.start));
+  }
+
+  private async index(): Promise<LabelIndex> {
+    await this.corpus.ready();
+    const articles = this.corpus.list();
+    await this.ensureLoaded(articles);
+    if (this.labelIndex && !this.labelIndexStale) return this.labelIndex;
+    const labels: LabelIndex['labels'] = new Map();
+    for (const uri of articles) {
+      const ann = this.store.get(uri);
+      if (ann?.kind !== 'ok') continue;
+      for (const e of [...ann.sidecar.entities].sort((a, b) => a.start - b.start || a.end - b.end)) {
+        if (!matchesFilter(this.filter, e)) continue;
+        let group = labels.get(e.label);
+        if (!group) labels.set(e.label, (group = { count: 0, surfaces: new Map() }));
+        group.count++;
+        const surface = displayText(e.text);
+        let list = group.surfaces.get(surface);
+        if (!list) group.surfaces.set(surface, (list = []));
+        list.push({ article: uri, entity: e, line: this.lineOf(ann, e) });
+      }
+    }
+    this.labelIndex = { labels };
+    this.labelIndexStale = false;
+    return this.labelIndex;
+  }
+
+  // ---- items -----------------------------------------------------------------------------------
+
+  private folderItem(node: Extract<TreeNode, { kind: 'folder' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = node.id;
+    const docs = this.corpus.list().filter((u) => vscode.workspace.getWorkspaceFolder(u)?.uri.toString() === node.folder.uri.toString());
+    item.description = plural(docs.length, 'document');
+    item.tooltip = node.folder.uri.fsPath;
+    item.iconPath = new vscode.ThemeIcon('root-folder');
+    item.contextValue = ';folder;';
+    return item;
+  }
+
+  private documentItem(node: Extract<TreeNode, { kind: 'document' }>): vscode.TreeItem {
+    const uri = node.article;
+    const name = baseName(uri.path);
+    const ann = this.store.get(uri);
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    const dir = relativeDir(uri);
+    const where = dir ? ` · ${dir}` : '';
+    if (!ann) {
+      item.description = `loading…${where}`;
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+      item.contextValue = ';document;';
+      this.queueLoad(uri);
+      return item;
+    }
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendText(vscode.workspace.asRelativePath(uri));
+    if (ann.kind === 'invalid') {
+      const errors = ann.problems.filter((p) => p.severity === 'error');
+      item.description = `sidecar has errors${where}`;
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      item.contextValue = ';document;invalid;';
+      tooltip.appendMarkdown('\n\n**The sidecar has errors**: its annotations are not shown or changed until it is fixed.\n\n');
+      for (const p of errors.slice(0, 5)) tooltip.appendText(`line ${p.line}: ${p.message}\n`);
+      if (errors.length > 5) tooltip.appendText(`… and ${errors.length - 5} more`);
+    } else if (ann.kind === 'unreadable') {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+      item.description = `cannot be read${where}`;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+      item.contextValue = ';document;unreadable;';
+      tooltip.appendMarkdown('\n\n');
+      tooltip.appendText(ann.problems[0]?.message ?? 'This file cannot be annotated.');
+    } else {
+      const total = ann.sidecar.entities.length;
+      const shown = this.filter ? ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length : total;
+      const status = ann.sidecar.status;
+      const count = this.filter ? `${shown} of ${plural(total, 'entity')}` : plural(total, 'entity');
+      item.description = `${count} · ${STATUS_TEXT[status]}${ann.pendingSave ? ' · unsaved' : ''}${where}`;
+      item.iconPath = STATUS_ICONS[status];
+      item.contextValue = ';document;';
+      if (shown === 0) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+      tooltip.appendMarkdown(`\n\nStatus: **${STATUS_TEXT[status]}** · ${plural(total, 'entity')}`);
+      if (!ann.sidecarExists) tooltip.appendMarkdown('\n\nNo sidecar yet: it is written with the first annotation.');
+      if (ann.pendingSave) tooltip.appendMarkdown('\n\nAnnotation changes are saved with the article (it has unsaved edits).');
+    }
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  private problemItem(node: Extract<TreeNode, { kind: 'problem' }>): vscode.TreeItem {
+    const ann = this.store.get(node.article);
+    const errors = ann?.problems.filter((p) => p.severity === 'error') ?? [];
+    const first = errors[0];
+    const item = new vscode.TreeItem('Sidecar has errors: open it to fix them', vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = first ? `${plural(errors.length, 'error')} · line ${first.line}: ${first.message}` : undefined;
+    item.tooltip = 'Annotations of this article are not shown or changed until its sidecar is valid. Click to open the sidecar at the first error.';
+    item.iconPath = new vscode.ThemeIcon('go-to-file');
+    item.contextValue = ';problem;';
+    item.command = { command: 'corpusAnnotator.tree.openSidecarLine', title: 'Open Sidecar', arguments: [node] };
+    return item;
+  }
+
+  private docLabelItem(node: Extract<TreeNode, { kind: 'docLabel' }>): vscode.TreeItem {
+    const ann = this.store.get(node.article);
+    const count = ann?.sidecar.entities.filter((e) => e.label === node.label && matchesFilter(this.filter, e)).length ?? 0;
+    const def = this.labelDef(node.label, node.article);
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    item.description = String(count);
+    item.iconPath = labelIcon(def, node.label);
+    item.tooltip = `${node.label}: ${plural(count, 'entity')}${def?.description ? `\n${def.description}` : ''}`;
+    item.contextValue = ';label;';
+    return item;
+  }
+
+  private labelItem(node: Extract<TreeNode, { kind: 'label' }>): vscode.TreeItem {
+    const group = this.labelIndex?.labels.get(node.label);
+    const count = group?.count ?? 0;
+    const def = this.labelDef(node.label, undefined);
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    item.description = String(count);
+    item.iconPath = labelIcon(def, node.label);
+    item.tooltip = `${node.label}: ${plural(count, 'entity')}, ${plural(group?.surfaces.size ?? 0, 'surface form')}${def?.description ? `\n${def.description}` : ''}`;
+    item.contextValue = ';label;';
+    return item;
+  }
+
+  private surfaceItem(node: Extract<TreeNode, { kind: 'surface' }>): vscode.TreeItem {
+    const occurrences = this.labelIndex?.labels.get(node.label)?.surfaces.get(node.surface) ?? [];
+    const docs = new Set(occurrences.map((o) => o.article.toString())).size;
+    const item = new vscode.TreeItem({ label: node.surface, highlights: highlights(this.filter, node.surface) }, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    item.description = String(occurrences.length);
+    item.tooltip = `${node.label} "${node.surface}": ${plural(occurrences.length, 'occurrence')} in ${plural(docs, 'document')}`;
+    item.iconPath = new vscode.ThemeIcon('symbol-text');
+    item.contextValue = ';surface;';
+    return item;
+  }
+
+  private entityItem(node: EntityNode): vscode.TreeItem {
+    const e = node.entity;
+    const text = displayText(e.text);
+    const label: vscode.TreeItemLabel = node.grouping === 'document'
+      ? { label: text, highlights: highlights(this.filter, text) }
+      : { label: baseName(node.article.path) };
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = `line ${node.line}`;
+    item.contextValue = ';entity;removable;';
+    const ref: EntityRef = { article: node.article.toString(), id: e.id };
+    item.command = { command: 'corpusAnnotator.tree.reveal', title: 'Reveal Entity', arguments: [ref] };
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${e.label}** `);
+    tip.appendText(`"${text}"`);
+    tip.appendMarkdown('\n\n');
+    tip.appendText(`${baseName(node.article.path)}, line ${node.line} · id ${e.id} · code points ${e.start}–${e.end}`);
+    if (e.note) {
+      tip.appendMarkdown('\n\n*Note:* ');
+      tip.appendText(e.note);
+    }
+    const attrs = Object.entries(e.attrs ?? {});
+    if (attrs.length) {
+      tip.appendMarkdown('\n\n*Attributes:* ');
+      tip.appendText(attrs.map(([k, v]) => `${k} = ${v}`).join(', '));
+    }
+    const who = [e.by ? `by ${e.by}` : '', e.src ? `source ${e.src}` : ''].filter(Boolean).join(' · ');
+    if (who) {
+      tip.appendMarkdown('\n\n');
+      tip.appendText(who);
+    }
+    item.tooltip = tip;
+    if (e.note) item.iconPath = new vscode.ThemeIcon('note');
+    return item;
+  }
+
+  // ---- nodes -----------------------------------------------------------------------------------
+
+  private docNode(uri: vscode.Uri): Extract<TreeNode, { kind: 'document' }> {
+    const key = uri.toString();
+    let node = this.docNodes.get(key);
+    if (!node) this.docNodes.set(key, (node = { kind: 'document', id: `doc:${key}`, article: uri }));
+    return node;
+  }
+
+  private folderNode(folder: vscode.WorkspaceFolder): Extract<TreeNode, { kind: 'folder' }> {
+    const key = folder.uri.toString();
+    let node = this.folderNodes.get(key);
+    if (!node || node.folder !== folder) this.folderNodes.set(key, (node = { kind: 'folder', id: `folder:${key}`, folder }));
+    return node;
+  }
+
+  private parentOfDocument(uri: vscode.Uri): TreeNode | undefined {
+    if (this.corpusFolders().length <= 1) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder ? this.folderNode(folder) : undefined;
+  }
+
+  private corpusFolders(): readonly vscode.WorkspaceFolder[] {
+    return vscode.workspace.workspaceFolders ?? [];
+  }
+
+  // ---- labels ----------------------------------------------------------------------------------
+
+  private labelDef(name: string, scope: vscode.Uri | undefined): LabelDef | undefined {
+    if (scope) return this.labels.configFor(scope).labels.find((l) => l.name === name);
+    for (const folder of this.corpusFolders()) {
+      const def = this.labels.configFor(folder.uri).labels.find((l) => l.name === name);
+      if (def) return def;
+    }
+    return DEFAULT_CONFIG.labels.find((l) => l.name === name);
+  }
+
+  /** Configuration order (of the document's folder, or of every folder in turn), unknown labels last by name. */
+  private labelOrder(scope: vscode.Uri | undefined): (a: string, b: string) => number {
+    const order: string[] = [];
+    const configs = scope ? [this.labels.configFor(scope)] : this.corpusFolders().map((f) => this.labels.configFor(f.uri));
+    if (configs.length === 0) configs.push(DEFAULT_CONFIG);
+    for (const c of configs) for (const l of c.labels) if (!order.includes(l.name)) order.push(l.name);
+    const rank = (l: string) => {
+      const i = order.indexOf(l);
+      return i < 0 ? order.length : i;
+    };
+    return (a, b) => rank(a) - rank(b) || cmp(a, b);
+  }
+
+  // ---- loading ---------------------------------------------------------------------------------
+
+  /** Loads a document in the background (a row was drawn before its annotations were known). */
+  private queueLoad(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.queuedLoads.has(key)) return;
+    this.queuedLoads.add(key);
+    void this.limited(() => this.store.load(uri))
+      .catch((e) => this.log.error(`cannot load the annotations of ${uri.fsPath}: ${String(e)}`))
+      .finally(() => this.queuedLoads.delete(key));
+  }
+
+  private async ensureLoaded(uris: readonly vscode.Uri[], force = false): Promise<void> {
+    const todo = force ? uris : uris.filter((u) => !this.store.get(u));
+    if (todo.length === 0) return;
+    if (todo.length > LOAD_CONCURRENCY) this.view.message = `Loading the annotations of ${plural(todo.length, 'document')}…`;
+    try {
+      await Promise.all(todo.map((u) => this.limited(() => this.store.load(u, force)).catch((e) => {
+        this.log.error(`cannot load the annotations of ${u.fsPath}: ${String(e)}`);
+      })));
+    } finally {
+      if (todo.length > LOAD_CONCURRENCY) this.updateDescription();
+    }
+  }
+
+  /** Runs `f` with at most LOAD_CONCURRENCY others: a large corpus is not read all at once. */
+  private async limited<T>(f: () => Promise<T>): Promise<T> {
+    while (this.activeLoads >= LOAD_CONCURRENCY) await new Promise<void>((r) => this.waiting.push(r));
+    this.activeLoads++;
+    try {
+      return await f();
+    } finally {
+      this.activeLoads--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  // ---- refresh ---------------------------------------------------------------------------------
+
+  private onStoreChanged(article: vscode.Uri): void {
+    if (!this.corpus.has(article)) return;
+    this.labelIndexStale = true;
+    if (this.grouping === 'document' && !this.filter) {
+      // Only this document's row and its subtree: the rest of the tree is untouched.
+      this.pendingDocs.add(article.toString());
+      this.scheduleRefresh();
+    } else {
+      // Counts of labels and surface forms, and which documents match, span the corpus.
+      this.refreshRoot();
+    }
+    this.scheduleDescription();
+  }
+
+  private onArticlesChanged(): void {
+    const keep = new Set(this.corpus.list().map((u) => u.toString()));
+    for (const k of [...this.docNodes.keys()]) if (!keep.has(k)) this.docNodes.delete(k);
+    for (const k of [...this.lineIndexes.keys()]) if (!keep.has(k)) this.lineIndexes.delete(k);
+    this.refreshRoot();
+    this.scheduleDescription();
+  }
+
+  private refreshRoot(): void {
+    this.labelIndexStale = true;
+    this.rootPending = true;
+    this.scheduleRefresh();
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.rootPending) {
+        this.emitter.fire(undefined);
+        this.recordRefresh(['root']);
+      } else {
+        const nodes = [...this.pendingDocs].map((k) => this.docNodes.get(k)).filter((n): n is Extract<TreeNode, { kind: 'document' }> => !!n);
+        if (nodes.length) this.emitter.fire(nodes);
+        this.recordRefresh(nodes.map((n) => n.id));
+      }
+      this.rootPending = false;
+      this.pendingDocs.clear();
+    }, REFRESH_DELAY_MS);
+  }
+
+  /** For the test-only `_state` command: which nodes the last refreshes fired ('root' for the whole tree). */
+  private recordRefresh(ids: string[]): void {
+    this.refreshed.push(...ids);
+    if (this.refreshed.length > 200) this.refreshed.splice(0, this.refreshed.length - 200);
+  }
+
+  /** The view's description and message: totals, or the filter and how many entities match it. */
+  private scheduleDescription(): void {
+    if (this.descriptionTimer) return;
+    this.descriptionTimer = setTimeout(() => {
+      this.descriptionTimer = undefined;
+      this.updateDescription();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private updateDescription(): void {
+    const articles = this.corpus.list();
+    let total = 0;
+    let matching = 0;
+    let loaded = 0;
+    for (const uri of articles) {
+      const ann = this.store.get(uri);
+      if (!ann) continue;
+      loaded++;
+      total += ann.sidecar.entities.length;
+      if (this.filter) matching += ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length;
+    }
+    const complete = loaded === articles.length;
+    const totals = complete ? `${plural(total, 'entity')} in ${plural(articles.length, 'document')}` : `${plural(articles.length, 'document')}`;
+    this.view.description = this.filter ? `filter: ${this.filter.raw} · ${matching} of ${plural(total, 'entity')}` : totals;
+    // VS Code hides the view's header (and so its description) while it is the only view of its
+    // container, as here: the message line above the tree says the same. None without articles,
+    // or the viewsWelcome content ("No articles to annotate…") would not show.
+    if (articles.length === 0) this.view.message = undefined;
+    else if (!this.filter) this.view.message = totals;
+    else if (complete && matching === 0) this.view.message = `No entity matches "${this.filter.raw}".`;
+    else this.view.message = `Filter "${this.filter.raw}": ${matching} of ${plural(total, 'entity')}.`;
+  }
+
+  // ---- commands --------------------------------------------------------------------------------
+
+  private async setGrouping(grouping: Grouping): Promise<void> {
+    this.grouping = grouping;
+    await vscode.commands.executeCommand('setContext', 'corpusAnnotator.grouping', grouping);
+    this.refreshRoot();
+  }
+
+  /** Asks for the filter, unless given (`executeCommand('corpusAnnotator.tree.filter', 'label:ORG')`). */
+  private async askFilter(text?: string): Promise<void> {
+    let input = typeof text === 'string' ? text : undefined;
+    if (input === undefined) {
+      input = await vscode.window.showInputBox({
+        title: 'Filter annotations',
+        placeHolder: 'label or text, e.g. PER or Laftit',
+        prompt: 'label:ORG, text:… or plain text (case and accents ignored); a label name alone filters by label; empty clears the filter',
+        value: this.filter?.raw ?? '',
+      });
+      if (input === undefined) return;
+    }
+    const known = new Set<string>();
+    for (const f of this.corpusFolders()) for (const l of this.labels.configFor(f.uri).labels) known.add(l.name);
+    if (known.size === 0) for (const l of DEFAULT_CONFIG.labels) known.add(l.name);
+    await this.setFilter(parseFilter(input, known));
+  }
+
+  private async setFilter(filter: EntityFilter | undefined): Promise<void> {
+    this.filter = filter;
+    await vscode.commands.executeCommand('setContext', 'corpusAnnotator.filtered', !!filter);
+    this.refreshRoot();
+    // Filtering needs every document: load them now so the description counts them all.
+    if (filter) await this.ensureLoaded(this.corpus.list());
+    this.updateDescription();
+  }
+
+  /** Rescans the corpus and rereads every loaded document (except those with unsaved annotation changes). */
+  private async reloadAll(): Promise<void> {
+    await this.corpus.scan();
+    const loaded = this.corpus.list().filter((u) => this.store.get(u));
+    const reload = loaded.filter((u) => !this.store.get(u)?.pendingSave);
+    if (reload.length < loaded.length) this.log.info(`refresh: ${loaded.length - reload.length} document(s) with unsaved annotation changes kept as they are`);
+    this.lineIndexes.clear();
+    await this.ensureLoaded(reload, true);
+    this.refreshRoot();
+    this.updateDescription();
+  }
+
+  /** Opens the article, selects the entity and scrolls to it. */
+  private async revealEntity(arg: unknown): Promise<boolean> {
+    const ref = refOf(arg);
+    if (!ref) return false;
+    const uri = vscode.Uri.parse(ref.article);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    // Loaded after opening, so the offsets refer to the text the editor shows.
+    const ann = await this.store.load(uri);
+    const entity = ann.sidecar.entities.find((e) => e.id === ref.id);
+    if (!entity) {
+      void vscode.window.setStatusBarMessage('Corpus Annotator: that entity no longer exists', 3000);
+      this.refreshRoot();
+      return false;
+    }
+    const range = toRange(doc, ann.offsets, entity);
+    const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return true;
+  }
+
+  /** relabel/remove from the tree: the tagging commands with an EntityRef. */
+  private async delegate(command: string, arg: unknown): Promise<unknown> {
+    const ref = refOf(arg);
+    if (!ref) return undefined;
+    return vscode.commands.executeCommand(command, ref);
+  }
+
+  /**
+   * Opens the sidecar with the cursor on the entity's line (an entity row), on the first error
+   * (the row under a document whose sidecar has errors), or at the top. Returns the 1-based line.
+   */
+  private async openSidecarLine(arg: unknown): Promise<number | undefined> {
+    const node = arg as Partial<TreeNode> | undefined;
+    const ref = refOf(arg);
+    const article = ref ? vscode.Uri.parse(ref.article) : node && 'article' in node && node.article instanceof vscode.Uri ? node.article : undefined;
+    if (!article) return undefined;
+    const ann = await this.store.load(article);
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(ann.sidecarUri);
+    } catch {
+      void vscode.window.showInformationMessage(`${baseName(article.path)} has no sidecar yet: it is written with the first annotation.`);
+      return undefined;
+    }
+    let line = 1;
+    if (ref) {
+      const text = doc.getText();
+      line = readSidecar(text).entityLines.get(ref.id) ?? lineOfId(text, ref.id) ?? 1;
+    } else {
+      line = ann.problems.find((p) => p.severity === 'error')?.line ?? 1;
+    }
+    const pos = new vscode.Position(Math.min(Math.max(line - 1, 0), doc.lineCount - 1), 0);
+    const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return pos.line + 1;
+  }
+
+  /** Selects the active article's row when the view is visible (like the Explorer's auto reveal). */
+  private async revealActive(): Promise<void> {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    if (!uri || !this.view.visible || this.grouping !== 'document' || this.filter || !this.corpus.has(uri)) return;
+    const node = this.docNode(uri);
+    if (this.view.selection.some((n) => n === node || (n.kind === 'entity' && n.article.toString() === uri.toString()))) return;
+    await Promise.resolve(this.view.reveal(node, { select: true, focus: false, expand: false })).catch(() => undefined);
+  }
+
+  /** TEST-ONLY: the rows under the node reached by `path` (each step an id or a label), fully loaded. */
+  private async snapshotChildren(path: readonly string[]): Promise<TreeRowSnapshot[]> {
+    let parent: TreeNode | undefined;
+    for (const step of path) {
+      const children = await this.getChildren(parent);
+      await this.ensureLoaded(children.flatMap((c) => (c.kind === 'document' ? [c.article] : [])));
+      parent = children.find((c) => c.id === step) ?? children.find((c) => labelText(this.getTreeItem(c)) === step);
+      if (!parent) throw new Error(`tree: no row "${step}" under ${path.slice(0, path.indexOf(step)).join(' / ') || 'the root'}`);
+    }
+    const children = await this.getChildren(parent);
+    await this.ensureLoaded(children.flatMap((c) => (c.kind === 'document' ? [c.article] : [])));
+    this.updateDescription();
+    return children.map((c) => snapshot(this.getTreeItem(c)));
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.descriptionTimer) clearTimeout(this.descriptionTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** An EntityRef from what a command receives: an EntityRef, or an entity row of the tree. */
+function refOf(arg: unknown): EntityRef | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as { kind?: unknown; article?: unknown; id?: unknown; entity?: Entity };
+  if (a.kind === 'entity' && a.article instanceof vscode.Uri && a.entity) return { article: a.article.toString(), id: a.entity.id };
+  if (a.kind === undefined && typeof a.article === 'string' && typeof a.id === 'string') return { article: a.article, id: a.id };
+  return undefined;
+}
+
+/** Fallback when the reader has no line for an id: the line holding `id: <id>`. */
+function lineOfId(text: string, id: string): number | undefined {
+  const m = new RegExp(`\\bid:\\s*["']?${id.replace(/[^a-z0-9]/gi, '')}\\b`).exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
+}
+
+function labelIcon(def: LabelDef | undefined, name: string): vscode.ThemeIcon | vscode.Uri {
+  const builtin = DEFAULT_CONFIG.labels.find((l) => l.name === name);
+  if (!def) return new vscode.ThemeIcon('circle-outline');
+  if (builtin && builtin.color === def.color.toLowerCase()) {
+    return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(`corpusAnnotator.label${name}`));
+  }
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(def.color);
+  if (!m) return new vscode.ThemeIcon('circle-filled');
+  const rgb = `rgb(${parseInt(m[1] as string, 16)},${parseInt(m[2] as string, 16)},${parseInt(m[3] as string, 16)})`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16"><circle cx="8" cy="8" r="4.5" fill="${rgb}"/></svg>`;
+  return vscode.Uri.from({ scheme: 'data', path: `image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` });
+}
+
+function relativeDir(uri: vscode.Uri): string {
+  const rel = vscode.workspace.asRelativePath(uri, false);
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+function plural(n: number, word: string): string {
+  if (n === 1) return `1 ${word}`;
+  return `${n} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+}
+
+function labelText(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
+  const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : item.iconPath ? 'uri' : undefined;
+  const collapsible = item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded ? 'expanded'
+    : item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed ? 'collapsed' : 'none';
+  return {
+    id: item.id,
+    label: labelText(item),
+    description: typeof item.description === 'string' ? item.description : undefined,
+    tooltip,
+    contextValue: item.contextValue,
+    collapsible,
+    icon,
+    command: item.command ? { command: item.command.command, arguments: item.command.arguments ?? [] } : undefined,
+  };
+}

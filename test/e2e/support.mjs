@@ -1,0 +1,71 @@
+// Shared setup for e2e tests: a workbench session (code-server + Chromium + a throwaway copy of
+// examples/corpus, with the extension loaded from the repo) and waiting for files on disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, workbenchUrl } from '../host/browser.mjs';
+import { startCodeServer } from '../host/code-server.mjs';
+import { REPO_ROOT } from '../host/paths.mjs';
+import { freshWorkspace } from '../host/workspace.mjs';
+import { Workbench } from './workbench.mjs';
+
+/**
+ * Starts code-server on a fresh copy of the demo corpus and opens it in Chromium with the extension
+ * loaded from source (payload extensionDevelopmentPath: what `npm run build` just produced, no
+ * packaging). Call stop() in an `after` hook; Ctrl+C and crashes are covered by test/host/lifecycle.mjs.
+ */
+export async function startWorkbench() {
+  const folder = freshWorkspace();
+  const server = await startCodeServer({ folder });
+  const browser = await launchBrowser();
+  const { page } = browser;
+  page.on('pageerror', (e) => console.error(`      [workbench] ${e.message}`));
+  const t0 = performance.now();
+  await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath: REPO_ROOT }));
+  const wb = new Workbench(page);
+  await wb.waitReady();
+  console.log(`      [host] workbench ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    page, wb, folder, server,
+    async stop() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Resolves with check(content)'s first non-undefined result, re-checking on every change in the
+ * file's directory (fs.watch) and every 200 ms as a safety net. Rejects after `timeoutMs`.
+ * @template T
+ * @param {string} file
+ * @param {(content: string) => T | undefined} check
+ * @param {number} [timeoutMs]
+ * @returns {Promise<T>}
+ */
+export function waitForFile(file, check, timeoutMs = 15_000) {
+  return new Promise((resolve, reject) => {
+    let last = '(file does not exist)';
+    const probe = () => {
+      let content;
+      try { content = fs.readFileSync(file, 'utf8'); } catch { return; }
+      last = content;
+      let value;
+      try { value = check(content); } catch { return; } // e.g. caught mid-write
+      if (value === undefined) return;
+      finish();
+      resolve(value);
+    };
+    const watcher = fs.watch(path.dirname(file), probe);
+    const poll = setInterval(probe, 200);
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${file}; last content:\n${last}`));
+    }, timeoutMs);
+    function finish() {
+      watcher.close();
+      clearInterval(poll);
+      clearTimeout(timer);
+    }
+    probe();
+  });
+}

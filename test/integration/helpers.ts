@@ -1,0 +1,68 @@
+// Shared by the integration tests: where the workspace is, and waiting without fixed sleeps.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** publisher.name from package.json */
+export const EXTENSION_ID = 'corpus-annotator.corpus-annotator';
+
+/** The workspace the host opened: a fresh copy of examples/corpus. */
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test host opens a workspace folder (a copy of examples/corpus)');
+  return folder.uri.fsPath;
+}
+
+export function articleUri(name: string): vscode.Uri {
+  return vscode.Uri.file(path.join(workspaceDir(), name));
+}
+
+/**
+ * Resolves with `check()`'s first truthy value; re-checks whenever something changes in `dir`
+ * (fs.watch) and, as a safety net for missed events, every 200 ms. Fails after `timeoutMs`.
+ */
+export function waitForFile<T>(
+  file: string,
+  check: (content: string) => T | undefined,
+  { timeoutMs = 15_000, what = file }: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let last = '(file does not exist)';
+    const probe = (): boolean => {
+      let content: string;
+      try {
+        content = fs.readFileSync(file, 'utf8');
+      } catch {
+        return false;
+      }
+      last = content;
+      const value = check(content);
+      if (value === undefined || value === false || value === null) return false;
+      finish();
+      resolve(value);
+      return true;
+    };
+    const watcher = fs.watch(path.dirname(file), () => { probe(); });
+    const poll = setInterval(probe, 200);
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last content:\n${last}`));
+    }, timeoutMs);
+    function finish(): void {
+      watcher.close();
+      clearInterval(poll);
+      clearTimeout(timer);
+    }
+    probe();
+  });
+}
+
+/** Polls `condition` until true (bounded); for state the API has no event for, e.g. Extension.isActive. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
