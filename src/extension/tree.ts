@@ -13,7 +13,7 @@ import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
 import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
 
-export type Grouping = 'document' | 'label';
+type Grouping = 'document' | 'label';
 
 type TreeNode =
   | { readonly kind: 'folder'; readonly id: string; readonly folder: vscode.WorkspaceFolder }
@@ -40,7 +40,7 @@ interface LabelIndex {
 }
 
 /** What the test-only command `corpusAnnotator.tree._children` returns for each row. */
-export interface TreeRowSnapshot {
+interface TreeRowSnapshot {
   id: string | undefined;
   label: string;
   description: string | undefined;
@@ -140,7 +140,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     // menu): the integration tests read the tree through these, as the view itself would.
     reg('tree._children', (path?: string[]) => this.snapshotChildren(path ?? []));
     reg('tree._state', (clearRefreshed?: boolean) => {
-      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed] };
+      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer };
       if (clearRefreshed) this.refreshed.length = 0;
       return state;
     });

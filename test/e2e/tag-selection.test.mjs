@@ -50,6 +50,8 @@ describe('e2e: tagging from the UI', function () {
     await wb.selectText(NAME);
     await wb.screenshot('e2e-tag-selection-1-selected');
     await wb.runCommand('Corpus Annotator: Tag Selection As…');
+    const labels = await wb.quickPickLabels();
+    for (const label of ['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']) assert.ok(labels.includes(label), `the label pick offers ${label}: ${labels}`);
     await wb.screenshot('e2e-tag-selection-2-label-pick');
     await wb.pickQuickPick('PER');
 

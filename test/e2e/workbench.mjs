@@ -83,6 +83,16 @@ export class Workbench {
   }
 
   /**
+   * Waits for an open quick pick to list items and returns their labels, in display order.
+   * @returns {Promise<string[]>}
+   */
+  async quickPickLabels() {
+    const labels = this.quickInput.locator('.quick-input-list .monaco-list-row .label-name');
+    await labels.first().waitFor();
+    return (await labels.allInnerTexts()).map((t) => t.trim());
+  }
+
+  /**
    * Clicks the quick pick item whose label is exactly `label`, and waits for the pick to close.
    * @param {string} label
    */

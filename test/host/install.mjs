@@ -54,10 +54,53 @@ export function ensureCodeServer({ log = defaultLog } = {}) {
     log(`code-server ${CODE_SERVER_VERSION} already installed in ${path.relative(process.cwd(), CODE_SERVER_DIR) || '.'} (checked in ${Math.round(performance.now() - t0)} ms)`);
     return CODE_SERVER_BIN;
   }
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (about a minute; log: ${INSTALL_LOG})`);
-  install(log);
-  log(`code-server ${CODE_SERVER_VERSION} installed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  withInstallLock(log, () => {
+    if (isInstalled()) { // another process finished it while we waited
+      log(`code-server ${CODE_SERVER_VERSION} was installed by the other process`);
+      return;
+    }
+    log(`installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (about a minute; log: ${INSTALL_LOG})`);
+    install(log);
+    log(`code-server ${CODE_SERVER_VERSION} installed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  });
   return CODE_SERVER_BIN;
+}
+
+/**
+ * Two test commands started together on a fresh checkout must not install into the same dir at
+ * once: a lock file holding the installer's pid; a lock whose process is gone is stale.
+ * @param {(msg: string) => void} log
+ * @param {() => void} fn
+ */
+function withInstallLock(log, fn) {
+  const lock = path.join(HOST_DIR, 'code-server.install.lock');
+  fs.mkdirSync(HOST_DIR, { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(fs.readFileSync(lock, 'utf8')) || 0;
+    let alive = false;
+    try { alive = holder > 0 && process.kill(holder, 0); } catch { alive = false; }
+    if (!alive) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`gave up waiting for the code-server install of pid ${holder} (${lock})`);
+    if (!announced) log(`another process (pid ${holder}) is installing code-server; waiting`);
+    announced = true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); // synchronous sleep: this module is sync
+  }
+  try {
+    fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
 }
 
 /** @param {(msg: string) => void} log */
