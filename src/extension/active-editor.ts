@@ -36,6 +36,12 @@ export class ActiveEditorContext implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     let article = false;
     let entity = false;
+    // Decided from the globs at once, before any file is read: a key pressed right after opening
+    // an article must already find its keybinding enabled.
+    if (editor && this.isAnnotatable(editor.document) && !this.last.article) {
+      this.last = { ...this.last, article: true };
+      await vscode.commands.executeCommand('setContext', 'corpusAnnotator.activeArticle', true);
+    }
     if (editor) {
       if (!this.store.get(editor.document.uri) && !isSidecarPath(editor.document.uri.path) && editor.document.uri.scheme !== 'output') {
         await this.store.load(editor.document.uri);

@@ -81,6 +81,15 @@ export class Commands implements vscode.Disposable {
     const doc = editor.document;
     const ann = await this.store.load(doc.uri);
     if (!this.usable(ann)) return 0;
+    if (!ann.sidecarExists && !this.labels.isArticle(doc.uri)) {
+      // The keys work in any plain-text editor; a file outside the corpus gets a sidecar only on request.
+      const globs = this.labels.configFor(doc.uri).articles.join(', ');
+      const choice = await vscode.window.showWarningMessage(
+        `${doc.uri.path.split('/').pop()} is not an article of the corpus (articles: ${globs}). Annotate it anyway? Its annotations will be saved next to it.`,
+        'Annotate Anyway', 'Open Configuration');
+      if (choice === 'Open Configuration') await this.openConfig(doc.uri);
+      if (choice !== 'Annotate Anyway') return 0;
+    }
     const settings = readSettings(doc.uri);
     const text = doc.getText();
     const spans: Span[] = [];

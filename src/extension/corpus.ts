@@ -78,6 +78,7 @@ export class Corpus implements vscode.Disposable {
       void this.store.onFileChanged(uri);
       return;
     }
+    this.store.forget(uri);
     // A deleted folder arrives as one event for the folder.
     const prefix = uri.toString() + '/';
     let changed = false;

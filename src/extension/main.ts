@@ -27,6 +27,8 @@ export interface CorpusAnnotatorApi {
 export async function activate(context: vscode.ExtensionContext): Promise<CorpusAnnotatorApi> {
   const log = createLog();
   const labels = new LabelService(log);
+  // Before anything validates sidecars against the labels.
+  await labels.loadAll();
   const store = new AnnotationStore(labels, log);
   const corpus = new Corpus(labels, store, log);
   const decorations = new Decorations(store, labels);
@@ -38,7 +40,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));
 
-  await labels.loadAll();
   void corpus.scan();
   await decorations.start();
   await activeEditor.update();

@@ -470,8 +470,22 @@ export class AnnotationStore implements vscode.Disposable {
     if (entry && (entry.pendingSave || entry.kind !== 'ok' || entry.reloadWhenTextIs !== undefined)) await this.load(doc.uri, true);
   }
 
+  /** The label configuration changed: check every sidecar again, except those with changes waiting for a save. */
   private async revalidateAll(): Promise<void> {
-    await Promise.all([...this.entries.keys()].map((k) => this.load(vscode.Uri.parse(k), true).catch(() => undefined)));
+    const settled = [...this.entries.values()].filter((e) => !e.pendingSave);
+    await Promise.all(settled.map((e) => this.load(e.article, true).catch(() => undefined)));
+  }
+
+  /** The article was deleted (or renamed away): forget it. */
+  forget(article: vscode.Uri): void {
+    const prefix = article.toString() + '/';
+    for (const key of [...this.entries.keys()]) {
+      if (key === article.toString() || key.startsWith(prefix)) {
+        const entry = this.entries.get(key) as Entry;
+        this.entries.delete(key);
+        this.emitter.fire({ article: entry.article });
+      }
+    }
   }
 
   private articleOf(entry: Entry): Article {

@@ -138,6 +138,29 @@ export class Workbench {
     }, { text }, { timeout, polling: 100 });
   }
 
+  /** Opens the Annotations view from its activity bar icon and waits for its tree. */
+  async openAnnotationsView() {
+    await this.page.locator('.activitybar .action-item a[aria-label^="Annotations"], .activitybar .action-item[aria-label^="Annotations"]').first().click();
+    await this.annotationRows().first().waitFor();
+  }
+
+  /** Rows of the Annotations tree, optionally those whose label is exactly `label`. */
+  annotationRows(label) {
+    const rows = this.page.locator('.pane-body .monaco-list-row');
+    return label === undefined ? rows : rows.filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+  }
+
+  /**
+   * Expands a collapsed row of the Annotations tree (its twistie), idempotently.
+   * @param {string} label
+   */
+  async expandAnnotationRow(label) {
+    const row = this.annotationRows(label).first();
+    await row.waitFor();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+  }
+
   /**
    * Saves a PNG of the whole workbench to test-results/<name>.png and returns its path.
    * @param {string} name

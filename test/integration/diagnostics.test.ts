@@ -218,6 +218,20 @@ describe('diagnostics', () => {
     } finally {
       await vscode.workspace.fs.writeFile(config, original);
     }
-    await waitForDiagnostics([config], () => ours(config).length === 0, 'the configuration problem to clear');
+    // A configuration change revalidates every loaded article: wait until each demo article has been
+    // reloaded since the restore, so no reload is still running when the next test starts editing.
+    const articles = (await vscode.workspace.findFiles('*.txt')).filter((u) => !u.path.endsWith('zz_diagnostics_probe.txt'));
+    const reloaded = new Set<string>();
+    const sub = api.onDidChange(({ article }) => reloaded.add(article.toString()));
+    try {
+      await waitForDiagnostics([config], () => ours(config).length === 0, 'the configuration problem to clear');
+      await waitForStore(api, async () => {
+        if (!articles.every((a) => reloaded.has(a.toString()))) return false;
+        for (const a of articles) if ((await api.annotations(a)).kind !== 'ok') return false;
+        return true;
+      }, 'every article to be revalidated against the restored configuration');
+    } finally {
+      sub.dispose();
+    }
   });
 });
