@@ -53,8 +53,6 @@ class Entry implements DocAnnotations {
   readonly history = new History<Sidecar>();
   /** The sidecar bytes as we last read or wrote them: anything else on disk is someone else's change. */
   diskText: string | undefined;
-  /** An outside change of the article on disk, waiting for the editor to show it. */
-  reloadWhenTextIs: string | undefined;
   /** Hash of the article's bytes on disk, written as `sha256`. */
   articleSha: string | undefined;
   hasBom = false;
@@ -114,7 +112,6 @@ export class AnnotationStore implements vscode.Disposable {
     const entry = this.entries.get(key) ?? new Entry(articleUri, sidecarUri);
     entry.history.clear();
     entry.pendingSave = false;
-    entry.reloadWhenTextIs = undefined;
     entry.problems = [];
 
     let article: Article;
@@ -136,9 +133,11 @@ export class AnnotationStore implements vscode.Disposable {
       article = articleFromText(open.getText());
       entry.articleSha = undefined;
     }
-    // Offsets follow what the annotator sees: the editor's text, when the article is open.
+    // Offsets follow the editor's text when it has unsaved edits. A clean editor shows the file on
+    // disk — or is about to, after a change outside: a document whose editor was just closed
+    // lingers with its old text for a while, so its text is not trusted.
     const open = this.openDocument(articleUri);
-    const liveText = open ? open.getText() : article.text;
+    const liveText = open?.isDirty ? open.getText() : article.text;
     entry.text = liveText;
     entry.offsets = liveText === article.text ? article.offsets : new OffsetMap(liveText);
     const live: Article = liveText === article.text ? article : { ...article, text: liveText, offsets: entry.offsets };
@@ -334,20 +333,17 @@ export class AnnotationStore implements vscode.Disposable {
       });
       entry.writing = foreign.catch(() => undefined);
       if (!(await foreign)) return;
-    } else if (this.openDocument(articleUri)) {
-      // The editor owns the text; a save of ours has already recorded the new hash. Anything else
-      // is a change from outside, which the editor reloads when it has no unsaved edits — maybe
-      // already, maybe in a moment: then the reload waits for the editor to show the new text.
+    } else {
+      // A save of ours has already recorded the new hash. Anything else changed the file outside;
+      // an editor with unsaved edits keeps its text (VS Code asks on save), a clean one follows
+      // the file, and so do the annotations: they are reloaded from disk.
       try {
         const disk = decodeArticle(await vscode.workspace.fs.readFile(articleUri));
-        if (disk.sha256 === entry.articleSha) return;
-        if (disk.text !== entry.text) {
-          entry.reloadWhenTextIs = disk.text;
-          return;
-        }
+        if (disk.sha256 === entry.articleSha && disk.text === entry.text) return;
       } catch {
-        return;
+        // deleted or unreadable: the reload says so
       }
+      if (this.openDocument(articleUri)?.isDirty) return;
     }
     this.log.info(`${uri.fsPath} changed on disk: reloading`);
     await this.load(articleUri, true);
@@ -363,9 +359,12 @@ export class AnnotationStore implements vscode.Disposable {
     }
     const before = entry.offsets;
     const text = e.document.getText();
-    if (entry.reloadWhenTextIs !== undefined && text === entry.reloadWhenTextIs) {
-      entry.reloadWhenTextIs = undefined;
-      this.log.info(`${entry.article.fsPath} changed on disk: reloading its annotations`);
+    // The editor catching up with the file on disk that the annotations were loaded from.
+    if (text === entry.text) return;
+    // The changes must apply to the text the offsets refer to; if not, tracking would be garbage.
+    const expected = entry.text.length + e.contentChanges.reduce((n, c) => n + c.text.length - c.rangeLength, 0);
+    if (expected !== text.length) {
+      this.log.warn(`${entry.article.fsPath}: an edit did not apply to the known text; reloading the annotations from disk`);
       void this.load(entry.article, true);
       return;
     }
@@ -467,7 +466,7 @@ export class AnnotationStore implements vscode.Disposable {
   private async onArticleClosed(doc: vscode.TextDocument): Promise<void> {
     const entry = this.entries.get(doc.uri.toString());
     // From now on the file on disk is the text: anything derived from the editor's text is redone.
-    if (entry && (entry.pendingSave || entry.kind !== 'ok' || entry.reloadWhenTextIs !== undefined)) await this.load(doc.uri, true);
+    if (entry && (entry.pendingSave || entry.kind !== 'ok' || entry.text !== doc.getText())) await this.load(doc.uri, true);
   }
 
   /** The label configuration changed: check every sidecar again, except those with changes waiting for a save. */
