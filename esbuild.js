@@ -42,6 +42,26 @@ const targets = [
     external: ['vscode'],
   },
   {
+    // The same extension for a browser's web worker host (vscode.dev, github.dev): platform
+    // 'browser' makes any Node built-in an unresolvable import, so it fails here, not for users.
+    ...common,
+    entryPoints: ['src/extension/main.ts'],
+    outfile: 'dist/web/extension.js',
+    platform: 'browser',
+    target: 'es2022',
+    external: ['vscode'],
+  },
+  {
+    // The web suite, run by the web worker host: one self-contained file with mocha's browser build.
+    ...common,
+    entryPoints: ['test/web/index.ts'],
+    outfile: 'out/web-suite.js', // not under out/test: tsc writes its own, unbundled, files there
+    platform: 'browser',
+    target: 'es2022',
+    external: ['vscode'],
+    minify: false,
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

@@ -16,6 +16,7 @@ const STAGES = [
   { name: 'typecheck', args: ['run', 'typecheck'] },
   { name: 'unit', args: ['run', 'test:unit', ...REPORTER] },
   { name: 'integration', args: ['run', 'test:integration'] },
+  { name: 'web', args: ['run', 'test:web'] },
   { name: 'e2e', args: ['run', 'test:e2e', ...REPORTER] },
 ];
 

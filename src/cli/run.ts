@@ -7,6 +7,10 @@ import { fmtCommand } from './fmt';
 import { Io } from './io';
 import { statsCommand } from './stats';
 import { validateCommand } from './validate';
+import { agreeCommand } from './agree';
+import { diffCommand } from './diff';
+import { installGitDriversCommand } from './git-drivers';
+import { mergeDriverCommand, resolveCommand } from './merge-driver';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -16,6 +20,11 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   validate: validateCommand,
   fmt: fmtCommand,
   stats: statsCommand,
+  diff: diffCommand,
+  agree: agreeCommand,
+  resolve: resolveCommand,
+  'merge-driver': mergeDriverCommand,
+  'install-git-drivers': installGitDriversCommand,
 };
 
 export const HELP = `Usage: ${TOOL} <command> [options] [paths…]
@@ -28,6 +37,13 @@ Commands:
   validate   check sidecars against their articles and the label configuration
   fmt        rewrite valid sidecars in canonical form (--check: only report)
   stats      count documents, annotated documents, entities per label, statuses
+
+Working in git:
+  diff       entities added, removed, relabelled… between two revisions, dirs or files
+  agree      inter-annotator agreement (exact/partial F1, token-level Cohen's kappa)
+  resolve    settle the annotation conflicts a merge left (--ours, --theirs)
+  install-git-drivers   make git merge sidecars by entity and diff them readably
+  merge-driver          the merge driver git runs (see install-git-drivers)
 
 Options:
   -h, --help      show this help; \`${TOOL} <command> --help\` for a command's
@@ -45,6 +61,8 @@ Examples:
   ${TOOL} fmt corpus/            # canonicalise the sidecars of corpus/
   ${TOOL} fmt --check corpus/    # in CI or a pre-commit hook
   ${TOOL} stats --json corpus/
+  ${TOOL} diff HEAD~1 HEAD       # what the last commit changed in the annotations
+  ${TOOL} agree alice/ bob/      # how far two annotators agree
 `;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {

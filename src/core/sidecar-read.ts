@@ -15,7 +15,8 @@ export interface ParsedSidecar {
   keyLines: Map<string, number>;
 }
 
-const TOP_KEYS = ['version', 'document', 'sha256', 'status', 'entities'];
+// `conflicts` is only ever written by a merge that needs a decision (src/core/merge.ts).
+const TOP_KEYS = ['version', 'document', 'sha256', 'status', 'entities', 'conflicts'];
 const ENTITY_KEYS = ['id', 'label', 'start', 'end', 'text', 'note', 'attrs', 'by', 'src'];
 const MAX_ALIASES = 1000;
 export const MAX_SIDECAR_CHARS = 256 * 1024 * 1024;
@@ -43,7 +44,7 @@ class SidecarReader {
       const line = this.source.slice(0, conflict.index).split('\n').length;
       this.problems.push({
         severity: 'error', code: 'merge-conflict', line, column: 1,
-        message: 'this sidecar contains unresolved git conflict markers (<<<<<<<, =======, >>>>>>>); resolve the merge (keep the entity lines you want, delete the markers), then run `corpus-annotator validate`',
+        message: 'this sidecar contains unresolved git conflict markers (<<<<<<<, =======, >>>>>>>); resolve it with `corpus-annotator resolve <this file>` (merges both sides as sets of entities and keeps any conflicting entity under `conflicts:`; `--ours`/`--theirs` settles those), or by hand (keep the entity lines you want, delete the markers), then run `corpus-annotator validate`',
       });
       return this.result();
     }
@@ -109,6 +110,7 @@ class SidecarReader {
       status = 'todo';
     }
     const entities = this.entities(fields.get('entities'));
+    this.conflicts(fields.get('conflicts'));
     if (!versionOk || this.problems.some((p) => p.severity === 'error')) return this.result();
     return this.result({ version: SIDECAR_VERSION, document, sha256, status: status as Sidecar['status'], entities });
   }
@@ -163,6 +165,23 @@ class SidecarReader {
       out.push(entity);
     }
     return out;
+  }
+
+  /** Each item of `conflicts:` (left by `corpus-annotator merge-driver`) is an error until resolved. */
+  private conflicts(node: Node | undefined): void {
+    if (node === undefined) return;
+    const seq = this.resolve(node);
+    if (isScalar(seq) && seq.value === null) return;
+    if (!isSeq(seq)) {
+      this.problem(start(node), 'bad-type', '`conflicts` must be a list (as `corpus-annotator merge-driver` writes it)');
+      return;
+    }
+    for (const raw of seq.items) {
+      const item = this.resolve(raw as Node);
+      const id = isMap(item) ? item.get('id') : undefined;
+      const reason = isMap(item) ? item.get('reason') : undefined;
+      this.problem(start(raw as Node), 'unresolved-conflict', `unresolved annotation conflict${typeof id === 'string' || typeof id === 'number' ? ` on ${id}` : ''}${typeof reason === 'string' && reason ? ` (${reason})` : ''}; resolve with \`corpus-annotator resolve --ours <this file>\` or \`--theirs\`, or move the entity line you keep into \`entities:\` and delete this item`);
+    }
   }
 
   private attrs(node: Node | undefined): Record<string, string> | undefined {

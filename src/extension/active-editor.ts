@@ -5,7 +5,7 @@ import { entitiesAt } from '../core/edits';
 import { isSidecarPath } from '../core/model';
 import { LabelService } from './labels';
 import { toCodePoint } from './positions';
-import { AnnotationStore } from './store';
+import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 
 export class ActiveEditorContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -26,7 +26,7 @@ export class ActiveEditorContext implements vscode.Disposable {
 
   /** Whether a document can be annotated: a corpus article, or any text file that already has a sidecar. */
   isAnnotatable(doc: vscode.TextDocument): boolean {
-    if (isSidecarPath(doc.uri.path) || doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-settings') return false;
+    if (isSidecarPath(doc.uri.path) || !ANNOTATABLE_SCHEMES.has(doc.uri.scheme)) return false;
     if (this.labels.isArticle(doc.uri)) return true;
     const ann = this.store.get(doc.uri);
     return !!ann && ann.sidecarExists;
@@ -43,7 +43,7 @@ export class ActiveEditorContext implements vscode.Disposable {
       await vscode.commands.executeCommand('setContext', 'corpusAnnotator.activeArticle', true);
     }
     if (editor) {
-      if (!this.store.get(editor.document.uri) && !isSidecarPath(editor.document.uri.path) && editor.document.uri.scheme !== 'output') {
+      if (!this.store.get(editor.document.uri) && await this.store.isCandidate(editor.document.uri)) {
         await this.store.load(editor.document.uri);
       }
       article = this.isAnnotatable(editor.document);

@@ -5,6 +5,7 @@ import { addEntities, entitiesAt, entitiesIn, relabelEntities, removeEntities, s
 import { Entity, STATUSES, Status } from '../core/model';
 import { snapSelection } from '../core/snap';
 import { LabelService } from './labels';
+import { isMac } from './platform';
 import { toCodePoint, toRange, toSpan } from './positions';
 import { readSettings } from './settings';
 import { AnnotationStore, ApplyResult, DocAnnotations } from './store';
@@ -23,7 +24,7 @@ const STATUS_DESCRIPTIONS: Record<Status, string> = {
 };
 
 export function keyHint(slot: number): string {
-  return process.platform === 'darwin' ? `⌘⌥${slot}` : `Ctrl+Alt+${slot}`;
+  return isMac ? `⌘⌥${slot}` : `Ctrl+Alt+${slot}`;
 }
 
 export class Commands implements vscode.Disposable {

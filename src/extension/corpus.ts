@@ -1,7 +1,11 @@
 // Which files of the workspace are articles, found once at start and then kept current from
 // file-system events (never by rescanning the whole workspace on each change).
 import * as vscode from 'vscode';
+import { matchesGlobs } from '../core/glob';
 import { isSidecarPath } from '../core/model';
+
+/** How long to wait for VS Code's file search before walking the folder instead. */
+const SEARCH_PATIENCE_MS = 3000;
 import { LabelService } from './labels';
 import { AnnotationStore } from './store';
 
@@ -31,13 +35,7 @@ export class Corpus implements vscode.Disposable {
       const started = Date.now();
       const found = new Map<string, vscode.Uri>();
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
-        const config = this.labels.configFor(folder.uri);
-        for (const glob of config.articles) {
-          const exclude = config.exclude.length ? `{${config.exclude.join(',')}}` : undefined;
-          for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), exclude)) {
-            if (!isSidecarPath(uri.path)) found.set(uri.toString(), uri);
-          }
-        }
+        for (const uri of await this.findArticles(folder)) found.set(uri.toString(), uri);
       }
       this.articles.clear();
       for (const [k, v] of [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) this.articles.set(k, v);
@@ -46,6 +44,37 @@ export class Corpus implements vscode.Disposable {
       this.emitter.fire();
     })();
     return this.scanning;
+  }
+
+  /**
+   * The folder's articles: VS Code's file search, or — where no search provider serves the
+   * folder's scheme (a browser's web worker host on a remote folder waits for one forever) — a
+   * walk of the folder through workspace.fs, matched with the same globs.
+   */
+  private async findArticles(folder: vscode.WorkspaceFolder): Promise<vscode.Uri[]> {
+    const config = this.labels.configFor(folder.uri);
+    const exclude = config.exclude.length ? `{${config.exclude.join(',')}}` : undefined;
+    const search = Promise.all(config.articles.map((glob) => vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), exclude)))
+      .then((lists) => lists.flat());
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SEARCH_PATIENCE_MS));
+    const found = await Promise.race([search, timeout]);
+    if (found) return found.filter((uri) => !isSidecarPath(uri.path));
+    this.log.info(`no file search for ${folder.uri.scheme}: folders: walking ${folder.name} instead`);
+    const out: vscode.Uri[] = [];
+    const walk = async (dir: vscode.Uri, rel: string): Promise<void> => {
+      for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
+        const childRel = rel ? `${rel}/${name}` : name;
+        const child = vscode.Uri.joinPath(dir, name);
+        if (type & vscode.FileType.Directory) {
+          if (!matchesGlobs(`${childRel}/x`, ['**'], config.exclude)) continue;
+          await walk(child, childRel);
+        } else if (!isSidecarPath(name) && matchesGlobs(childRel, config.articles, config.exclude)) {
+          out.push(child);
+        }
+      }
+    };
+    await walk(folder.uri, '');
+    return out;
   }
 
   /** Resolves once the first scan is done. */

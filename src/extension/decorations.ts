@@ -25,7 +25,13 @@ export class Decorations implements vscode.Disposable {
     this.disposables.push(
       store.onDidChange(({ article }) => this.renderArticle(article)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
-        for (const e of editors) void this.store.load(e.document.uri).then(() => this.render(e));
+        for (const e of editors) {
+          void this.store.isCandidate(e.document.uri).then(async (yes) => {
+            if (!yes) return;
+            await this.store.load(e.document.uri);
+            this.render(e);
+          });
+        }
       }),
       labels.onDidChange(() => this.rebuild()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -37,7 +43,7 @@ export class Decorations implements vscode.Disposable {
   /** Renders the editors already open at activation. */
   async start(): Promise<void> {
     await Promise.all(vscode.window.visibleTextEditors.map(async (e) => {
-      if (this.wanted(e.document.uri)) {
+      if (await this.store.isCandidate(e.document.uri)) {
         await this.store.load(e.document.uri);
         this.render(e);
       }
@@ -49,9 +55,6 @@ export class Decorations implements vscode.Disposable {
     return this.rendered.get(uri.toString()) ?? {};
   }
 
-  private wanted(uri: vscode.Uri): boolean {
-    return (uri.scheme === 'file' || uri.scheme === 'vscode-remote' || uri.scheme === 'vscode-vfs') && !uri.path.endsWith('.ann.yaml');
-  }
 
   private renderArticle(article: vscode.Uri): void {
     const key = article.toString();

@@ -7,7 +7,7 @@ import { Entity } from '../core/model';
 import { EntityRef, keyHint } from './commands';
 import { LabelService } from './labels';
 import { toCodePoint, toRange } from './positions';
-import { AnnotationStore } from './store';
+import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 
 /** The commands the hover links to; the only ones its trusted markdown may run. */
 export const HOVER_COMMANDS = {
@@ -21,7 +21,7 @@ export class EntityHover implements vscode.HoverProvider, vscode.Disposable {
 
   constructor(private readonly store: AnnotationStore, private readonly labels: LabelService) {
     // Articles on disk, locally or through a remote; the language does not matter (.txt, .md…).
-    this.registration = vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'vscode-remote' }], this);
+    this.registration = vscode.languages.registerHoverProvider([...ANNOTATABLE_SCHEMES].map((scheme) => ({ scheme })), this);
   }
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {

@@ -7,6 +7,7 @@ import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
 import { EntityHover } from './hover';
 import { LabelService } from './labels';
+import { hostEnv, isBrowserHost } from './platform';
 import { AnnotationStatusBar } from './status-bar';
 import { AnnotationStore, DocAnnotations } from './store';
 import { AnnotationTree } from './tree';
@@ -43,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   void corpus.scan();
   await decorations.start();
   await activeEditor.update();
-  log.info(`Corpus Annotator ${context.extension.packageJSON.version} activated`);
+  log.info(`Corpus Annotator ${context.extension.packageJSON.version} activated in ${isBrowserHost ? "the browser's web worker" : 'the Node.js'} extension host`);
 
   return {
     version: String(context.extension.packageJSON.version),
@@ -62,7 +63,7 @@ export function deactivate(): void {}
 /** The extension's log; with CORPUS_ANNOTATOR_LOG_TO_CONSOLE set (the test hosts set it), mirrored to the console. */
 function createLog(): vscode.LogOutputChannel {
   const log = vscode.window.createOutputChannel('Corpus Annotator', { log: true });
-  if (process.env.CORPUS_ANNOTATOR_LOG_TO_CONSOLE) {
+  if (hostEnv('CORPUS_ANNOTATOR_LOG_TO_CONSOLE')) {
     for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) {
       const original = log[level].bind(log) as (message: string, ...args: unknown[]) => void;
       (log as unknown as Record<string, unknown>)[level] = (message: string | Error, ...args: unknown[]) => {

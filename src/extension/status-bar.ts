@@ -5,7 +5,7 @@ import { LabelConfig } from '../core/config';
 import { baseName, isSidecarPath, Status } from '../core/model';
 import { keyHint } from './commands';
 import { LabelService } from './labels';
-import { AnnotationStore, DocAnnotations } from './store';
+import { ANNOTATABLE_SCHEMES, AnnotationStore, DocAnnotations } from './store';
 
 export const STATUS_ITEM_ID = 'corpusAnnotator.status';
 
@@ -99,7 +99,7 @@ export class AnnotationStatusBar implements vscode.Disposable {
 
   /** Same rule as the `corpusAnnotator.activeArticle` context key (ActiveEditorContext.isAnnotatable). */
   private isAnnotatable(doc: vscode.TextDocument): boolean {
-    if (isSidecarPath(doc.uri.path) || doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-settings') return false;
+    if (isSidecarPath(doc.uri.path) || !ANNOTATABLE_SCHEMES.has(doc.uri.scheme)) return false;
     return this.labels.isArticle(doc.uri) || !!this.store.get(doc.uri)?.sidecarExists;
   }
 

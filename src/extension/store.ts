@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Article, ArticleDecodeError, articleFromText, decodeArticle } from '../core/article';
 import { emptySidecar } from '../core/edits';
 import { History } from '../core/history';
-import { baseName, Entity, Sidecar, sidecarPathOf } from '../core/model';
+import { baseName, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { OffsetMap } from '../core/offsets';
 import { hasErrors, Problem } from '../core/problems';
 import { readSidecar } from '../core/sidecar-read';
@@ -68,6 +68,9 @@ class Entry implements DocAnnotations {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** Where articles can live: local and remote files, GitHub's virtual file system, the web test host. */
+export const ANNOTATABLE_SCHEMES = new Set(['file', 'vscode-remote', 'vscode-vfs', 'vscode-test-web']);
+
 export class AnnotationStore implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<DocAnnotations>>();
@@ -92,6 +95,22 @@ export class AnnotationStore implements vscode.Disposable {
   /** Every loaded article. */
   all(): DocAnnotations[] {
     return [...this.entries.values()];
+  }
+
+  /**
+   * Whether a document is worth loading annotations for: a file-like scheme, not a sidecar, and
+   * an article of the corpus or a file that already has a sidecar. Output channels, settings,
+   * logs and the like are never touched.
+   */
+  async isCandidate(uri: vscode.Uri): Promise<boolean> {
+    if (!ANNOTATABLE_SCHEMES.has(uri.scheme) || isSidecarPath(uri.path)) return false;
+    if (this.entries.has(uri.toString()) || this.labels.isArticle(uri)) return true;
+    try {
+      await vscode.workspace.fs.stat(uri.with({ path: sidecarPathOf(uri.path) }));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Loads (once; again with `force`) an article's annotations. */

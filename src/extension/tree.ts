@@ -793,7 +793,8 @@ function labelIcon(def: LabelDef | undefined, name: string): vscode.ThemeIcon | 
   if (!m) return new vscode.ThemeIcon('circle-filled');
   const rgb = `rgb(${parseInt(m[1] as string, 16)},${parseInt(m[2] as string, 16)},${parseInt(m[3] as string, 16)})`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16"><circle cx="8" cy="8" r="4.5" fill="${rgb}"/></svg>`;
-  return vscode.Uri.from({ scheme: 'data', path: `image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` });
+  // btoa, not Buffer: the same code runs in a browser's web worker (the SVG is ASCII).
+  return vscode.Uri.from({ scheme: 'data', path: `image/svg+xml;base64,${btoa(svg)}` });
 }
 
 function relativeDir(uri: vscode.Uri): string {

@@ -12,10 +12,11 @@ import { Workbench } from './workbench.mjs';
  * Starts code-server on a fresh copy of the demo corpus and opens it in Chromium with the extension
  * loaded from source (payload extensionDevelopmentPath: what `npm run build` just produced, no
  * packaging). Call stop() in an `after` hook; Ctrl+C and crashes are covered by test/host/lifecycle.mjs.
+ * @param {{ settings?: Record<string, unknown> }} [options] extra user settings
  */
-export async function startWorkbench() {
+export async function startWorkbench({ settings } = {}) {
   const folder = freshWorkspace();
-  const server = await startCodeServer({ folder });
+  const server = await startCodeServer({ folder, settings });
   const browser = await launchBrowser();
   const { page } = browser;
   page.on('pageerror', (e) => console.error(`      [workbench] ${e.message}`));

@@ -21,12 +21,14 @@ export const CHROMIUM_ARGS = [
  * @param {{ url: string, authority: string }} server
  * @param {{ folder: string, extensionDevelopmentPath?: string, extensionTestsPath?: string }} options
  */
-export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }) {
+export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind }) {
   const remote = (/** @type {string} */ p) => `vscode-remote://${server.authority}${path.resolve(p).split(path.sep).join('/')}`;
   /** @type {[string, string][]} */
   const payload = [['skipWelcome', 'true']];
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  // 'web' runs the extension under development in the browser's web worker host (its `browser` entry).
+  if (extensionDevelopmentKind) payload.push(['extensionDevelopmentKind', extensionDevelopmentKind]);
   return `${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 

@@ -48,14 +48,14 @@ const SETTINGS = {
  * @param {(msg: string) => void} [options.log]
  * @returns {Promise<CodeServer>}
  */
-export async function startCodeServer({ folder, port, env = {}, installLinked = [], log = (m) => console.log(`[host] ${m}`) }) {
+export async function startCodeServer({ folder, port, env = {}, installLinked = [], settings = {}, log = (m) => console.log(`[host] ${m}`) }) {
   const bin = ensureCodeServer({ log });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-host-'));
   const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp']
     .map((d) => [d, path.join(stateDir, d)]));
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs['user-data'], 'User'));
-  fs.writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  fs.writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   for (const ext of installLinked) {
     // VS Code picks up <publisher>.<name>-<version> folders it finds in the extensions dir.
     const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));

@@ -21,9 +21,12 @@ const NOISE = /^(Resolving connection token|Resolved connection token|Creating a
  * @param {string} options.extensionTestsPath        compiled suite entry exporting run()
  * @param {number} options.timeoutMs                 whole run, startup included; then exit 124
  * @param {NodeJS.ProcessEnv} [options.env]          reaches the extension host (it inherits the server's env)
+ * @param {string} [options.extensionDevelopmentKind] 'web': run the extension in the browser's web worker host
+ * @param {(line: string) => void} [options.onConsole] every console line of the extension host under test
+ * @param {Record<string, unknown>} [options.settings] extra user settings for this run
  * @returns {Promise<number>} the suite's exit code
  */
-export async function runInCodeServer({ workspace, extensionDevelopmentPath, extensionTestsPath, timeoutMs, env }) {
+export async function runInCodeServer({ workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind, timeoutMs, env, onConsole, settings }) {
   const verbose = !!process.env.CORPUS_ANNOTATOR_TEST_VERBOSE;
   const t0 = performance.now();
   const lap = (/** @type {string} */ m) => console.log(`[host ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}`);
@@ -48,7 +51,7 @@ export async function runInCodeServer({ workspace, extensionDevelopmentPath, ext
   }, timeoutMs);
 
   try {
-    server = await startCodeServer({ folder: workspace, env });
+    server = await startCodeServer({ folder: workspace, env, settings });
     browser = await launchBrowser();
     page = browser.page;
 
@@ -60,12 +63,13 @@ export async function runInCodeServer({ workspace, extensionDevelopmentPath, ext
       if (!verbose && typeof parts[0] === 'string' && NOISE.test(parts[0])) return;
       const write = type === 'error' || type === 'warn' ? console.error : console.log;
       write(...parts);
+      onConsole?.(parts.map(String).join(' '));
     });
     await page.exposeFunction('codeAutomationExit', (/** @type {number} */ code) => onExit(Number(code)));
     page.on('pageerror', (e) => console.error(`[workbench] ${e.message}`));
     if (verbose) page.on('console', (m) => console.log(`[workbench ${m.type()}] ${m.text()}`));
 
-    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath, extensionTestsPath }));
+    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind }));
     lap('workbench loading; the extension host runs the suite');
     const code = await exited;
     lap(`extension host finished the suite with exit code ${code}`);

@@ -1,0 +1,307 @@
+// `corpus-annotator export --format F [options] [paths…]`: the corpus as training data for other
+// tools. Streams: one document is read, converted (by src/core/export) and written at a time.
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  bratConf, bratNames, collectBratAttrs, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
+  ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, TAG_SCHEMES, TagScheme,
+} from '../core/export';
+import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
+import { parseCommandArgs, plural, TOOL, UsageError } from './args';
+import { checkSidecar } from './check';
+import { formatPathError, Workspace } from './files';
+import { describeFsError, Io } from './io';
+
+export const EXPORT_HELP = `Usage: ${TOOL} export --format <format> [options] [paths…]
+
+Exports the annotated articles (those with a valid sidecar) under the given paths for
+training and evaluation in other tools. Formats and their offsets:
+
+  jsonl        spaCy / Prodigy: one line per document
+               {"text", "spans": [{"start", "end", "label"}], "meta": {"document",
+               "sha256", "status"}}; offsets in code points (Python string indices);
+               attrs.kb becomes "kb_id", a note and other attributes ride along as the
+               span's "note" and "attrs"; --tokens adds "tokens" and token_start/token_end
+  conll        CoNLL-2003 style: "-DOCSTART- -X- O O" then one "token TAG" line per token
+               (a space between the columns; tokens never contain spaces), a blank line
+               after each sentence; IOB2 tags, or BILOU with --scheme bilou
+  brat         brat standoff: a directory (--out) of X.txt (the article exactly: BOM
+               removed, CRLF kept) and X.ann (T, #AnnotatorNotes, N Reference from
+               attrs.kb, A attribute lines), plus annotation.conf; offsets in code points
+  doccano      doccano JSONL {"text", "label": [[start, end, "LABEL"]…], "document", …};
+               offsets in UTF-16 code units, as doccano counts them by default
+  labelstudio  Label Studio tasks, one JSON array; offsets in UTF-16 code units, as its
+               front end counts them; labelling config: <Labels name="label"
+               toName="text"> and <Text name="text" value="$text"/>
+
+Sidecar offsets are code points; UTF-16 offsets differ after an emoji or 𝔸 and are
+converted. Without --out, jsonl, conll, doccano and labelstudio go to stdout.
+
+What a format cannot hold is reported on stderr, one line per entity, then counted in
+a summary: CoNLL keeps the longest of nested or overlapping entities and drops the
+others, drops entities whose boundary falls inside a token, and has no place for notes
+and attributes; doccano and Label Studio have none for notes and attributes either;
+with --tokens, a span not aligned to tokens has no token_start/token_end. Nothing is
+left out silently. Sidecars with errors are not exported (see \`${TOOL} validate\`).
+
+Options:
+  -f, --format F        jsonl, conll, brat, doccano or labelstudio (required)
+  -o, --out PATH        write to this file (brat: directory) instead of stdout; a file
+                        is replaced only once complete
+      --status LIST     only documents with these statuses (todo, in-progress, done,
+                        reviewed), comma-separated
+      --label LIST      only entities with these labels, e.g. PER,ORG
+      --exclude-src LIST  leave out entities whose src matches, e.g.
+                        propagated,pattern:* (* matches anything)
+      --tokens          jsonl: add tokens (the French tokeniser of the CoNLL export)
+      --scheme S        conll: iob2 (default) or bilou
+      --strict          exit 1 when anything could not be exported as it is
+  -q, --quiet           only the summary on stderr, not one line per entity
+      --progress        show progress (count/total, elapsed) on stderr; shown anyway
+                        on a terminal when the export takes more than a second
+  -h, --help            show this help
+
+Paths are directories (searched recursively), articles or sidecars; default: the
+current directory. Documents come in path order.
+
+Exit status: 0 exported, 1 a sidecar was invalid or a file could not be read or
+written (or, with --strict, something was not held by the format), 2 usage error.
+
+Examples:
+  ${TOOL} export --format jsonl corpus/ > train.jsonl
+  ${TOOL} export --format jsonl --tokens --status reviewed,done --out train.jsonl corpus/
+  ${TOOL} export --format conll --scheme bilou --label PER,ORG,LOC corpus/ > train.conll
+  ${TOOL} export --format brat --out brat-collection/ corpus/
+  ${TOOL} export --format labelstudio --exclude-src 'propagated,pattern:*' -o tasks.json corpus/
+  ${TOOL} export --format conll --strict -q corpus/ > /dev/null   # does CoNLL lose anything?
+`;
+
+/** Where the documents' output goes: stdout, a file replaced at the end, or a brat directory. */
+interface Sink {
+  write(text: string): Promise<void>;
+  writeBrat(relPath: string, txt: string, ann: string): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export async function exportCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseCommandArgs('export', argv, {
+    format: { type: 'string', short: 'f' },
+    out: { type: 'string', short: 'o' },
+    status: { type: 'string' },
+    label: { type: 'string' },
+    'exclude-src': { type: 'string' },
+    tokens: { type: 'boolean' },
+    scheme: { type: 'string' },
+    strict: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    progress: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags.help) {
+    io.stdout(EXPORT_HELP);
+    return 0;
+  }
+  const usage = (m: string) => new UsageError(m, 'export');
+  const format = flags.format;
+  if (format === undefined) throw usage(`missing --format (${EXPORT_FORMATS.join(', ')})`);
+  if (!isExportFormat(format)) throw usage(`unknown format '${String(format)}' (formats: ${EXPORT_FORMATS.join(', ')})`);
+  const scheme = (flags.scheme ?? 'iob2') as string;
+  if (!(TAG_SCHEMES as readonly string[]).includes(scheme)) throw usage(`unknown --scheme '${scheme}' (iob2 or bilou)`);
+  if (flags.scheme !== undefined && format !== 'conll') throw usage('--scheme applies to --format conll only');
+  if (flags.tokens && format !== 'jsonl') throw usage('--tokens applies to --format jsonl only (conll is always tokenised)');
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  if (format === 'brat' && out === undefined) throw usage('brat writes a directory: give it with --out DIR');
+  const filter: ExportFilter = {};
+  if (typeof flags.status === 'string') {
+    const statuses = list(flags.status);
+    const bad = statuses.filter((s) => !isStatus(s));
+    if (bad.length || !statuses.length) throw usage(`unknown status '${bad.join(',')}' in --status (statuses: ${STATUSES.join(', ')})`);
+    filter.statuses = new Set(statuses as Status[]);
+  }
+  if (typeof flags.label === 'string') filter.labels = new Set(list(flags.label));
+  if (typeof flags['exclude-src'] === 'string') filter.excludeSrc = list(flags['exclude-src']);
+  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme };
+  const quiet = flags.quiet === true;
+
+  const ws = new Workspace(io);
+  const found = await ws.discover(positionals, { articles: true });
+  const progress = new Progress(io, found.sidecars.length, flags.progress === true);
+  const err = (t: string) => {
+    progress.clear();
+    io.stderr(t);
+  };
+  for (const e of found.errors) err(formatPathError(e) + '\n');
+  const withSidecar = new Set(found.sidecars.map((s) => s.abs));
+  const unannotated = found.articles.filter((a) => !withSidecar.has(sidecarPathOf(a.abs))).length;
+
+  let sink: Sink;
+  try {
+    sink = await openSink(io, format, out && ws.resolve(out));
+  } catch (e) {
+    err(`${out}: error: cannot write the export here: ${describeFsError(e)}\n`);
+    return 1;
+  }
+  const tally = new ExportTally();
+  const array = new JsonArrayWriter();
+  const labels: string[] = [];
+  const attrValues = new Map<string, Set<string>>();
+  let invalid = 0;
+  try {
+    for (const target of found.sidecars) {
+      progress.tick();
+      const check = await checkSidecar(ws, target);
+      const errors = check.problems.filter((p) => p.severity === 'error');
+      const sidecar = check.parsed?.sidecar;
+      if (errors.length || !sidecar || !check.article) {
+        invalid++;
+        const first = errors[0];
+        err(`${target.display}: error: not exported, the sidecar is invalid${first ? ` (line ${first.line}: ${first.message})` : ''}${errors.length > 1 ? ` and ${plural(errors.length - 1, 'more error')}` : ''}\n`);
+        continue;
+      }
+      if (!includesDocument(sidecar, filter)) {
+        tally.skippedByStatus++;
+        continue;
+      }
+      for (const l of check.config.config.labels) if (!labels.includes(l.name)) labels.push(l.name);
+      const relPath = path.relative(target.anchor.abs, check.articleAbs).split(path.sep).join('/');
+      const doc: ExportDocument = { name: baseName(check.articleAbs), relPath, article: check.article, sidecar };
+      const result = exportDocument(format, doc, filter, options);
+      tally.add(result);
+      if (!quiet) for (const i of result.issues) err(formatIssue({ ...i, document: check.articleDisplay }) + '\n');
+      if (format === 'brat') {
+        for (const e of sidecar.entities) if (!labels.includes(e.label)) labels.push(e.label);
+        collectBratAttrs(sidecar.entities, attrValues);
+        await sink.writeBrat(relPath, result.text, result.ann ?? '');
+      } else {
+        await sink.write(format === 'labelstudio' ? array.next(result.text) : result.text);
+      }
+    }
+    if (format === 'labelstudio') await sink.write(array.end());
+    if (format === 'brat') await sink.write(bratConf(labels, attrValues));
+    await sink.finish();
+  } catch (e) {
+    await sink.abort();
+    err(`${out ?? 'stdout'}: error: the export could not be written: ${describeFsError(e)}\n`);
+    return 1;
+  } finally {
+    progress.done();
+  }
+
+  let summary = `export (${format}): ${tally.summary()}`;
+  if (invalid) summary += `; ${plural(invalid, 'invalid sidecar')} not exported`;
+  if (unannotated) summary += `; ${plural(unannotated, 'article')} without a sidecar not exported`;
+  if (out !== undefined) summary += `; written to ${out}`;
+  io.stderr(summary + '\n');
+  if (format === 'labelstudio' && out !== undefined && !quiet) {
+    io.stderr(`Label Studio labelling configuration for these tasks:\n${labelStudioConfig(labels)}`);
+  }
+  const lossy = tally.issueCount > 0;
+  return found.errors.length || invalid || (flags.strict && lossy) ? 1 : 0;
+}
+
+function list(s: string): string[] {
+  return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined): Promise<Sink> {
+  const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
+  if (outAbs === undefined) {
+    return { write: async (t) => io.stdout(t), writeBrat: async () => undefined, finish: async () => undefined, abort: async () => undefined };
+  }
+  if (format === 'brat') {
+    await mkdir(outAbs, { recursive: true });
+    const writeFile = async (abs: string, text: string) => {
+      await mkdir(path.dirname(abs), { recursive: true });
+      const h = await io.fs.open(abs, 'w');
+      try {
+        await h.writeFile(text, 'utf8');
+      } finally {
+        await h.close();
+      }
+    };
+    return {
+      // the only direct write for brat: annotation.conf, at the end
+      write: (t) => writeFile(path.join(outAbs, 'annotation.conf'), t),
+      writeBrat: async (relPath, txt, ann) => {
+        const names = bratNames(relPath);
+        await writeFile(path.join(outAbs, ...names.txt.split('/')), txt);
+        await writeFile(path.join(outAbs, ...names.ann.split('/')), ann);
+      },
+      finish: async () => undefined,
+      abort: async () => undefined,
+    };
+  }
+  // A file appears only complete: written beside its final name, then renamed over it.
+  const stats = await io.fs.stat(outAbs).catch(() => undefined);
+  if (stats?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+  await mkdir(path.dirname(outAbs), { recursive: true });
+  const tmp = path.join(path.dirname(outAbs), `.${path.basename(outAbs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const handle = await io.fs.open(tmp, 'wx', 0o666);
+  let closed = false;
+  const close = async () => {
+    if (!closed) {
+      closed = true;
+      await handle.close();
+    }
+  };
+  return {
+    write: async (t) => {
+      await handle.write(t);
+    },
+    writeBrat: async () => undefined,
+    finish: async () => {
+      await handle.sync();
+      await close();
+      await io.fs.rename(tmp, outAbs);
+    },
+    abort: async () => {
+      await close().catch(() => undefined);
+      await io.fs.unlink(tmp).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Progress on stderr: `export: 120/10000 documents, 3.2 s`. On a terminal it is one line
+ * rewritten in place, shown once the work takes more than a second (or at once with
+ * --progress); elsewhere only with --progress, a line every second and one at the end.
+ */
+export class Progress {
+  private count = 0;
+  private readonly started = Date.now();
+  private lastShown = 0;
+  private shown = false;
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly io: Io, private readonly total: number, private readonly forced: boolean, private readonly what = 'documents') {}
+
+  tick(): void {
+    this.count++;
+    const now = Date.now();
+    const elapsed = now - this.started;
+    if (!this.forced && !(this.tty && elapsed > 1000)) return;
+    if (this.shown && now - this.lastShown < (this.tty ? 100 : 1000)) return;
+    this.lastShown = now;
+    this.show(false);
+  }
+
+  /** Removes the progress line (on a terminal) before other output. */
+  clear(): void {
+    if (this.shown && this.tty) this.io.stderr('\r\x1b[K');
+  }
+
+  done(): void {
+    if (!this.shown) return;
+    if (this.tty) this.clear();
+    else this.show(true);
+    this.shown = false;
+  }
+
+  private show(final: boolean): void {
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
+    const line = `${this.count}/${this.total} ${this.what}, ${seconds} s${final ? ' (done)' : ''}`;
+    this.io.stderr(this.tty ? `\r\x1b[K${line}` : `${line}\n`);
+    this.shown = true;
+  }
+}

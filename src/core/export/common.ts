@@ -1,0 +1,181 @@
+// What every export shares: the document given to an exporter, the entity filters, and the
+// report of what a format could not hold (nothing is ever dropped silently).
+import { Article } from '../article';
+import { compareEntities, Entity, Sidecar, Status } from '../model';
+
+export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function isExportFormat(s: unknown): s is ExportFormat {
+  return typeof s === 'string' && (EXPORT_FORMATS as readonly string[]).includes(s);
+}
+
+export const TAG_SCHEMES = ['iob2', 'bilou'] as const;
+export type TagScheme = (typeof TAG_SCHEMES)[number];
+
+/** One annotated article, read and validated by the caller (the CLI or the extension). */
+export interface ExportDocument {
+  /** The article's file name (what `meta.document` says). */
+  name: string;
+  /** The article's path relative to what is exported, `/`-separated (brat mirrors it); the name when alone. */
+  relPath: string;
+  article: Article;
+  sidecar: Sidecar;
+}
+
+export interface ExportOptions {
+  /** JSONL: add `tokens` and the spans' `token_start`/`token_end`. */
+  tokens?: boolean;
+  /** CoNLL: IOB2 (default) or BILOU. */
+  scheme?: TagScheme;
+}
+
+/**
+ * What one document became. `text` is the document's part of the output: lines ending in a
+ * newline (JSONL, doccano, CoNLL), one task's JSON without separator (Label Studio, the caller
+ * writes the array around it), or the `.txt` file (brat, with its `.ann` in `ann`).
+ */
+export interface DocumentOutput {
+  text: string;
+  ann?: string;
+  /** Entities written (whole, with their label). */
+  exported: number;
+  issues: ExportIssue[];
+}
+
+export type IssueCode =
+  | 'overlap'        // CoNLL: nested in or overlapping a longer entity, dropped
+  | 'token-boundary' // CoNLL, JSONL --tokens: a boundary inside a token (or on a space)
+  | 'note'           // CoNLL, doccano, Label Studio: the entity's note is not written
+  | 'attrs'          // CoNLL, doccano, Label Studio (brat: values with spaces): attributes not written
+  | 'line-break'     // brat: a line break in a note became a space
+  | 'label';         // brat: a label with a space (entity types cannot have one), dropped
+
+/** Something of one entity the format could not hold. */
+export interface ExportIssue {
+  /** The document's relPath. */
+  document: string;
+  entityId: string;
+  label: string;
+  text: string;
+  code: IssueCode;
+  /** Whether the entity itself is missing from the output (not just a detail of it). */
+  dropped: boolean;
+  message: string;
+}
+
+export function issue(doc: ExportDocument, e: Entity, code: IssueCode, dropped: boolean, message: string): ExportIssue {
+  return { document: doc.relPath, entityId: e.id, label: e.label, text: e.text, code, dropped, message };
+}
+
+/** Which documents and entities to export. Empty or absent sets mean "all". */
+export interface ExportFilter {
+  statuses?: ReadonlySet<Status>;
+  labels?: ReadonlySet<string>;
+  /** `src` values to leave out; `*` matches any run of characters (`pattern:*`). */
+  excludeSrc?: readonly string[];
+}
+
+export function includesDocument(sidecar: Sidecar, filter: ExportFilter): boolean {
+  return !filter.statuses?.size || filter.statuses.has(sidecar.status);
+}
+
+/** The entities the filter keeps, in canonical order. An entity without `src` matches only `*`. */
+export function selectEntities(entities: readonly Entity[], filter: ExportFilter): Entity[] {
+  const excluded = (filter.excludeSrc ?? []).map(globToRegExp);
+  return entities.filter((e) =>
+    (!filter.labels?.size || filter.labels.has(e.label)) && !excluded.some((re) => re.test(e.src ?? '')),
+  ).sort(compareEntities);
+}
+
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp('^' + glob.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 's');
+}
+
+/** One report line: `doc: id LABEL "text": message`. */
+export function formatIssue(i: ExportIssue): string {
+  return `${i.document}: ${i.entityId} ${i.label} "${clip(i.text)}": ${i.message}`;
+}
+
+const ISSUE_SUMMARY: Record<IssueCode, string> = {
+  overlap: 'nested or overlapping entities dropped (CoNLL keeps the longest)',
+  'token-boundary': 'entities not aligned to tokens',
+  note: 'notes not written',
+  attrs: 'entities whose attributes were not written',
+  'line-break': 'notes whose line breaks became spaces',
+  label: 'entities dropped for a label with a space',
+};
+
+/** Counts over a whole export, for the summary line. */
+export class ExportTally {
+  documents = 0;
+  entities = 0;
+  skippedByStatus = 0;
+  readonly issues = new Map<IssueCode, { count: number; dropped: number }>();
+
+  add(out: DocumentOutput): void {
+    this.documents++;
+    this.entities += out.exported;
+    for (const i of out.issues) {
+      const t = this.issues.get(i.code) ?? { count: 0, dropped: 0 };
+      t.count++;
+      if (i.dropped) t.dropped++;
+      this.issues.set(i.code, t);
+    }
+  }
+
+  get dropped(): number {
+    let n = 0;
+    for (const t of this.issues.values()) n += t.dropped;
+    return n;
+  }
+
+  get issueCount(): number {
+    let n = 0;
+    for (const t of this.issues.values()) n += t.count;
+    return n;
+  }
+
+  /** E.g. `5 documents, 241 entities exported; not held by the format: 23 nested or … (23 dropped)`. */
+  summary(): string {
+    let s = `${this.documents} document${this.documents === 1 ? '' : 's'}, ${this.entities} entit${this.entities === 1 ? 'y' : 'ies'} exported`;
+    if (this.skippedByStatus) s += ` (${this.skippedByStatus} document${this.skippedByStatus === 1 ? '' : 's'} left out by status)`;
+    if (this.issues.size === 0) return s + '; nothing lost';
+    const parts = [...this.issues].map(([code, t]) => {
+      let p = `${t.count} ${ISSUE_SUMMARY[code]}`;
+      if (t.dropped && code === 'token-boundary') p += ` (${t.dropped} dropped)`;
+      return p;
+    });
+    return `${s}; not held by the format: ${parts.join(', ')}`;
+  }
+}
+
+export function clip(s: string, max = 60): string {
+  const flat = s.replace(/\r?\n|\r/g, '⏎');
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+/** A JSON value on one line, with U+2028/U+2029 escaped too (some line readers split on them). */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** The attributes other than `kb` (which formats with a knowledge-base field hold apart). */
+export function otherAttrs(e: Entity): Record<string, string> | undefined {
+  if (!e.attrs) return undefined;
+  const rest = Object.entries(e.attrs).filter(([k]) => k !== 'kb');
+  return rest.length ? Object.fromEntries(rest) : undefined;
+}
+
+/** Notes and attributes the format cannot hold, reported for each kept entity. */
+export function lostDetails(doc: ExportDocument, entities: readonly Entity[], opts: { kb: boolean; format: string }): ExportIssue[] {
+  const out: ExportIssue[] = [];
+  for (const e of entities) {
+    if (e.note !== undefined) out.push(issue(doc, e, 'note', false, `its note is not written (${opts.format} has no place for notes): "${clip(e.note)}"`));
+    const attrs = opts.kb ? otherAttrs(e) : e.attrs;
+    if (attrs && Object.keys(attrs).length) {
+      out.push(issue(doc, e, 'attrs', false, `its attributes are not written (${opts.format} has no place for them): ${Object.entries(attrs).map(([k, v]) => `${k}=${v}`).join(', ')}`));
+    }
+  }
+  return out;
+}

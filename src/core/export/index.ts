@@ -1,0 +1,34 @@
+// Exports: one pure function per document and format, so callers stream any number of them.
+import { Entity } from '../model';
+import { exportBrat } from './brat';
+import { DocumentOutput, ExportDocument, ExportFilter, ExportFormat, ExportOptions, selectEntities } from './common';
+import { exportConll } from './conll';
+import { exportDoccano } from './doccano';
+import { exportJsonl } from './jsonl';
+import { exportLabelStudio } from './labelstudio';
+
+export * from './common';
+export { bratConf, bratNames, collectBratAttrs } from './brat';
+export { CONLL_DOCSTART, spansFromTags } from './conll';
+export { JsonArrayWriter, labelStudioConfig } from './labelstudio';
+
+/** Offsets each format counts in, for help texts and the README. */
+export const OFFSET_UNITS: Record<ExportFormat, string> = {
+  jsonl: 'code points (Python string indices)',
+  conll: 'none (tokens)',
+  brat: 'code points',
+  doccano: 'UTF-16 code units',
+  labelstudio: 'UTF-16 code units',
+};
+
+/** One document in `format`, its entities filtered first (the caller checks the document's status). */
+export function exportDocument(format: ExportFormat, doc: ExportDocument, filter: ExportFilter = {}, opts: ExportOptions = {}): DocumentOutput {
+  const entities: Entity[] = selectEntities(doc.sidecar.entities, filter);
+  switch (format) {
+    case 'jsonl': return exportJsonl(doc, entities, { tokens: opts.tokens === true });
+    case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2');
+    case 'brat': return exportBrat(doc, entities);
+    case 'doccano': return exportDoccano(doc, entities);
+    case 'labelstudio': return exportLabelStudio(doc, entities);
+  }
+}

@@ -1,0 +1,91 @@
+// Which article of the corpus a source document belongs to: the one its name designates (brat's
+// X.txt, meta.document) when the texts are identical, else the one with an identical text.
+// Offsets only make sense on the very same text, so a name alone never decides.
+import { Article } from '../article';
+import { baseName, cmp } from '../model';
+import { sha256Hex } from '../sha256';
+import { ImportRecord } from './common';
+
+export interface Candidate<K> {
+  key: K;
+  /** Path relative to the corpus directory, `/`-separated. */
+  relPath: string;
+}
+
+export type MatchResult<K> =
+  | { key: K; relPath: string; article: Article; by: 'name' | 'text' }
+  | { key?: undefined; reason: string };
+
+const encoder = new TextEncoder();
+
+function textKey(text: string): string {
+  return `${text.length}:${sha256Hex(encoder.encode(text))}`;
+}
+
+export class ArticleMatcher<K> {
+  private byText: Promise<Map<string, Array<Candidate<K>>>> | undefined;
+
+  /** `load` reads and decodes an article (undefined when it cannot). */
+  constructor(private readonly candidates: ReadonlyArray<Candidate<K>>, private readonly load: (key: K) => Promise<Article | undefined>) {}
+
+  async match(record: ImportRecord): Promise<MatchResult<K>> {
+    let namedButDifferent: string[] = [];
+    if (record.document !== undefined) {
+      for (const c of this.named(record.document)) {
+        const article = await this.load(c.key);
+        if (article && article.text === record.text) return { key: c.key, relPath: c.relPath, article, by: 'name' };
+        namedButDifferent.push(c.relPath);
+      }
+    }
+    const index = await this.textIndex();
+    const same = index.get(textKey(record.text)) ?? [];
+    const loaded: Array<{ c: Candidate<K>; article: Article }> = [];
+    for (const c of same) {
+      const article = await this.load(c.key);
+      if (article && article.text === record.text) loaded.push({ c, article });
+    }
+    const only = loaded.length === 1 ? loaded[0] : undefined;
+    if (only) return { key: only.c.key, relPath: only.c.relPath, article: only.article, by: 'text' };
+    if (loaded.length > 1) {
+      return { reason: `${loaded.length} articles have exactly this text (${loaded.map((l) => l.c.relPath).join(', ')}); name the document (meta.document) to choose` };
+    }
+    namedButDifferent = [...new Set(namedButDifferent)];
+    if (namedButDifferent.length) {
+      return { reason: `${namedButDifferent.join(', ')} has this name but a different text (changed since the export?), and no article has this exact text` };
+    }
+    return { reason: `no article has this ${record.document !== undefined ? `name ("${record.document}") or ` : ''}exact text` };
+  }
+
+  /** Candidates whose relative path is the document's, then those with its file name (also without the `.txt` brat adds). */
+  private named(document: string): Array<Candidate<K>> {
+    const doc = document.replace(/\\/g, '/').replace(/^\.\//, '');
+    const names = [doc];
+    if (doc.endsWith('.txt')) names.push(doc.slice(0, -4));
+    const out: Array<Candidate<K>> = [];
+    for (const n of names) {
+      for (const c of this.candidates) if (c.relPath === n) out.push(c);
+    }
+    for (const n of names) {
+      const base = baseName(n);
+      for (const c of this.candidates) if (baseName(c.relPath) === base && !out.includes(c)) out.push(c);
+    }
+    return out;
+  }
+
+  private textIndex(): Promise<Map<string, Array<Candidate<K>>>> {
+    this.byText ??= (async () => {
+      const index = new Map<string, Array<Candidate<K>>>();
+      const sorted = [...this.candidates].sort((a, b) => cmp(a.relPath, b.relPath));
+      for (const c of sorted) {
+        const article = await this.load(c.key);
+        if (!article) continue;
+        const k = textKey(article.text);
+        const list = index.get(k);
+        if (list) list.push(c);
+        else index.set(k, [c]);
+      }
+      return index;
+    })();
+    return this.byText;
+  }
+}

@@ -1,0 +1,513 @@
+// Semantic merge of sidecars: entities are a set keyed by id, not lines of text. Used by the git
+// merge driver (3-way: base, ours, theirs) and by `resolve` on a sidecar left with raw git conflict
+// markers (3-way when the markers carry the base, diff3 style; 2-way otherwise).
+//
+// Rules (README, "Working in git"):
+// - An entity added on one side is kept; deleted on one side and unchanged on the other, deleted.
+// - Changed on one side: that change. Changed on both: merged field by field (label; span =
+//   start, end and text together; note; attrs; by; src…); a field changed differently on both sides
+//   is a conflict. Deleted on one side and changed on the other is a conflict.
+// - Entities newly added on each side are compared with each other: the same span and label (two
+//   annotators tagged the same thing under different ids) is kept once, the smaller id winning; the
+//   same span with different labels, or overlapping spans the configuration's overlap policy forbids,
+//   is a conflict between the two sides' entities.
+// - `status`: 3-way; changed differently on both sides, the less advanced status wins (the merged
+//   document needs another look) and a note says so. Never a conflict.
+// - `sha256` (the article version the offsets were made against): when both sides agree, or one side
+//   changed it and the other changed no entity, that hash. Otherwise the merged entities come from two
+//   versions of the article: they are merged all the same, and the sidecar keeps the older hash
+//   (base's; ours' when there is no base), so `validate` re-checks every entity against the merged
+//   article — any that no longer matches is an error, never silently moved — and `fmt` records the new
+//   hash once all match. A note says so.
+// - `document`: 3-way; changed differently on both sides, ours (fmt corrects it from the file name).
+//
+// A merge with conflicts still gives a valid YAML sidecar: the settled entities under `entities:`, and
+// each conflict under a top-level `conflicts:` list with both sides' entities. The reader reports each
+// item as an error (`unresolved-conflict`), so the sidecar is not used until resolved.
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import type { OverlapPolicy } from './config';
+import { cmp, compareEntities, Entity, SIDECAR_VERSION, Sidecar, Status, STATUSES } from './model';
+import { Problem } from './problems';
+import { ParsedSidecar, readSidecar } from './sidecar-read';
+import { entityLine, quoted, scalar, writeSidecar } from './sidecar-write';
+
+export const CONFLICTS_KEY = 'conflicts';
+
+export interface Conflict {
+  /** The entity's id; for clashing entities added on both sides, their ids joined with `+`. */
+  id: string;
+  /** Why, in words: `label changed on both sides: ours PER, theirs ORG`. */
+  reason: string;
+  /** Ours' version: the entities `--ours` keeps (none: ours deleted it). */
+  ours: Entity[];
+  theirs: Entity[];
+}
+
+export interface MergeInput {
+  /** The common ancestor; undefined for a 2-way merge (everything counts as added on both sides). */
+  base?: Sidecar;
+  ours: Sidecar;
+  theirs: Sidecar;
+  /** The label configuration's overlap policy (default `nested`). */
+  overlap?: OverlapPolicy;
+}
+
+export interface MergeResult {
+  /** The merged sidecar, without the conflicting entities. */
+  sidecar: Sidecar;
+  conflicts: Conflict[];
+  /** What the merge decided that a reviewer should know (status, sha256, duplicates). */
+  notes: string[];
+}
+
+export type Side = 'ours' | 'theirs';
+
+const SPAN_KEYS = new Set(['id', 'start', 'end', 'text']);
+
+export function mergeSidecars(input: MergeInput): MergeResult {
+  const { base, ours, theirs } = input;
+  const overlap = input.overlap ?? 'nested';
+  const notes: string[] = [];
+  const conflicts: Conflict[] = [];
+  const merged: Entity[] = [];
+  const B = byId(base?.entities ?? []);
+  const O = byId(ours.entities);
+  const T = byId(theirs.entities);
+  const addedOurs: Entity[] = [];
+  const addedTheirs: Entity[] = [];
+
+  const ids = [...new Set([...B.keys(), ...O.keys(), ...T.keys()])].sort(cmp);
+  for (const id of ids) {
+    const b = B.get(id);
+    const o = O.get(id);
+    const t = T.get(id);
+    if (o && t) {
+      const r = mergeEntity(b, o, t);
+      if ('entity' in r) merged.push(r.entity);
+      else conflicts.push({ id, reason: r.reason, ours: [o], theirs: [t] });
+    } else if (!b) {
+      if (o) addedOurs.push(o);
+      if (t) addedTheirs.push(t);
+    } else if (o) {
+      // theirs deleted it
+      if (!sameEntity(o, b)) conflicts.push({ id, reason: `deleted by theirs, changed by ours (${describeChange(b, o)})`, ours: [o], theirs: [] });
+    } else if (t) {
+      if (!sameEntity(t, b)) conflicts.push({ id, reason: `deleted by ours, changed by theirs (${describeChange(b, t)})`, ours: [], theirs: [t] });
+    }
+  }
+
+  // Entities new on each side, checked against each other.
+  const clash = new Map<Entity, Set<Entity>>();
+  const link = (a: Entity, c: Entity) => {
+    for (const [x, y] of [[a, c], [c, a]] as const) {
+      const s = clash.get(x) ?? new Set<Entity>();
+      s.add(y);
+      clash.set(x, s);
+    }
+  };
+  // Tagged alike by both (same span, label, note and attributes): kept once, whichever the merge
+  // direction, under the smaller id.
+  const dropped = new Set<Entity>();
+  for (const a of addedOurs) {
+    for (const c of addedTheirs) {
+      if (dropped.has(a) || dropped.has(c) || a.start !== c.start || a.end !== c.end || a.label !== c.label || !sameContent(a, c)) continue;
+      const [keep, drop] = cmp(a.id, c.id) <= 0 ? [a, c] : [c, a];
+      dropped.add(drop);
+      notes.push(`${a.label} «${clip(a.text)}» ${a.start}-${a.end} was added on both sides (ids ${a.id}, ${c.id}): kept once, as ${keep.id}`);
+    }
+  }
+  const reasons = new Map<string, string>();
+  for (const a of addedOurs) {
+    for (const c of addedTheirs) {
+      if (dropped.has(a) || dropped.has(c) || !(a.start < c.end && c.start < a.end)) continue;
+      const sameSpan = a.start === c.start && a.end === c.end;
+      if (sameSpan && a.label === c.label) {
+        link(a, c);
+        reasons.set(pairKey(a, c), `the same entity ${a.label} «${clip(a.text)}» ${a.start}-${a.end} added on both sides with a different ${differingFields(a, c).join(', ')}`);
+        continue;
+      }
+      if (sameSpan) {
+        link(a, c);
+        reasons.set(pairKey(a, c), `the same span «${clip(a.text)}» ${a.start}-${a.end} tagged ${a.label} by ours and ${c.label} by theirs`);
+        continue;
+      }
+      const nested = (a.start <= c.start && c.end <= a.end) || (c.start <= a.start && a.end <= c.end);
+      if (overlap === 'forbid' || (overlap === 'nested' && !nested)) {
+        link(a, c);
+        reasons.set(pairKey(a, c), `entities added on both sides ${nested ? 'nest' : 'overlap'}: ${a.label} «${clip(a.text)}» ${a.start}-${a.end} (ours) and ${c.label} «${clip(c.text)}» ${c.start}-${c.end} (theirs), which the overlap policy "${overlap}" forbids`);
+      }
+    }
+  }
+  const oursSet = new Set(addedOurs);
+  const seen = new Set<Entity>();
+  for (const e of [...addedOurs, ...addedTheirs]) {
+    if (dropped.has(e) || seen.has(e)) continue;
+    if (!clash.has(e)) {
+      merged.push(e);
+      continue;
+    }
+    // The connected group of clashing entities becomes one conflict: keep one side's or the other's.
+    const group: Entity[] = [];
+    const stack = [e];
+    seen.add(e);
+    while (stack.length) {
+      const x = stack.pop() as Entity;
+      group.push(x);
+      for (const y of clash.get(x) ?? []) {
+        if (!seen.has(y) && !dropped.has(y)) {
+          seen.add(y);
+          stack.push(y);
+        }
+      }
+    }
+    const o = group.filter((x) => oursSet.has(x)).sort(compareEntities);
+    const t = group.filter((x) => !oursSet.has(x)).sort(compareEntities);
+    const groupReasons: string[] = [];
+    for (const x of o) for (const y of t) {
+      const r = reasons.get(pairKey(x, y));
+      if (r !== undefined) groupReasons.push(r);
+    }
+    conflicts.push({ id: [...o, ...t].map((x) => x.id).join('+'), reason: groupReasons.join('; '), ours: o, theirs: t });
+  }
+
+  // Status, document, sha256.
+  const status = mergeStatus(base?.status, ours.status, theirs.status, notes);
+  const document = merge3(base?.document, ours.document, theirs.document) ?? ours.document;
+  if (ours.document !== theirs.document && document === ours.document && base?.document !== theirs.document) {
+    notes.push(`\`document\` differs (ours "${ours.document}", theirs "${theirs.document}"): kept ours; \`corpus-annotator fmt\` sets it from the file name`);
+  }
+  const sha256 = mergeSha(base, ours, theirs, notes);
+
+  const sidecar: Sidecar = { version: SIDECAR_VERSION, document, status, entities: merged.sort(compareEntities) };
+  if (sha256 !== undefined) sidecar.sha256 = sha256;
+  conflicts.sort((x, y) => firstStart(x) - firstStart(y) || cmp(x.id, y.id));
+  return { sidecar, conflicts, notes };
+}
+
+/** A conflicted merge settled by taking one side's entities for every conflict. */
+export function resolveConflicts(sidecar: Sidecar, conflicts: readonly Conflict[], side: Side): Sidecar {
+  const taken = new Set(sidecar.entities.map((e) => e.id));
+  const entities = [...sidecar.entities];
+  for (const c of conflicts) {
+    for (const e of c[side]) {
+      if (taken.has(e.id)) continue; // resolved by hand already
+      taken.add(e.id);
+      entities.push(e);
+    }
+  }
+  return { ...sidecar, entities: entities.sort(compareEntities) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The conflicted sidecar: reading and writing the `conflicts:` list.
+
+/**
+ * The sidecar with its conflicts: the canonical sidecar, then a comment saying how to resolve
+ * and `conflicts:` with each conflict as a block, both sides' entities as canonical entity lines
+ * (cut one and paste it under `entities:` to resolve by hand).
+ */
+export function writeConflictedSidecar(sidecar: Sidecar, conflicts: readonly Conflict[]): string {
+  const text = writeSidecar(sidecar);
+  if (conflicts.length === 0) return text;
+  const lines = [
+    '# Unresolved annotation conflicts left by a merge: the sidecar is not used until they are resolved.',
+    '# Keep one side of each: corpus-annotator resolve --ours (or --theirs) <this file>; or by hand, move the',
+    '# entity lines you keep into `entities:` and delete the item (and `conflicts:` once empty).',
+    `${CONFLICTS_KEY}:`,
+  ];
+  for (const c of conflicts) {
+    lines.push(`  - id: ${scalar(c.id)}`, `    reason: ${quoted(c.reason)}`);
+    for (const side of ['ours', 'theirs'] as const) {
+      const list = [...c[side]].sort(compareEntities);
+      if (list.length === 0) lines.push(`    ${side}: []`);
+      else lines.push(`    ${side}:`, ...list.map((e) => '  ' + entityLine(e)));
+    }
+  }
+  return text + lines.join('\n') + '\n';
+}
+
+export interface ConflictedSidecar {
+  /** The settled part, when it is structurally sound. */
+  sidecar?: Sidecar;
+  conflicts: Conflict[];
+  /** Whether the file has a `conflicts:` key at all. */
+  hasConflictsKey: boolean;
+  /** Problems other than the unresolved conflicts themselves. */
+  problems: Problem[];
+  parsed?: ParsedSidecar;
+}
+
+/** Reads a sidecar that may hold a `conflicts:` list (as the merge driver writes it). */
+export function readConflictedSidecar(source: string): ConflictedSidecar {
+  const parsed = readSidecar(source);
+  const others = parsed.problems.filter((p) => p.code !== 'unresolved-conflict');
+  if (parsed.sidecar || !parsed.problems.some((p) => p.code === 'unresolved-conflict')) {
+    return { sidecar: parsed.sidecar, conflicts: [], hasConflictsKey: parsed.keyLines.has(CONFLICTS_KEY), problems: others, parsed };
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const root = doc.contents;
+  const problems: Problem[] = [];
+  const at = (node: Node | null | undefined) => lines.linePos(node?.range?.[0] ?? 0).line;
+  const fail = (node: Node | null | undefined, message: string) =>
+    problems.push({ severity: 'error', code: 'bad-conflict', message, line: at(node), column: 1 });
+  if (!isMap(root)) return { conflicts: [], hasConflictsKey: false, problems: others };
+  const pair = root.items.find((p) => isScalar(p.key) && p.key.value === CONFLICTS_KEY);
+  const list = pair?.value as Node | null | undefined;
+  // The settled part: the same text with the `conflicts:` entry blanked out (so lines keep their numbers).
+  let rest = source;
+  const from = (pair?.key as Node | undefined)?.range?.[0];
+  const to = list?.range?.[1];
+  if (from !== undefined && to !== undefined) rest = source.slice(0, from) + source.slice(from, to).replace(/[^\n]/g, ' ') + source.slice(to);
+  const settled = readSidecar(rest);
+  problems.push(...settled.problems);
+  const conflicts: Conflict[] = [];
+  if (isSeq(list)) {
+    for (const item of list.items as Node[]) {
+      if (!isMap(item)) {
+        fail(item, 'each conflict must be a mapping with id, reason, ours and theirs');
+        continue;
+      }
+      const id = item.get('id');
+      const reason = item.get('reason');
+      const c: Conflict = { id: id === undefined || id === null ? '' : String(id), reason: typeof reason === 'string' ? reason : '', ours: [], theirs: [] };
+      for (const side of ['ours', 'theirs'] as const) {
+        const node = item.get(side, true) as Node | undefined;
+        if (node === undefined || (isScalar(node) && node.value === null)) continue;
+        const entries = isSeq(node) ? (node.items as Node[]) : isMap(node) ? [node] : undefined;
+        if (!entries) {
+          fail(node, `\`${side}\` of conflict ${c.id} must be a list of entities`);
+          continue;
+        }
+        for (const entry of entries) {
+          if (isMap(entry) && entry.get('deleted') === true && entry.items.length === 1) continue;
+          const e = entityFromJson(entry.toJSON());
+          if (typeof e === 'string') fail(entry, `conflict ${c.id}, ${side}: ${e}`);
+          else c[side].push(e);
+        }
+      }
+      conflicts.push(c);
+    }
+  } else fail(list, '`conflicts` must be a list');
+  const out: ConflictedSidecar = { conflicts, hasConflictsKey: true, problems, parsed };
+  if (settled.sidecar && problems.length === 0) out.sidecar = settled.sidecar;
+  return out;
+}
+
+/** One entity checked by the sidecar reader (so a conflict side obeys the same rules as `entities:`). */
+function entityFromJson(value: unknown): Entity | string {
+  const r = readSidecar(`version: ${SIDECAR_VERSION}\nentities:\n  - ${JSON.stringify(value)}\n`);
+  const e = r.sidecar?.entities[0];
+  if (e) return e;
+  return r.problems[0]?.message ?? 'not an entity';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw git conflict markers (a merge made without the driver).
+
+export interface MarkerSides {
+  ours: string;
+  theirs: string;
+  /** Present when every conflict hunk carries the base (merge.conflictStyle diff3 or zdiff3). */
+  base?: string;
+  hunks: number;
+}
+
+/**
+ * Splits a file with git conflict markers into the two (or three) versions it merges:
+ * lines outside the hunks belong to all, `<<<<<<<`…`|||||||`/`=======` to ours,
+ * `|||||||`…`=======` to the base, `=======`…`>>>>>>>` to theirs. Undefined when there are
+ * no markers; an error message when they are unbalanced.
+ */
+export function splitConflictMarkers(source: string): MarkerSides | string | undefined {
+  const lines = source.split(/(?<=\n)/);
+  let ours = '';
+  let theirs = '';
+  let base = '';
+  let state: 'common' | 'ours' | 'base' | 'theirs' = 'common';
+  let size = 7;
+  let hunks = 0;
+  let hunksWithBase = 0;
+  let lineNo = 0;
+  for (const line of lines) {
+    lineNo++;
+    const bare = line.replace(/\r?\n$/, '');
+    const marker = /^([<|=>])\1{6,}(?: |$)/.exec(bare);
+    const len = marker ? /^([<|=>])\1*/.exec(bare)?.[0].length ?? 0 : 0;
+    const is = (c: string) => marker !== null && marker[1] === c && len === size;
+    if (state === 'common' && marker && marker[1] === '<') {
+      state = 'ours';
+      size = len;
+      hunks++;
+      continue;
+    }
+    if (state === 'ours' && is('|')) {
+      state = 'base';
+      hunksWithBase++;
+      continue;
+    }
+    if ((state === 'ours' || state === 'base') && is('=') && bare.length === size) {
+      state = 'theirs';
+      continue;
+    }
+    if (state === 'theirs' && is('>')) {
+      state = 'common';
+      continue;
+    }
+    if (marker && state === 'common') return `line ${lineNo}: a conflict marker ${bare.slice(0, size)} outside a conflict (unbalanced markers); fix the markers by hand`;
+    if (state === 'common') {
+      ours += line;
+      theirs += line;
+      base += line;
+    } else if (state === 'ours') ours += line;
+    else if (state === 'base') base += line;
+    else theirs += line;
+  }
+  if (hunks === 0) return undefined;
+  if (state !== 'common') return `the last conflict (started by <<<<<<<) has no ${state === 'theirs' ? '>>>>>>>' : '======='} line (unbalanced markers); fix the markers by hand`;
+  const out: MarkerSides = { ours, theirs, hunks };
+  if (hunksWithBase === hunks) out.base = base;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+function byId(entities: readonly Entity[]): Map<string, Entity> {
+  return new Map(entities.map((e) => [e.id, e]));
+}
+
+/** The fields merged independently: `span` (start, end, text together) and every other key but id. */
+function fieldsOf(...entities: Array<Entity | undefined>): string[] {
+  const keys = new Set<string>(['label']);
+  for (const e of entities) if (e) for (const k of Object.keys(e)) if (!SPAN_KEYS.has(k)) keys.add(k);
+  return ['span', ...[...keys].sort(cmp)];
+}
+
+function fieldValue(e: Entity, field: string): string {
+  if (field === 'span') return `${e.start}-${e.end}:${e.text}`;
+  return canonicalJson((e as unknown as Record<string, unknown>)[field]);
+}
+
+function canonicalJson(v: unknown): string {
+  if (v === undefined) return '';
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    return '{' + Object.keys(o).sort(cmp).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',') + '}';
+  }
+  return JSON.stringify(v);
+}
+
+export function sameEntity(a: Entity, b: Entity): boolean {
+  return a.id === b.id && fieldsOf(a, b).every((f) => fieldValue(a, f) === fieldValue(b, f));
+}
+
+/** Same annotation apart from id, author and origin. */
+function sameContent(a: Entity, b: Entity): boolean {
+  return differingFields(a, b).length === 0;
+}
+
+function differingFields(a: Entity, b: Entity): string[] {
+  return fieldsOf(a, b).filter((f) => f !== 'by' && f !== 'src' && fieldValue(a, f) !== fieldValue(b, f));
+}
+
+/** 3-way merge of one entity present on both sides, field by field. */
+function mergeEntity(b: Entity | undefined, o: Entity, t: Entity): { entity: Entity } | { reason: string } {
+  if (sameEntity(o, t)) return { entity: o };
+  const out: Record<string, unknown> = { id: o.id };
+  const clashes: string[] = [];
+  for (const f of fieldsOf(b, o, t)) {
+    const vo = fieldValue(o, f);
+    const vt = fieldValue(t, f);
+    let from: Entity;
+    if (vo === vt) from = o;
+    else if (b && fieldValue(b, f) === vo) from = t;
+    else if (b && fieldValue(b, f) === vt) from = o;
+    else {
+      clashes.push(`${f} (ours ${show(o, f)}, theirs ${show(t, f)})`);
+      continue;
+    }
+    if (f === 'span') Object.assign(out, { start: from.start, end: from.end, text: from.text });
+    else {
+      const v = (from as unknown as Record<string, unknown>)[f];
+      if (v !== undefined) out[f] = v;
+    }
+  }
+  if (clashes.length) {
+    return { reason: b ? `changed differently on both sides: ${clashes.join(', ')}` : `added on both sides with the same id but a different ${clashes.join(', ')}` };
+  }
+  return { entity: out as unknown as Entity };
+}
+
+function show(e: Entity, field: string): string {
+  if (field === 'span') return `${e.start}-${e.end} «${clip(e.text)}»`;
+  const v = (e as unknown as Record<string, unknown>)[field];
+  if (v === undefined) return 'none';
+  return typeof v === 'string' ? (field === 'label' ? v : JSON.stringify(v)) : canonicalJson(v);
+}
+
+/** What changed from `before` to `after`, e.g. `label PER → ORG`. */
+function describeChange(before: Entity, after: Entity): string {
+  return fieldsOf(before, after)
+    .filter((f) => fieldValue(before, f) !== fieldValue(after, f))
+    .map((f) => `${f} ${show(before, f)} → ${show(after, f)}`)
+    .join(', ');
+}
+
+function pairKey(a: Entity, b: Entity): string {
+  return `${a.id}\u0000${b.id}`;
+}
+
+function firstStart(c: Conflict): number {
+  return Math.min(...[...c.ours, ...c.theirs].map((e) => e.start), Number.MAX_SAFE_INTEGER);
+}
+
+function merge3<T>(b: T | undefined, o: T, t: T): T | undefined {
+  if (o === t) return o;
+  if (b !== undefined && o === b) return t;
+  if (b !== undefined && t === b) return o;
+  return undefined;
+}
+
+/** 3-way; changed differently on both sides (or no base), the less advanced status. */
+export function mergeStatus(b: Status | undefined, o: Status, t: Status, notes: string[] = []): Status {
+  const m = merge3(b, o, t);
+  if (m !== undefined) return m;
+  const less = STATUSES.indexOf(o) <= STATUSES.indexOf(t) ? o : t;
+  notes.push(`status differs (ours ${o}, theirs ${t}): kept the less advanced, ${less}`);
+  return less;
+}
+
+function sameEntitySet(a: readonly Entity[], b: readonly Entity[]): boolean {
+  if (a.length !== b.length) return false;
+  const m = byId(b);
+  return a.every((e) => {
+    const other = m.get(e.id);
+    return other !== undefined && sameEntity(e, other);
+  });
+}
+
+function mergeSha(base: Sidecar | undefined, ours: Sidecar, theirs: Sidecar, notes: string[]): string | undefined {
+  const o = ours.sha256;
+  const t = theirs.sha256;
+  if (o === t) return o;
+  if (o === undefined || t === undefined) return o ?? t; // one side does not record it: nothing to compare
+  const b = base?.sha256;
+  const baseEntities = base?.entities ?? [];
+  // One side changed the article; the other made no entity change: its hash, cleanly.
+  if (b !== undefined && o === b && sameEntitySet(ours.entities, baseEntities)) return t;
+  if (b !== undefined && t === b && sameEntitySet(theirs.entities, baseEntities)) return o;
+  const kept = b ?? o;
+  notes.push(
+    `ours and theirs annotate different versions of the article (sha256 ${o.slice(0, 12)}… and ${t.slice(0, 12)}…): `
+    + `the entities were merged by id and sha256 kept at ${kept === b ? 'the common ancestor\'s' : 'ours\''} (${kept.slice(0, 12)}…), `
+    + 'so `corpus-annotator validate` checks every entity against the merged article (any that no longer matches is an error) '
+    + 'and `corpus-annotator fmt` records the new hash once all match',
+  );
+  return kept;
+}
+
+function clip(s: string, max = 40): string {
+  const flat = s.replace(/\r?\n/g, '⏎');
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}

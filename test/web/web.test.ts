@@ -1,0 +1,112 @@
+// The extension in a browser's web worker extension host (as on vscode.dev / github.dev): it
+// loads its `browser` bundle, reads and writes sidecars through vscode.workspace.fs only.
+import * as assert from './assert';
+import * as vscode from 'vscode';
+import type { CorpusAnnotatorApi } from '../../src/extension/main';
+
+const EXTENSION_ID = 'corpus-annotator.corpus-annotator';
+const ARTICLE = '001_e23791ebed5de2ea.txt';
+const decoder = new TextDecoder();
+
+function articleUri(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function readText(uri: vscode.Uri): Promise<string> {
+  return decoder.decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** Resolves when `check` holds, re-checking on every annotation change (bounded). */
+function until(api: CorpusAnnotatorApi, check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      sub.dispose();
+      clearTimeout(timer);
+      clearInterval(poll);
+      if (err) reject(err);
+      else resolve();
+    };
+    const probe = () => void check().then((ok) => ok && finish(), (e: Error) => finish(e));
+    const sub = api.onDidChange(probe);
+    // Files written by the extension have no event of their own here: also re-check now and then.
+    const poll = setInterval(probe, 250);
+    const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+    probe();
+  });
+}
+
+describe('web worker extension host', () => {
+  let api: CorpusAnnotatorApi;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID);
+    assert.ok(ext, 'the extension is installed');
+    api = await ext.activate();
+  });
+
+  it('runs the browser bundle, with no Node.js in sight', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.equal(ext?.extensionKind, vscode.ExtensionKind.UI, 'loaded in the UI-side (web worker) host');
+    assert.equal((globalThis as { process?: unknown }).process, undefined, 'no Node process object');
+    assert.equal(typeof (globalThis as { importScripts?: unknown }).importScripts, 'function', 'a web worker');
+  });
+
+  it('finds the five articles of the corpus without a file search provider', async () => {
+    const articles = await api.articles();
+    assert.equal(articles.length, 5, articles.map((u) => u.path).join(', '));
+  });
+
+  it('reads a demo sidecar and validates it against its article', async () => {
+    const ann = await api.annotations(articleUri(ARTICLE));
+    assert.equal(ann.kind, 'ok', JSON.stringify(ann.problems[0]));
+    assert.equal(ann.sidecar.entities.length, 38);
+    assert.ok(ann.sidecar.entities.some((e) => e.label === 'PER' && e.text === 'Abdelouafi Laftit'));
+  });
+
+  it('tags a selection and writes the sidecar through workspace.fs', async () => {
+    const uri = articleUri(ARTICLE);
+    const sidecar = uri.with({ path: `${uri.path}.ann.yaml` });
+    const original = await vscode.workspace.fs.readFile(sidecar);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.getText().indexOf('Alliance internationale de sécurité');
+    assert.ok(at >= 0);
+    editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + 'Alliance internationale de sécurité'.length));
+    try {
+      const before = (await api.annotations(uri)).sidecar.entities.length;
+      await vscode.commands.executeCommand('corpusAnnotator.tagSelection', 'EVENT');
+      await until(api, async () => /label: EVENT, start: \d+, end: \d+, text: "Alliance internationale de sécurité"/.test(await readText(sidecar)), 'the EVENT line in the sidecar');
+      assert.equal((await api.annotations(uri)).sidecar.entities.length, before + 1);
+      const drawn = api.decorations(uri).EVENT ?? [];
+      assert.ok(drawn.some((r) => doc.getText(r) === 'Alliance internationale de sécurité'), 'decorated');
+    } finally {
+      await vscode.workspace.fs.writeFile(sidecar, original);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('never rewrites an invalid sidecar', async () => {
+    const uri = articleUri('004_b0de303a7d7bdf73.txt');
+    const sidecar = uri.with({ path: `${uri.path}.ann.yaml` });
+    const original = await vscode.workspace.fs.readFile(sidecar);
+    const broken = new TextEncoder().encode(decoder.decode(original).replace('entities:', 'entities:\n  - {id: zz, label: PER, start: 0, end: 3, text: "xyz"}'));
+    await vscode.workspace.fs.writeFile(sidecar, broken);
+    try {
+      await until(api, async () => (await api.annotations(uri)).kind === 'invalid', 'the broken sidecar to be noticed');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(5));
+      await vscode.commands.executeCommand('corpusAnnotator.tagSelection', 'PER');
+      assert.bytesEqual(await vscode.workspace.fs.readFile(sidecar), broken, 'the broken sidecar is untouched');
+    } finally {
+      await vscode.workspace.fs.writeFile(sidecar, original);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    await until(api, async () => (await api.annotations(uri)).kind === 'ok', 'the restored sidecar to be reloaded');
+  });
+});
