@@ -9,6 +9,7 @@ import { isMac } from './platform';
 import { toCodePoint, toRange, toSpan } from './positions';
 import { readSettings } from './settings';
 import { AnnotationStore, ApplyResult, DocAnnotations } from './store';
+import { registerCommand } from './register-command';
 
 /** How hovers and the tree name one entity in command arguments. */
 export interface EntityRef {
@@ -31,17 +32,7 @@ export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly store: AnnotationStore, private readonly labels: LabelService, private readonly log: vscode.LogOutputChannel) {
-    const reg = (id: string, f: (...args: never[]) => unknown) =>
-      this.disposables.push(vscode.commands.registerCommand(`corpusAnnotator.${id}`, async (...args: never[]) => {
-        try {
-          return await f(...args);
-        } catch (e) {
-          this.log.error(`corpusAnnotator.${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-          const choice = await vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
-          if (choice === 'Show Log') this.log.show();
-          return undefined;
-        }
-      }));
+    const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(this.log, id, f));
     reg('tagSelection', (label?: string) => this.tagSelection(label));
     reg('tagWithKey', (slot: number) => this.tagWithKey(slot));
     reg('removeTag', (ref?: EntityRef) => this.removeTag(ref));

@@ -12,6 +12,7 @@ import { LabelService } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
 import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
+import { registerCommand } from './register-command';
 
 type Grouping = 'document' | 'label';
 
@@ -116,17 +117,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       vscode.window.onDidChangeActiveTextEditor(() => void this.revealActive()),
     );
 
-    const reg = (id: string, f: (...args: never[]) => unknown) =>
-      this.disposables.push(vscode.commands.registerCommand(`corpusAnnotator.${id}`, async (...args: never[]) => {
-        try {
-          return await f(...args);
-        } catch (e) {
-          this.log.error(`corpusAnnotator.${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-          const choice = await vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
-          if (choice === 'Show Log') this.log.show();
-          return undefined;
-        }
-      }));
+    const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(this.log, id, f));
     reg('tree.groupByDocument', () => this.setGrouping('document'));
     reg('tree.groupByLabel', () => this.setGrouping('label'));
     reg('tree.filter', (text?: string) => this.askFilter(text));

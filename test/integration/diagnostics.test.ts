@@ -3,7 +3,7 @@
 // and everything comes back once it is fixed. Every file a test changes is restored.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { articleUri, EXTENSION_ID, waitUntil, workspaceDir } from './helpers';
+import { articleUri, EXTENSION_ID, waitUntil, workspaceDir, waitForStore } from './helpers';
 
 /** The part of the extension's API these tests use (they must not import src/: a second copy). */
 interface Api {
@@ -50,27 +50,6 @@ function waitForDiagnostics<T>(uris: vscode.Uri[], check: () => T | undefined | 
 }
 
 /** Resolves once `check()` (re-run after each store change) is true; bounded. */
-function waitForStore(api: Api, check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let done = false;
-    const probe = async () => {
-      if (done || !(await check()) || done) return;
-      finish();
-      resolve();
-    };
-    const sub = api.onDidChange(() => void probe());
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting until ${what}`));
-    }, timeoutMs);
-    function finish(): void {
-      done = true;
-      sub.dispose();
-      clearTimeout(timer);
-    }
-    void probe();
-  });
-}
 
 function drawn(api: Api, article: vscode.Uri): number {
   return Object.values(api.decorations(article)).reduce((n, ranges) => n + ranges.length, 0);

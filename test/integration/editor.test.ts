@@ -4,36 +4,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForFile, waitUntil } from './helpers';
+import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil } from './helpers';
 
 const ARTICLE = '002_60ac6a68424218b9.txt';
 
-/** Resolves when `api.onDidChange` fires for `uri` and `check` holds (checked at once too). */
-function whenAnnotations(api: CorpusAnnotatorApi, uri: vscode.Uri, check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const finish = (err?: Error) => {
-      if (done) return;
-      done = true;
-      sub.dispose();
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve();
-    };
-    const probe = async () => {
-      try {
-        if (await check()) finish();
-      } catch (e) {
-        finish(e as Error);
-      }
-    };
-    const sub = api.onDidChange((e) => {
-      if (e.article.toString() === uri.toString()) void probe();
-    });
-    const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-    void probe();
-  });
-}
 
 function sidecarLines(text: string): string[] {
   return text.split('\n').filter((l) => l.startsWith('  - {'));
@@ -62,7 +36,7 @@ describe('editor experience', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (!fs.readFileSync(uri.fsPath).equals(originalArticle)) fs.writeFileSync(uri.fsPath, originalArticle);
     if (!fs.readFileSync(sidecarPath).equals(originalSidecar)) fs.writeFileSync(sidecarPath, originalSidecar);
-    await whenAnnotations(api, uri, async () => {
+    await waitForStore(api, async () => {
       const a = await api.annotations(uri);
       return a.kind === 'ok' && a.sidecar.entities.length === originalCount && a.text === originalArticle.toString('utf8');
     }, 'the shipped annotations to be reloaded');
@@ -182,7 +156,7 @@ describe('editor experience', () => {
     assert.ok(await editor.edit((b) => b.delete(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)))));
     assert.equal((await api.annotations(uri)).sidecar.entities.length, 0);
     await vscode.commands.executeCommand('workbench.action.files.revert');
-    await whenAnnotations(api, uri, async () => (await api.annotations(uri)).sidecar.entities.length === originalCount + 1, 'every entity back after the revert');
+    await waitForStore(api, async () => (await api.annotations(uri)).sidecar.entities.length === originalCount + 1, 'every entity back after the revert');
     const ann = await api.annotations(uri);
     assert.equal(ann.pendingSave, false);
     assert.ok(ann.sidecar.entities.some((e) => e.text === 'police internationale'));
@@ -196,7 +170,7 @@ describe('editor experience', () => {
     await waitUntil(() => doc.getText() === changed, 'the editor to show the file from disk');
     // The article moved under its sidecar: the sidecar on disk is reloaded and checked against the
     // new text (re-anchoring is another step); nothing is tracked, saved or shown stale.
-    await whenAnnotations(api, uri, async () => {
+    await waitForStore(api, async () => {
       const a = await api.annotations(uri);
       return a.text === changed && !a.pendingSave && a.kind === 'invalid';
     }, 'annotations reloaded and found out of date');

@@ -66,3 +66,36 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Resolves once `check()` holds: checked at once and after every change the extension reports
+ * (`api.onDidChange`), so it waits for an event, never a fixed time. Fails after `timeoutMs`.
+ */
+export function waitForStore(
+  api: { onDidChange: vscode.Event<unknown> },
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      sub.dispose();
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve();
+    };
+    const probe = async () => {
+      try {
+        if (!done && (await check())) finish();
+      } catch (e) {
+        finish(e as Error);
+      }
+    };
+    const sub = api.onDidChange(() => void probe());
+    const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)), timeoutMs);
+    void probe();
+  });
+}

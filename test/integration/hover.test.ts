@@ -2,7 +2,7 @@
 // editor asks for it: label with its key, text, id, provenance, note, attributes and command links.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { articleUri, EXTENSION_ID } from './helpers';
+import { articleUri, EXTENSION_ID, waitForStore } from './helpers';
 
 interface Entity { id: string; label: string; start: number; end: number; text: string; note?: string; attrs?: Record<string, string> }
 interface Api {
@@ -33,27 +33,6 @@ function link(command: string, article: vscode.Uri, id: string): string {
 }
 
 /** Resolves once `check()` (re-run after each store change) is true; bounded. */
-function waitForStore(api: Api, check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let done = false;
-    const probe = async () => {
-      if (done || !(await check()) || done) return;
-      finish();
-      resolve();
-    };
-    const sub = api.onDidChange(() => void probe());
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting until ${what}`));
-    }, timeoutMs);
-    function finish(): void {
-      done = true;
-      sub.dispose();
-      clearTimeout(timer);
-    }
-    void probe();
-  });
-}
 
 describe('hover', () => {
   let api: Api;

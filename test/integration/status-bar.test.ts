@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { countsByLabel, StatusInput, statusText, statusTooltip } from '../../src/extension/status-bar';
-import { articleUri, EXTENSION_ID, waitForFile } from './helpers';
+import { articleUri, EXTENSION_ID, waitForFile, waitForStore } from './helpers';
 
 interface Api {
   annotations(article: vscode.Uri): Promise<StatusInput>;
@@ -23,27 +23,6 @@ const CONFIG = {
 };
 
 /** Resolves once `check()` (re-run after each store change) is true; bounded. */
-function waitForStore(api: Api, check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let done = false;
-    const probe = async () => {
-      if (done || !(await check()) || done) return;
-      finish();
-      resolve();
-    };
-    const sub = api.onDidChange(() => void probe());
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting until ${what}`));
-    }, timeoutMs);
-    function finish(): void {
-      done = true;
-      sub.dispose();
-      clearTimeout(timer);
-    }
-    void probe();
-  });
-}
 
 describe('status bar', () => {
   let api: Api;
