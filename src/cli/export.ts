@@ -169,8 +169,15 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
       const result = exportDocument(format, doc, filter, options);
       tally.add(result);
       if (!quiet) for (const i of result.issues) err(formatIssue({ ...i, document: check.articleDisplay }) + '\n');
+      for (const e of sidecar.entities) if (!labels.includes(e.label)) labels.push(e.label);
       if (format === 'brat') {
-        for (const e of sidecar.entities) if (!labels.includes(e.label)) labels.push(e.label);
+        const txtAbs = path.join(out as string, ...bratNames(relPath).txt.split('/'));
+        if (ws.resolve(txtAbs) === check.articleAbs) {
+          err(`${out}: error: the brat directory is the corpus itself, where ${path.basename(txtAbs)} would overwrite its article; export to another directory\n`);
+          await sink.abort();
+          progress.done();
+          return 1;
+        }
         collectBratAttrs(sidecar.entities, attrValues);
         await sink.writeBrat(relPath, result.text, result.ann ?? '');
       } else {
@@ -274,7 +281,8 @@ export class Progress {
   private shown = false;
   private readonly tty = process.stderr.isTTY === true;
 
-  constructor(private readonly io: Io, private readonly total: number, private readonly forced: boolean, private readonly what = 'documents') {}
+  /** `total` undefined: not known in advance (only the count is shown). */
+  constructor(private readonly io: Io, private readonly total: number | undefined, private readonly forced: boolean, private readonly what = 'documents') {}
 
   tick(): void {
     this.count++;
@@ -300,7 +308,7 @@ export class Progress {
 
   private show(final: boolean): void {
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
-    const line = `${this.count}/${this.total} ${this.what}, ${seconds} s${final ? ' (done)' : ''}`;
+    const line = `${this.count}${this.total !== undefined ? `/${this.total}` : ''} ${this.what}, ${seconds} s${final ? ' (done)' : ''}`;
     this.io.stderr(this.tty ? `\r\x1b[K${line}` : `${line}\n`);
     this.shown = true;
   }

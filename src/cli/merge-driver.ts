@@ -9,7 +9,7 @@ import { Problem } from '../core/problems';
 import { readSidecar } from '../core/sidecar-read';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { decodeUtf8, Workspace, writeFileAtomic } from './files';
-import { git } from './git-drivers';
+import { git, readFilesAt } from './git-drivers';
 import { describeFsError, errorCode, Io } from './io';
 
 export const MERGE_DRIVER_HELP = `Usage: ${TOOL} merge-driver BASE OURS THEIRS [PATH]
@@ -51,8 +51,10 @@ Settles annotation conflicts in sidecars (FILE is a sidecar or its article):
   - a sidecar with raw git conflict markers (<<<<<<< ======= >>>>>>>, from a merge made
     without the merge driver): both sides of the markers are read as sidecars and merged
     as sets of entities: 3-way when the markers include the base (merge.conflictStyle
-    diff3 or zdiff3), else 2-way: the union by id, an id with different content on the
-    two sides becoming a conflict (kept under \`conflicts:\`, or settled by --ours/--theirs).
+    diff3 or zdiff3) or, in the middle of a git merge, from git's index; else 2-way: the
+    union by id (so an entity deleted on one side comes back), an id with different
+    content on the two sides becoming a conflict (kept under \`conflicts:\`, or settled
+    by --ours/--theirs).
 
 "ours" is the side between <<<<<<< and ======= (in a rebase, that is the branch being
 rebased onto; theirs is your commit). The result is written in canonical form; then
@@ -198,16 +200,24 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
     if (!ours.sidecar) return problem('ours\' version (between <<<<<<< and =======) is not a valid sidecar', ours.problems[0]), false;
     if (!theirs.sidecar) return problem('theirs\' version (between ======= and >>>>>>>) is not a valid sidecar', theirs.problems[0]), false;
     let base: Sidecar | undefined;
+    let baseFrom = 'the markers carry the base';
     if (markers.base !== undefined) {
       base = parse(markers.base).sidecar;
       if (!base) io.stderr(`${display}: note: the base version in the diff3 markers is not a valid sidecar; merging 2-way\n`);
+    } else {
+      // In the middle of a git merge, the index holds the common ancestor (stage 1).
+      const staged = await mergeBaseFromIndex(abs);
+      if (staged !== undefined) {
+        base = parse(staged).sidecar;
+        baseFrom = 'the base from git\'s index';
+      }
     }
     const result = mergeSidecars({ base, ours: ours.sidecar, theirs: theirs.sidecar, overlap: await overlapFor(ws, display) });
     for (const note of result.notes) io.stderr(`${display}: note: ${note}\n`);
-    const how = `${base ? '3-way (the markers carry the base)' : '2-way (union by id)'}, ${plural(markers.hunks, 'conflict hunk')}`;
+    const how = `${base ? `3-way (${baseFrom})` : '2-way (union by id)'}, ${plural(markers.hunks, 'conflict hunk')}`;
     if (side && result.conflicts.length) {
       await write(resolveConflicts(result.sidecar, result.conflicts, side), []);
-      io.stdout(`${display}: merged both sides as sets of entities, ${how}; ${plural(result.conflicts.length, 'conflict')} settled with ${side}'s version\n`);
+      io.stdout(`${display}: merged both sides as sets of entities, ${how}; ${plural(result.conflicts.length, 'conflict')} settled with --${side} (${side === 'ours' ? 'our' : 'their'} version kept)\n`);
       return true;
     }
     await write(result.sidecar, result.conflicts);
@@ -237,6 +247,17 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
     return false;
   }
   await write(resolveConflicts(c.sidecar, c.conflicts, side), []);
-  io.stdout(`${display}: ${plural(c.conflicts.length, 'conflict')} resolved with ${side}'s version\n`);
+  io.stdout(`${display}: ${plural(c.conflicts.length, 'conflict')} resolved with --${side} (${side === 'ours' ? 'our' : 'their'} version kept)\n`);
   return true;
+}
+
+/** The common ancestor's version of a file being merged (git's index stage 1), if git has one. */
+async function mergeBaseFromIndex(abs: string): Promise<string | undefined> {
+  try {
+    const spec = `:1:./${path.basename(abs)}`;
+    const bytes = (await readFilesAt([spec], path.dirname(abs))).get(spec);
+    return bytes === undefined ? undefined : decodeUtf8(bytes);
+  } catch {
+    return undefined; // no git, not a repository
+  }
 }

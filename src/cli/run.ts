@@ -11,6 +11,9 @@ import { agreeCommand } from './agree';
 import { diffCommand } from './diff';
 import { installGitDriversCommand } from './git-drivers';
 import { mergeDriverCommand, resolveCommand } from './merge-driver';
+import { exportCommand } from './export';
+import { importCommand } from './import';
+import { reanchorCommand } from './reanchor';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -25,6 +28,9 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   resolve: resolveCommand,
   'merge-driver': mergeDriverCommand,
   'install-git-drivers': installGitDriversCommand,
+  export: exportCommand,
+  import: importCommand,
+  reanchor: reanchorCommand,
 };
 
 export const HELP = `Usage: ${TOOL} <command> [options] [paths…]
@@ -37,6 +43,8 @@ Commands:
   validate   check sidecars against their articles and the label configuration
   fmt        rewrite valid sidecars in canonical form (--check: only report)
   stats      count documents, annotated documents, entities per label, statuses
+  reanchor   find the entities again after their article changed; rewrite the
+             sidecar only when every one was found (--dry-run: only report)
 
 Working in git:
   diff       entities added, removed, relabelled… between two revisions, dirs or files
@@ -44,6 +52,11 @@ Working in git:
   resolve    settle the annotation conflicts a merge left (--ours, --theirs)
   install-git-drivers   make git merge sidecars by entity and diff them readably
   merge-driver          the merge driver git runs (see install-git-drivers)
+
+Training data:
+  export     write the annotations as spaCy/Prodigy JSONL, CoNLL, brat, doccano or
+             Label Studio, reporting whatever a format cannot hold
+  import     merge annotations from brat, doccano, Label Studio or JSONL into sidecars
 
 Options:
   -h, --help      show this help; \`${TOOL} <command> --help\` for a command's

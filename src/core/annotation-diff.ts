@@ -2,7 +2,8 @@
 // id): added, removed, relabelled, boundary changed, note/attributes/author/origin changed; and the
 // one-entity-per-line rendering git shows in `git diff` through the textconv driver.
 import { cmp, compareEntities, Entity, Sidecar } from './model';
-import { Conflict } from './merge';
+import type { Conflict } from './merge';
+import { scalar } from './sidecar-write';
 
 export type EntityChangeKind = 'added' | 'removed' | 'changed';
 
@@ -200,7 +201,6 @@ export function textconv(s: Sidecar, conflicts: readonly Conflict[] = []): strin
   const lines = [`document: ${s.document}`];
   if (s.sha256 !== undefined) lines.push(`sha256: ${s.sha256}`);
   lines.push(`status: ${s.status}`);
-  lines.push(`entities: ${s.entities.length}`);
   for (const e of [...s.entities].sort(compareEntities)) lines.push(textconvLine(e));
   for (const c of conflicts) {
     lines.push(`CONFLICT [${c.id}] ${c.reason}`);
@@ -215,7 +215,8 @@ export function textconv(s: Sidecar, conflicts: readonly Conflict[] = []): strin
 export function textconvLine(e: Entity): string {
   let line = `${e.label}  «${display(e.text, Number.MAX_SAFE_INTEGER)}»  ${e.start}-${e.end}  [${e.id}]`;
   for (const f of Object.keys(e).filter((k) => !SPAN_KEYS.has(k) && k !== 'label').sort((p, q) => rank(p) - rank(q) || cmp(p, q))) {
-    line += `  ${f}: ${showValue(e, f)}`;
+    const v = (e as unknown as Record<string, unknown>)[f];
+    line += `  ${f}: ${typeof v === 'string' && f !== 'note' ? scalar(v) : showValue(e, f)}`;
   }
   return line;
 }

@@ -220,7 +220,7 @@ export function writeConflictedSidecar(sidecar: Sidecar, conflicts: readonly Con
     for (const side of ['ours', 'theirs'] as const) {
       const list = [...c[side]].sort(compareEntities);
       if (list.length === 0) lines.push(`    ${side}: []`);
-      else lines.push(`    ${side}:`, ...list.map((e) => '  ' + entityLine(e)));
+      else lines.push(`    ${side}:`, ...list.map((e) => '    ' + entityLine(e)));
     }
   }
   return text + lines.join('\n') + '\n';

@@ -20,16 +20,23 @@
 //    else ambiguous; none → a fuzzy match (quotes of 4+ code points, at most min(len/4, 8) edits,
 //    digits unchanged, unique); else orphan.
 // All searching is charged to a work budget: a huge article ends with orphans, never a hang.
+//
+// Context (the text just before and after an entity) is NOT stored in sidecars: writing a
+// `prefix`/`suffix` on every entity line would change every existing line, make lines three
+// times longer, and — worse — turn every edit of the article next to an entity into a change of
+// that entity's line, i.e. into diff noise and merge conflicts between annotators, which the
+// one-line-per-entity format exists to avoid. Instead the caller passes the old article text
+// when it has it (`oldText`): the extension keeps the last text it saw in memory, the CLI asks
+// git for the version whose sha256 the sidecar records (exactly the text the offsets were made
+// for), and the context is computed from it. Without it, repeated quotes stay ambiguous.
 import { Article } from './article';
+import { Span } from './edits';
 import { Budget, codePoints, editDistance, fuzzyFind } from './fuzzy';
 import { compareEntities, Entity, Sidecar } from './model';
 import { codePointLength, OffsetMap } from './offsets';
 
-export interface Span {
-  /** Code point offsets into the new article, end-exclusive. */
-  start: number;
-  end: number;
-}
+/** Code point offsets, end-exclusive (of the new article, except `from` and the entities' old ones). */
+export type { Span };
 
 /**
  * How a moved entity was found: `exact-near` its quote, exactly, where its neighbours' shifts
@@ -172,6 +179,9 @@ class Reanchorer {
   private readonly oldMap: OffsetMap | undefined;
   private readonly occurrences = new Map<string, Occurrences>();
   private readonly placedSpans = new Set<string>();
+  /** Entities placed entity by entity, after the alignment. */
+  private readonly phase2 = new Set<Item>();
+  private aligned = false;
 
   constructor(entities: readonly Entity[], private readonly map: OffsetMap, private readonly opts: ReanchorOptions) {
     this.text = map.text;
@@ -184,20 +194,22 @@ class Reanchorer {
 
   run(): ReanchorResult {
     this.align();
+    this.aligned = true;
     const ambiguous: AmbiguousEntity[] = [];
     const orphans: Entity[] = [];
-    // Phase 2, left to right, each entity bounded by the placed entities around it.
-    const next = this.nextPlaced();
-    let prev: Item | undefined;
+    // Phase 2: each entity on its own, between the entities the alignment placed around it.
+    // (Not between those placed in this phase: one wrong guess must not push the next entity
+    // out of its window.)
+    const [prevOf, nextOf] = this.backbone();
     for (const item of this.items) {
-      if (!item.placed) {
-        const after = next[item.index];
-        const found = this.searchBetween(item, prev, after === undefined ? undefined : this.items[after]);
-        if (found.kind === 'ambiguous') ambiguous.push({ entity: item.entity, candidates: found.candidates });
-        else if (found.kind === 'orphan') orphans.push(item.entity);
-      }
-      if (item.placed) prev = item;
+      if (item.placed) continue;
+      const prev = prevOf[item.index];
+      const next = nextOf[item.index];
+      const found = this.searchBetween(item, prev === undefined ? undefined : this.items[prev], next === undefined ? undefined : this.items[next]);
+      if (found.kind === 'ambiguous') ambiguous.push({ entity: item.entity, candidates: found.candidates });
+      else if (found.kind === 'orphan') orphans.push(item.entity);
     }
+    this.uncross();
     return this.result(ambiguous, orphans);
   }
 
@@ -371,15 +383,47 @@ class Reanchorer {
     return { starts, complete: true };
   }
 
-  /** For each entity, the index of the next entity already placed, if any. */
-  private nextPlaced(): Array<number | undefined> {
-    const out: Array<number | undefined> = new Array(this.items.length);
-    let next: number | undefined;
-    for (let i = this.items.length - 1; i >= 0; i--) {
-      out[i] = next;
-      if ((this.items[i] as Item).placed) next = i;
+  /** For each entity, the indexes of the previous and next entities placed by the alignment. */
+  private backbone(): [Array<number | undefined>, Array<number | undefined>] {
+    const n = this.items.length;
+    const prev: Array<number | undefined> = new Array(n);
+    const next: Array<number | undefined> = new Array(n);
+    let last: number | undefined;
+    for (let i = 0; i < n; i++) {
+      prev[i] = last;
+      if ((this.items[i] as Item).placed) last = i;
     }
-    return out;
+    last = undefined;
+    for (let i = n - 1; i >= 0; i--) {
+      next[i] = last;
+      if ((this.items[i] as Item).placed) last = i;
+    }
+    return [prev, next];
+  }
+
+  /**
+   * Entities with the same quote and label placed in this phase keep their old order among
+   * themselves: the same set of spans, handed out in order (a crossing is never more likely).
+   */
+  private uncross(): void {
+    const groups = new Map<string, Item[]>();
+    for (const item of this.items) {
+      const p = item.placed;
+      if (!p || !this.phase2.has(item)) continue;
+      const key = `${item.entity.label}\u0000${item.entity.text}`;
+      const g = groups.get(key);
+      if (g) g.push(item);
+      else groups.set(key, [item]);
+    }
+    for (const g of groups.values()) {
+      if (g.length < 2) continue;
+      const placements = g.map((it) => it.placed as NonNullable<Item['placed']>).sort((a, b) => a.start - b.start || a.end - b.end);
+      g.forEach((it, i) => {
+        const p = { ...(placements[i] as NonNullable<Item['placed']>) };
+        if (p.how !== 'fuzzy') p.how = p.start === it.entity.start && p.end === it.entity.end ? 'kept' : 'exact-near';
+        it.placed = p;
+      });
+    }
   }
 
   // ---- Phase 2: one entity between its placed neighbours ------------------------------------
@@ -441,7 +485,7 @@ class Reanchorer {
       .filter((f) => !this.taken(e.label, f.start, f.end))
       .filter((f) => {
         const t = this.map.slice(f.start, f.end);
-        return t !== e.text && digitsOf(t) === digits && !startsOrEndsWithSpace(t, e.text);
+        return t !== e.text && digitsOf(t) === digits && !edgeAdded(t, e.text);
       });
     if (fuzzy.length === 0) return { kind: 'orphan' };
     const bestCost = Math.min(...fuzzy.map((f) => f.cost));
@@ -501,6 +545,7 @@ class Reanchorer {
     const e = item.entity;
     if (placed.how !== 'fuzzy' && placed.start === e.start && placed.end === e.end) placed.how = 'kept';
     item.placed = placed;
+    if (this.aligned) this.phase2.add(item);
     this.placedSpans.add(spanKey(e.label, placed.start, placed.end));
   }
 
@@ -593,9 +638,9 @@ function digitsOf(s: string): string {
   return s.replace(/[^\p{Nd}]/gu, '');
 }
 
-/** A fuzzy match must not gain or lose surrounding white space the quote does not have. */
-function startsOrEndsWithSpace(t: string, quote: string): boolean {
-  const space = /^\s/u;
-  const spaceEnd = /\s$/u;
-  return (space.test(t) && !space.test(quote)) || (spaceEnd.test(t) && !spaceEnd.test(quote));
+/** A fuzzy match must not begin or end with white space or punctuation where the quote does not ("Mars," for "Maroc"). */
+function edgeAdded(t: string, quote: string): boolean {
+  const first = /^[\s\p{P}\p{S}]/u;
+  const last = /[\s\p{P}\p{S}]$/u;
+  return (first.test(t) && !first.test(quote)) || (last.test(t) && !last.test(quote));
 }

@@ -41,18 +41,26 @@ const ABBREVIATIONS = new Set([
 /** Abbreviations that may also end a sentence (`… etc. Le lendemain`). */
 const SENTENCE_FINAL_ABBREVIATIONS = new Set(['etc.']);
 
-// One alternation, tried at each token start; named groups say which rule matched.
+// One alternation, tried at each token start; the capture group that matched says which rule
+// (numbered groups: named ones allocate an object per match).
+const RULES = ['url', 'email', 'acronym', 'number', 'elision', 'word', 'dots', 'emoji', 'other'] as const;
+type Rule = (typeof RULES)[number];
 const TOKEN = new RegExp([
-  String.raw`(?<url>(?:https?:\/\/|www\.)[^\s<>«»"“”‘’]+)`,
-  String.raw`(?<email>[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+)`,
-  String.raw`(?<acronym>(?:\p{L}\.){2,})`,
-  String.raw`(?<number>\p{N}+(?:[.,:\/]\p{N}+)+)`,
-  String.raw`(?<elision>(?:jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst])['’](?=\p{L}))`,
-  String.raw`(?<word>[\p{L}\p{M}\p{N}_\u00AD\u200C\u200D]+(?:['’][\p{L}\p{M}\p{N}]+)*)`,
-  String.raw`(?<dots>\.{2,})`,
-  String.raw`(?<emoji>\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic}\uFE0F?)*)`,
-  String.raw`(?<other>[^]\p{M}*)`,
+  String.raw`((?:https?:\/\/|www\.)[^\s<>«»"“”‘’]+)`,
+  String.raw`([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+)`,
+  String.raw`((?:\p{L}\.){2,})`,
+  String.raw`(\p{N}+(?:[.,:\/]\p{N}+)+)`,
+  String.raw`((?:jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst])['’](?=\p{L}))`,
+  String.raw`([\p{L}\p{M}\p{N}_\u00AD\u200C\u200D]+(?:['’][\p{L}\p{M}\p{N}]+)*)`,
+  String.raw`(\.{2,})`,
+  String.raw`(\p{Regional_Indicator}{2}|\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic}\uFE0F?)*)`,
+  String.raw`([^]\p{M}*)`,
 ].join('|'), 'iuy');
+
+function ruleOf(m: RegExpExecArray): Rule {
+  for (let g = 1; g <= RULES.length; g++) if (m[g] !== undefined) return RULES[g - 1] as Rule;
+  return 'other';
+}
 
 /** Separators: whitespace, plus invisible format characters that never belong to a token. */
 const SEPARATOR = /[\s\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
@@ -62,6 +70,7 @@ const TERMINAL = /^(?:[.!?…]+|\.{2,})$/;
 const CLOSING = new Set(['»', '"', '”', '’', "'", ')', ']', '}']);
 const OPENING = new Set(['«', '“', '"', '—', '–']);
 const URL_TRAILING = /[.,;:!?)\]}'’»]+$/;
+const INITIAL = /^\p{Lu}$/u;
 
 /** Splits a text into sentences of tokens. */
 export function tokenizeSentences(text: string, offsets: OffsetMap = new OffsetMap(text)): Token[][] {
@@ -75,9 +84,9 @@ export function tokenizeSentences(text: string, offsets: OffsetMap = new OffsetM
   let terminal = false;
   let i = 0;
   while (i < text.length) {
-    const ch = text[i] as string;
-    if (SEPARATOR.test(ch)) {
-      if (LINE_BREAK.test(ch)) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || (c > 0x7e || c < 0x21) && isSeparator(text, i)) {
+      if (c === 0x0a || c === 0x0d || (c > 0x7e && LINE_BREAK.test(text[i] as string)) || c === 0x0b || c === 0x0c) {
         flush();
         terminal = false;
       }
@@ -86,20 +95,20 @@ export function tokenizeSentences(text: string, offsets: OffsetMap = new OffsetM
     }
     TOKEN.lastIndex = i;
     const m = TOKEN.exec(text);
-    if (!m || !m.groups) { i++; continue; } // unreachable: `other` matches any character
+    if (!m) { i++; continue; } // unreachable: `other` matches any character
     let end = i + m[0].length;
-    const g = m.groups;
-    if (g.url !== undefined || g.email !== undefined) {
+    const rule = ruleOf(m);
+    if (rule === 'url' || rule === 'email') {
       const trail = URL_TRAILING.exec(m[0]);
       if (trail) end -= trail[0].length;
-    } else if (g.word !== undefined && text[end] === '.' && (ABBREVIATIONS.has(m[0]) || /^\p{Lu}$/u.test(m[0]))) {
+    } else if (rule === 'word' && text.charCodeAt(end) === 0x2e && (ABBREVIATIONS.has(m[0]) || INITIAL.test(m[0]))) {
       end++;
     }
     const tokenText = text.slice(i, end);
-    const spaceBefore = i > 0 && SEPARATOR.test(text[i - 1] as string);
+    const spaceBefore = i > 0 && isSeparator(text, i - 1);
     if (terminal && sentence.length) {
-      if (!spaceBefore && CLOSING.has(tokenText)) {
-        // `… fin. » Puis` : the closing quote belongs to the sentence it closes
+      if (CLOSING.has(tokenText) && (!spaceBefore || tokenText === '»')) {
+        // `« … fin. » Puis` : the closing quote (French: after a space) belongs to the sentence it closes
       } else {
         if (spaceBefore && startsSentence(tokenText)) flush();
         terminal = false;
@@ -109,7 +118,7 @@ export function tokenizeSentences(text: string, offsets: OffsetMap = new OffsetM
       text: tokenText,
       start: offsets.toCodePoint(i),
       end: offsets.toCodePoint(end),
-      ws: end < text.length && WHITESPACE.test(text[end] as string),
+      ws: end < text.length && isWhitespace(text, end),
     };
     sentence.push(token);
     if (TERMINAL.test(tokenText) || SENTENCE_FINAL_ABBREVIATIONS.has(tokenText)) terminal = true;
@@ -122,6 +131,18 @@ export function tokenizeSentences(text: string, offsets: OffsetMap = new OffsetM
 /** The tokens of a text, sentence breaks ignored. */
 export function tokenize(text: string, offsets?: OffsetMap): Token[] {
   return tokenizeSentences(text, offsets).flat();
+}
+
+function isSeparator(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  return c > 0x7e && SEPARATOR.test(text[i] as string);
+}
+
+function isWhitespace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  return c > 0x7e && WHITESPACE.test(text[i] as string);
 }
 
 function startsSentence(token: string): boolean {

@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { ActiveEditorContext } from './active-editor';
 import { Commands } from './commands';
+import { CompareView } from './compare';
 import { Corpus } from './corpus';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
+import { ExportCommands } from './export-commands';
 import { EntityHover } from './hover';
 import { LabelService } from './labels';
 import { hostEnv, isBrowserHost } from './platform';
@@ -36,6 +38,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   const activeEditor = new ActiveEditorContext(store, labels);
   context.subscriptions.push(log, labels, store, corpus, decorations, activeEditor, new Commands(store, labels, log));
   // adapters (one line each):
+  context.subscriptions.push(new CompareView(store, log));
+  context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
   context.subscriptions.push(new AnnotationTree(store, corpus, labels, log));
   context.subscriptions.push(new EntityHover(store, labels));
   context.subscriptions.push(new AnnotationStatusBar(store, labels));

@@ -3,12 +3,13 @@
 // another version as a tree whose rows accept the left version or keep the current one.
 // Every file a test changes is restored.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil } from './helpers';
+import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil, workspaceDir } from './helpers';
 
 interface Api {
   annotations(article: vscode.Uri): Promise<{ kind: string; sidecar: { entities: Array<{ id: string; label: string }> } }>;
@@ -119,6 +120,41 @@ describe('working in git', () => {
       assert.deepEqual((await compareState()).rows, []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('"Compare Annotations With…" HEAD, through VS Code\'s Git extension', async function () {
+    const dir = workspaceDir();
+    const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1' };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: gitEnv, stdio: 'pipe' });
+    const config = vscode.workspace.getConfiguration('git');
+    git('init', '-q');
+    try {
+      git('-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'add', '-A');
+      git('-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'corpus');
+      await config.update('enabled', true, vscode.ConfigurationTarget.Global); // the test host turns git off
+      const gitExt = vscode.extensions.getExtension<{ enabled: boolean; getAPI(v: 1): { getRepository(u: vscode.Uri): unknown } }>('vscode.git');
+      assert.ok(gitExt, 'the built-in Git extension');
+      const exports = await gitExt.activate();
+      await waitUntil(() => exports.enabled, 'the Git extension to be enabled');
+      const gitApi = exports.getAPI(1);
+      await vscode.commands.executeCommand('git.openRepository', dir);
+      await waitUntil(() => gitApi.getRepository(article()) !== null, 'the Git extension to open the repository');
+
+      const entities = (parse(original) as { entities: SidecarEntity[] }).entities;
+      const a = entities[0] as SidecarEntity;
+      fs.writeFileSync(sidecarPath(), original.replace(`{id: ${a.id}, label: ${a.label},`, `{id: ${a.id}, label: MISC,`));
+      await waitForStore(api, async () => (await api.annotations(article())).sidecar.entities.some((e) => e.id === a.id && e.label === 'MISC'), 'the relabel to be loaded');
+      assert.equal(await vscode.commands.executeCommand<boolean>('corpusAnnotator.compareWith', { article: article().toString(), ref: 'HEAD' }), true);
+      const state = await compareState();
+      assert.equal(state.left, 'HEAD');
+      assert.deepEqual(state.rows.map((r) => [r.group, r.id, r.description]), [['changed', a.id, `${a.start}-${a.end} · ${a.label} → MISC`]]);
+      await vscode.commands.executeCommand('corpusAnnotator.compare.acceptLeft', a.id);
+      await waitForFile(sidecarPath(), (t) => t === original, { what: 'the sidecar back to HEAD\'s version' });
+      await vscode.commands.executeCommand('corpusAnnotator.compare.close');
+    } finally {
+      await config.update('enabled', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true });
     }
   });
 });

@@ -615,7 +615,8 @@ describe('corpus-annotator CLI', () => {
 
     it('an unknown command or option, or no command, is a usage error (exit 2)', async () => {
       const cases: Array<[string[], RegExp]> = [
-        [['lint'], /^corpus-annotator: unknown command 'lint' \(commands: validate, fmt, stats\)\nRun 'corpus-annotator --help' for usage\.\n$/],
+        // The list names every command (it grows); the three of this file must be among them.
+        [['lint'], /^corpus-annotator: unknown command 'lint' \(commands: validate, fmt, stats(, [a-z-]+)*\)\nRun 'corpus-annotator --help' for usage\.\n$/],
         [[], /^corpus-annotator: missing command/],
         [['--strict'], /^corpus-annotator: unknown option '--strict'/],
         [['validate', '--strict'], /^corpus-annotator validate: unknown option '--strict'\nRun 'corpus-annotator validate --help' for usage\.\n$/],

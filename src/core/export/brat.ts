@@ -34,7 +34,8 @@ export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): Do
       if (flat !== e.note) issues.push(issue(doc, e, 'line-break', false, `the line breaks of its note became spaces (a brat note is one line): "${clip(e.note)}"`));
       lines.push(`#${++notes}\tAnnotatorNotes ${id}\t${flat}`);
     }
-    for (const [k, v] of Object.entries(e.attrs ?? {})) {
+    const attrEntries = Object.entries(e.attrs ?? {}).sort(([a], [b]) => (a === 'kb' ? -1 : b === 'kb' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    for (const [k, v] of attrEntries) {
       if (k === 'kb') {
         if (/\s/.test(v) || v === '') issues.push(issue(doc, e, 'attrs', false, `its kb "${clip(v)}" is not written (a brat Reference id cannot contain spaces)`));
         else lines.push(`N${++refs}\tReference ${id} ${v}\t${surface}`);

@@ -51,7 +51,8 @@ export function parseBrat(text: string, ann: string, origin: string, document: s
       return;
     }
     if (kind === '#' || kind === 'N' || kind === 'A' || kind === 'M') later.push([i, line]);
-    else unsupported++;
+    else if ((kind === 'R' || kind === 'E' || kind === '*') && line.includes('\t')) unsupported++;
+    else issues.push({ origin: where, severity: 'error', message: `cannot read this line: ${line.slice(0, 80)}` });
   });
   for (const [i, line] of later) {
     const where = `${origin}:${i + 1}`;

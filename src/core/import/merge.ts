@@ -1,7 +1,7 @@
 // Imported spans into a sidecar: an identical entity (same start, end and label) already there
-// is skipped, one that would clash with an existing entity (another label on overlapping text,
-// or an overlap the label configuration forbids) is a conflict and is not added, everything
-// else is added with a new id and `src: import:<format>`.
+// is skipped; one that would clash (another label on text shared with an entity the sidecar
+// already had, or an overlap the label configuration forbids) is a conflict and is not added;
+// everything else is added with a new id and `src: import:<format>`.
 import { Article } from '../article';
 import { OverlapPolicy } from '../config';
 import { Entity, newEntityId, SIDECAR_VERSION, Sidecar, Status } from '../model';
@@ -34,7 +34,8 @@ export interface MergeOptions {
 }
 
 export function mergeImported(existing: Sidecar | undefined, article: Article, articleName: string, spans: readonly ImportedSpan[], opts: MergeOptions): MergeResult {
-  const entities = [...(existing?.entities ?? [])];
+  const before = existing?.entities ?? [];
+  const entities = [...before];
   const taken = new Set(entities.map((e) => e.id));
   const result: MergeResult = { sidecar: existing ?? emptySidecar(articleName, opts.status), added: [], identical: [], conflicts: [], invalid: [] };
   const length = article.offsets.codePointLength;
@@ -52,7 +53,7 @@ export function mergeImported(existing: Sidecar | undefined, article: Article, a
       result.identical.push(span);
       continue;
     }
-    const clash = findClash(entities, span, opts.overlap);
+    const clash = findClash(before, span, 'allow', true) ?? findClash(entities, span, opts.overlap, false);
     if (clash) {
       result.conflicts.push({ span, ...clash });
       continue;
@@ -73,13 +74,19 @@ export function mergeImported(existing: Sidecar | undefined, article: Article, a
   return result;
 }
 
-function findClash(entities: readonly Entity[], span: ImportedSpan, policy: OverlapPolicy): { existing: Entity; reason: string } | undefined {
+/**
+ * The first entity the span clashes with: with `labels`, one with another label on shared text
+ * (checked against the sidecar as it was: entities of one source document may nest, an EVENT
+ * around an ORG); then one the overlap policy does not allow next to it (checked against
+ * everything, or the sidecar would be invalid).
+ */
+function findClash(entities: readonly Entity[], span: ImportedSpan, policy: OverlapPolicy, labels: boolean): { existing: Entity; reason: string } | undefined {
   for (const e of entities) {
     if (e.end <= span.start || span.end <= e.start) continue;
     const nested = (e.start <= span.start && span.end <= e.end) || (span.start <= e.start && e.end <= span.end);
     const same = e.start === span.start && e.end === span.end;
-    if (e.label !== span.label) {
-      const how = same ? 'the same text' : nested ? (e.start <= span.start && span.end <= e.end ? 'text inside it' : 'text around it') : 'overlapping text';
+    if (labels && e.label !== span.label) {
+      const how = same ? 'the same text' : nested ? (e.start <= span.start && span.end <= e.end ? 'text around it' : 'text inside it') : 'overlapping text';
       return { existing: e, reason: `${e.id} is ${e.label} on ${how}` };
     }
     if (policy === 'forbid' || (policy === 'nested' && !nested)) {

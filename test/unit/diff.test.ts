@@ -1,0 +1,161 @@
+// Annotation diff (src/core/annotation-diff.ts) and `corpus-annotator diff` on directories and files
+// (revisions are covered with real git in git.test.ts).
+import { strict as assert } from 'node:assert';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Io } from '../../src/cli/io';
+import { run } from '../../src/cli/run';
+import { countDiffs, diffEntities, diffSidecars, formatDocumentDiff, textconv } from '../../src/core/annotation-diff';
+import { mergeSidecars, writeConflictedSidecar } from '../../src/core/merge';
+import { Entity, Sidecar } from '../../src/core/model';
+import { writeSidecar } from '../../src/core/sidecar-write';
+
+const E = (id: string, label: string, start: number, end: number, text: string, extra: Partial<Entity> = {}): Entity => ({ id, label, start, end, text, ...extra });
+const sc = (entities: Entity[], status: Sidecar['status'] = 'in-progress'): Sidecar => ({ version: 1, document: 'a.txt', sha256: 'a'.repeat(64), status, entities });
+
+const BEFORE = [
+  E('k3f9a2', 'PER', 0, 20, 'Abdellatif Hammouchi'),
+  E('b81c0d', 'PER', 28, 36, 'Interpol'),
+  E('q0m2zz', 'PER', 40, 49, 'M. Laftit'),
+  E('gone01', 'LOC', 60, 65, 'Rabat'),
+  E('note01', 'ORG', 70, 74, 'DGSN'),
+];
+const AFTER = [
+  E('k3f9a2', 'PER', 0, 20, 'Abdellatif Hammouchi'),
+  E('b81c0d', 'ORG', 28, 36, 'Interpol'),
+  E('q0m2zz', 'PER', 43, 49, 'Laftit'),
+  E('note01', 'ORG', 70, 74, 'DGSN', { note: 'police', attrs: { kb: 'Q1' } }),
+  E('new001', 'DATE', 80, 91, '3 mars 2025'),
+];
+
+describe('annotation diff', () => {
+  it('classifies the changes by id: added, removed, relabelled, boundary, other fields', () => {
+    const changes = diffEntities(BEFORE, AFTER);
+    assert.deepEqual(changes.map((c) => [c.kind, c.id, c.fields]), [
+      ['changed', 'b81c0d', ['label']],
+      ['changed', 'q0m2zz', ['span']],
+      ['removed', 'gone01', []],
+      ['changed', 'note01', ['note', 'attrs']],
+      ['added', 'new001', []],
+    ]);
+  });
+
+  it('formats one self-contained line per change', () => {
+    const d = diffSidecars('corpus/a.txt', sc(BEFORE), sc(AFTER, 'reviewed'));
+    assert.deepEqual(formatDocumentDiff(d), [
+      '~ status corpus/a.txt: in-progress → reviewed',
+      '~ ORG «Interpol» corpus/a.txt:28-36 [b81c0d]  label PER → ORG',
+      '~ PER «Laftit» corpus/a.txt:43-49 [q0m2zz]  span 40-49 «M. Laftit» → 43-49',
+      '- LOC «Rabat» corpus/a.txt:60-65 [gone01]',
+      '~ ORG «DGSN» corpus/a.txt:70-74 [note01]  note (none) → "police"; attrs (none) → {kb: "Q1"}',
+      '+ DATE «3 mars 2025» corpus/a.txt:80-91 [new001]',
+    ]);
+    assert.deepEqual(countDiffs([d]), { documents: 1, added: 1, removed: 1, relabelled: 1, boundary: 1, other: 1 });
+  });
+
+  it('a sidecar on one side only, and the article hash', () => {
+    const added = diffSidecars('b.txt', undefined, sc([E('x00001', 'LOC', 0, 5, 'Rabat')]));
+    assert.deepEqual(formatDocumentDiff(added), ['+ document b.txt (new sidecar, 1 entity)', '+ LOC «Rabat» b.txt:0-5 [x00001]']);
+    const moved = diffSidecars('b.txt', sc([]), { ...sc([]), sha256: 'b'.repeat(64) });
+    assert.deepEqual(formatDocumentDiff(moved), ['~ sha256 b.txt: aaaaaaaaaaaa… → bbbbbbbbbbbb… (the article changed)']);
+  });
+
+  it('textconv: a stable rendering, one line per entity, each depending on its entity only', () => {
+    const s = sc([E('k3f9a2', 'PER', 5547, 5567, 'Abdellatif Hammouchi', { by: 'demo', src: 'manual' }), E('z1', 'LOC', 3, 9, 'Ra\u00A0bat\n', { note: 'sic' })], 'done');
+    assert.equal(textconv(s), [
+      'document: a.txt',
+      `sha256: ${'a'.repeat(64)}`,
+      'status: done',
+      'LOC  «Ra\\u00A0bat⏎»  3-9  [z1]  note: "sic"',
+      'PER  «Abdellatif Hammouchi»  5547-5567  [k3f9a2]  by: demo  src: manual',
+      '',
+    ].join('\n'));
+  });
+});
+
+const tmpRoots: string[] = [];
+after(async () => {
+  for (const r of tmpRoots) await fsp.rm(r, { recursive: true, force: true });
+});
+
+async function makeTree(files: Record<string, string>): Promise<string> {
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-diff-'));
+  tmpRoots.push(root);
+  for (const [rel, content] of Object.entries(files)) {
+    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await fsp.writeFile(path.join(root, rel), content);
+  }
+  return root;
+}
+
+async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('corpus-annotator diff', () => {
+  const tree = {
+    'v1/a.txt.ann.yaml': writeSidecar(sc(BEFORE)),
+    'v1/sub/b.txt.ann.yaml': writeSidecar(sc([E('x00001', 'LOC', 0, 5, 'Rabat')])),
+    'v2/a.txt.ann.yaml': writeSidecar(sc(AFTER)),
+    'v2/sub/b.txt.ann.yaml': writeSidecar(sc([E('x00001', 'LOC', 0, 5, 'Rabat')])),
+    'v2/sub/c.txt.ann.yaml': writeSidecar(sc([])),
+  };
+
+  it('compares two directories, pairing documents by their path under each', async () => {
+    const root = await makeTree(tree);
+    const r = await cli(['diff', 'v1', 'v2'], root);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, [
+      '~ ORG «Interpol» a.txt:28-36 [b81c0d]  label PER → ORG',
+      '~ PER «Laftit» a.txt:43-49 [q0m2zz]  span 40-49 «M. Laftit» → 43-49',
+      '- LOC «Rabat» a.txt:60-65 [gone01]',
+      '~ ORG «DGSN» a.txt:70-74 [note01]  note (none) → "police"; attrs (none) → {kb: "Q1"}',
+      '+ DATE «3 mars 2025» a.txt:80-91 [new001]',
+      '+ document sub/c.txt (new sidecar, 0 entities)',
+      '',
+    ].join('\n'));
+    assert.equal(r.stderr, '2 documents changed: 1 added, 1 removed, 1 relabelled, 1 boundary change, 1 other change\n');
+    // restricted to a path under each directory
+    assert.equal((await cli(['diff', 'v1', 'v2', 'sub'], root)).stdout, '+ document sub/c.txt (new sidecar, 0 entities)\n');
+  });
+
+  it('--json', async () => {
+    const root = await makeTree(tree);
+    const j = JSON.parse((await cli(['diff', '--json', 'v1', 'v2'], root)).stdout);
+    assert.deepEqual(j.summary, { documents: 2, added: 1, removed: 1, relabelled: 1, boundary: 1, other: 1 });
+    assert.deepEqual(j.documents[0].changes.map((c: { kind: string; id: string }) => [c.kind, c.id]), [
+      ['relabelled', 'b81c0d'], ['boundary', 'q0m2zz'], ['removed', 'gone01'], ['changed', 'note01'], ['added', 'new001'],
+    ]);
+    assert.deepEqual(j.documents[0].changes[0].a, BEFORE[1]);
+    assert.deepEqual(j.documents[0].changes[0].b, AFTER[1]);
+    assert.equal(j.documents[1].only, 'b');
+  });
+
+  it('two files are compared with each other whatever their names', async () => {
+    const root = await makeTree(tree);
+    const r = await cli(['diff', 'v1/a.txt.ann.yaml', 'v2/sub/b.txt.ann.yaml'], root);
+    assert.match(r.stdout, /^\+ LOC «Rabat» v1\/a\.txt:0-5 \[x00001\]\n- PER «Abdellatif Hammouchi» v1\/a\.txt:0-20 \[k3f9a2\]\n/);
+  });
+
+  it('an invalid sidecar is reported and the command fails', async () => {
+    const root = await makeTree({ ...tree, 'v2/a.txt.ann.yaml': 'version: [' });
+    const r = await cli(['diff', 'v1', 'v2'], root);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^v2\/a\.txt\.ann\.yaml: error: not a valid sidecar \(line 1: YAML syntax error/);
+  });
+
+  it('--textconv prints the rendering; an unreadable sidecar as it is; conflicts shown', async () => {
+    const m = mergeSidecars({ base: sc(BEFORE), ours: sc(BEFORE.map((x) => (x.id === 'gone01' ? { ...x, label: 'ORG' } : x))), theirs: sc(BEFORE.map((x) => (x.id === 'gone01' ? { ...x, label: 'MISC' } : x))) });
+    const root = await makeTree({ ...tree, 'bad.ann.yaml': 'version: [\n', 'c.ann.yaml': writeConflictedSidecar(m.sidecar, m.conflicts) });
+    const r = await cli(['diff', '--textconv', 'v1/sub/b.txt.ann.yaml'], root);
+    assert.deepEqual([r.code, r.stdout], [0, `document: a.txt\nsha256: ${'a'.repeat(64)}\nstatus: in-progress\nLOC  «Rabat»  0-5  [x00001]\n`]);
+    assert.equal((await cli(['diff', '--textconv', 'bad.ann.yaml'], root)).stdout, 'version: [\n');
+    assert.match((await cli(['diff', '--textconv', 'c.ann.yaml'], root)).stdout,
+      /CONFLICT \[gone01\] changed differently on both sides: label \(ours ORG, theirs MISC\)\n  ours: ORG  «Rabat»  60-65  \[gone01\]\n  theirs: MISC  «Rabat»  60-65  \[gone01\]\n$/);
+  });
+});
