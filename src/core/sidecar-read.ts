@@ -230,6 +230,12 @@ class SidecarReader {
       this.problem(start(node), 'bad-offset', `\`${name}\` is too large (${raw.trim()})`, id);
       return undefined;
     }
+    // 010, 0o7, 0x10, +1 are numbers to this reader but not to every YAML reader (PyYAML reads 010
+    // as 8): an offset must mean the same to every tool that loads the sidecar.
+    if (!/^(0|[1-9][0-9]*)$/.test(raw.trim())) {
+      this.problem(start(node), 'bad-offset', `write \`${name}\` as a plain decimal number (${v.value}), not ${raw.trim()}: other YAML readers take that form for another number or for text`, id);
+      return undefined;
+    }
     return v.value;
   }
 

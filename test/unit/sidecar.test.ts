@@ -165,6 +165,8 @@ describe('sidecar reader', () => {
     ['negative offset', 'version: 1\nentities:\n  - {id: a, label: PER, start: -3, end: 1, text: x}\n', /`start` cannot be negative \(-3\)/, 3],
     ['non-integer offset', 'version: 1\nentities:\n  - {id: a, label: PER, start: 1.5, end: 3, text: x}\n', /`start` must be a whole number of characters, not 1.5/, 3],
     ['float-looking integer', 'version: 1\nentities:\n  - {id: a, label: PER, start: 1.0, end: 3, text: x}\n', /not 1.0/, 3],
+    ['octal-looking offset', 'version: 1\nentities:\n  - {id: a, label: PER, start: 010, end: 12, text: x}\n', /write `start` as a plain decimal number \(10\), not 010/, 3],
+    ['hex offset', 'version: 1\nentities:\n  - {id: a, label: PER, start: 0, end: 0x10, text: x}\n', /write `end` as a plain decimal number \(16\), not 0x10/, 3],
     ['start >= end', 'version: 1\n\nentities:\n  - {id: a, label: PER, start: 5, end: 5, text: x}\n', /start 5 not before end 5/, 4],
     ['duplicate ids', 'version: 1\nentities:\n  - {id: a, label: PER, start: 0, end: 1, text: x}\n  - {id: a, label: LOC, start: 2, end: 3, text: y}\n', /id "a" is used twice \(first on line 3\)/, 4],
     ['duplicate keys', 'version: 1\nversion: 1\n', /YAML syntax error: Map keys must be unique/, 2],
