@@ -44,6 +44,7 @@ export class Commands implements vscode.Disposable {
     reg('undo', () => this.history('undo'));
     reg('redo', () => this.history('redo'));
     reg('saveAnnotations', () => this.save());
+    reg('reanchor', (how?: 'drop') => this.reanchor(how));
     reg('showSidebar', () => vscode.commands.executeCommand('workbench.view.extension.corpusAnnotator'));
   }
 
@@ -194,6 +195,36 @@ export class Commands implements vscode.Disposable {
     const done = which === 'undo' ? await this.store.undo(editor.document.uri) : await this.store.redo(editor.document.uri);
     if (!done) void vscode.window.setStatusBarMessage(`Corpus Annotator: nothing to ${which}`, 3000);
     return done;
+  }
+
+  /** The article changed and some entities were not found again: drop those (after confirmation) and save the rest. */
+  private async reanchor(how?: 'drop'): Promise<boolean> {
+    const editor = this.activeEditor();
+    if (!editor) return false;
+    const ann = await this.store.load(editor.document.uri);
+    const pending = ann.reanchorPending;
+    const name = editor.document.uri.path.split('/').pop();
+    if (!pending) {
+      void vscode.window.showInformationMessage(`Nothing to re-anchor: the annotations of ${name} ${ann.kind === 'ok' ? 'match the article' : 'have other problems (see the Problems panel)'}.`);
+      return false;
+    }
+    const { orphans, ambiguous, entities } = pending.result;
+    if (ambiguous.length > 0) {
+      const choice = await vscode.window.showWarningMessage(
+        `${ambiguous.length} entit${ambiguous.length === 1 ? 'y occurs' : 'ies occur'} several times in the changed article (${ambiguous.map((a) => `"${a.entity.text}"`).join(', ')}): choose the right place in the sidecar first (the Problems panel lists the candidates).`,
+        'Open Sidecar', 'Show Problems');
+      if (choice === 'Open Sidecar') await vscode.window.showTextDocument(ann.sidecarUri);
+      if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return false;
+    }
+    if (how !== 'drop') {
+      const list = orphans.map((e) => `${e.label} "${e.text}"`).join(', ');
+      const choice = await vscode.window.showWarningMessage(
+        `${orphans.length} entit${orphans.length === 1 ? 'y is' : 'ies are'} no longer in ${name}: ${list}. Drop ${orphans.length === 1 ? 'it' : 'them'} and save the ${entities.length} found again?`,
+        { modal: true }, 'Drop and Save');
+      if (choice !== 'Drop and Save') return false;
+    }
+    return (await this.store.resolveReanchor(editor.document.uri)) === 'saved';
   }
 
   private async save(): Promise<boolean> {

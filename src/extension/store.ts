@@ -8,6 +8,7 @@ import { History } from '../core/history';
 import { baseName, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { OffsetMap } from '../core/offsets';
 import { hasErrors, Problem } from '../core/problems';
+import { reanchor, reanchoredSidecar, ReanchorResult } from '../core/reanchor';
 import { readSidecar } from '../core/sidecar-read';
 import { writeSidecar } from '../core/sidecar-write';
 import { trackChanges } from '../core/track';
@@ -34,6 +35,16 @@ export interface DocAnnotations {
   readonly pendingSave: boolean;
   readonly canUndo: boolean;
   readonly canRedo: boolean;
+  /**
+   * The article changed under its sidecar and not every entity was found again: what was found,
+   * what is orphaned or ambiguous. `Re-anchor Annotations…` resolves it; undefined otherwise.
+   */
+  readonly reanchorPending: PendingReanchor | undefined;
+}
+
+export interface PendingReanchor {
+  readonly sidecar: Sidecar;
+  readonly result: ReanchorResult;
 }
 
 export type ApplyResult = 'changed' | 'unchanged' | 'invalid' | 'unreadable' | 'failed';
@@ -50,6 +61,7 @@ class Entry implements DocAnnotations {
   text = '';
   offsets = new OffsetMap('');
   pendingSave = false;
+  reanchorPending: PendingReanchor | undefined;
   readonly history = new History<Sidecar>();
   /** The sidecar bytes as we last read or wrote them: anything else on disk is someone else's change. */
   diskText: string | undefined;
@@ -67,6 +79,9 @@ class Entry implements DocAnnotations {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Work bound for re-anchoring one article in the extension host (synchronous): ~0.1 s. */
+const REANCHOR_BUDGET = 50_000_000;
 
 /** Where articles can live: local and remote files, GitHub's virtual file system, the web test host. */
 export const ANNOTATABLE_SCHEMES = new Set(['file', 'vscode-remote', 'vscode-vfs', 'vscode-test-web']);
@@ -129,6 +144,9 @@ export class AnnotationStore implements vscode.Disposable {
     const key = articleUri.toString();
     const sidecarUri = articleUri.with({ path: sidecarPathOf(articleUri.path) });
     const entry = this.entries.get(key) ?? new Entry(articleUri, sidecarUri);
+    // The text the offsets were made for, when we still have it: context for re-anchoring.
+    const previousText = entry.text;
+    entry.reanchorPending = undefined;
     entry.history.clear();
     entry.pendingSave = false;
     entry.problems = [];
@@ -178,29 +196,55 @@ export class AnnotationStore implements vscode.Disposable {
     }
     entry.diskText = source;
     entry.sidecarExists = source !== undefined;
+    entry.pendingSave = false;
     if (source === undefined) {
       entry.kind = 'ok';
       entry.sidecar = emptySidecar(baseName(articleUri.path), entry.articleSha);
     } else {
-      this.parseInto(entry, source, live);
+      this.parseInto(entry, source, live, previousText);
     }
     this.entries.set(key, entry);
     this.emitter.fire({ article: articleUri });
     return entry;
   }
 
-  private parseInto(entry: Entry, source: string, article: Article): void {
+  private parseInto(entry: Entry, source: string, article: Article, previousText = ''): void {
     const parsed = readSidecar(source);
     const config = this.labels.configFor(entry.article);
     const problems = [...parsed.problems];
-    if (parsed.sidecar) {
-      problems.push(...validateAgainstArticle(parsed.sidecar, article, {
-        labels: new Set(config.labels.map((l) => l.name)),
-        overlap: config.overlap,
-        articleName: baseName(entry.article.path),
-        entityLines: parsed.entityLines,
-        keyLines: parsed.keyLines,
-      }));
+    const validateOpts = {
+      labels: new Set(config.labels.map((l) => l.name)),
+      overlap: config.overlap,
+      articleName: baseName(entry.article.path),
+      entityLines: parsed.entityLines,
+      keyLines: parsed.keyLines,
+    };
+    if (parsed.sidecar) problems.push(...validateAgainstArticle(parsed.sidecar, article, validateOpts));
+    if (parsed.sidecar && hasErrors(problems) && !hasErrors(parsed.problems) && drifted(parsed.sidecar, article)) {
+      const r = reanchor(parsed.sidecar.entities, article, { budget: REANCHOR_BUDGET, ...(previousText && previousText !== article.text ? { oldText: previousText } : {}) });
+      const next = reanchoredSidecar(parsed.sidecar, article, r);
+      if (next && !hasErrors(validateAgainstArticle(next, article, { ...validateOpts, entityLines: undefined }))) {
+        entry.kind = 'ok';
+        entry.sidecar = next;
+        entry.problems = [];
+        this.reportReanchored(entry, r);
+        void this.persist(entry);
+        return;
+      }
+      // Found what can be found; the rest is listed where it is written, for the annotator to decide.
+      entry.reanchorPending = { sidecar: parsed.sidecar, result: r };
+      const unresolved = new Set([...r.orphans.map((e) => e.id), ...r.ambiguous.map((a) => a.entity.id)]);
+      const lineOf = (id: string) => parsed.entityLines.get(id) ?? 1;
+      problems.splice(0, problems.length, ...problems.filter((p) => !(p.entityId && unresolved.has(p.entityId) && (p.code === 'text-mismatch' || p.code === 'out-of-range'))));
+      for (const e of r.orphans) {
+        problems.push({ severity: 'error', code: 'orphan', line: lineOf(e.id), column: 1, entityId: e.id,
+          message: `entity ${e.id} (${e.label} "${e.text}") is no longer in the changed article: run "Corpus Annotator: Re-anchor Annotations…" to drop it, or correct its offsets by hand` });
+      }
+      for (const a of r.ambiguous) {
+        problems.push({ severity: 'error', code: 'ambiguous', line: lineOf(a.entity.id), column: 1, entityId: a.entity.id,
+          message: `entity ${a.entity.id} (${a.entity.label} "${a.entity.text}") occurs ${a.candidates.length} times in the changed article and none is clearly the one: set its start/end to one of ${a.candidates.map((c) => `${c.start}-${c.end}`).join(', ')}` });
+      }
+      problems.sort((x, y) => x.line - y.line || x.column - y.column);
     }
     entry.problems = problems;
     if (parsed.sidecar && !hasErrors(problems)) {
@@ -212,6 +256,38 @@ export class AnnotationStore implements vscode.Disposable {
       entry.sidecar = emptySidecar(baseName(entry.article.path));
       this.log.warn(`${entry.sidecarUri.fsPath}: ${problems.filter((p) => p.severity === 'error').length} error(s); annotations of this article are not shown until it is fixed`);
     }
+  }
+
+  private reportReanchored(entry: Entry, r: ReanchorResult): void {
+    const name = baseName(entry.article.path);
+    const fuzzy = r.moved.filter((m) => m.how === 'fuzzy');
+    for (const m of r.moved) {
+      this.log.info(`${name}: re-anchored ${m.entity.label} "${m.entity.text}" ${m.from.start}-${m.from.end} → ${m.entity.start}-${m.entity.end} (${m.how}${m.previousText !== undefined ? `, was "${m.previousText}"` : ''})`);
+    }
+    const message = `${name} changed since it was annotated: ${r.entities.length} entit${r.entities.length === 1 ? 'y' : 'ies'} found again (${r.moved.length} moved)` +
+      (fuzzy.length ? `; ${fuzzy.length} matched a slightly different text — check ${fuzzy.map((m) => `"${m.entity.text}"`).join(', ')}` : '') + '. The sidecar was updated.';
+    if (fuzzy.length) void vscode.window.showWarningMessage(message, 'Show Log').then((c) => c && this.log.show());
+    else void vscode.window.showInformationMessage(message, 'Show Log').then((c) => c && this.log.show());
+  }
+
+  /**
+   * Saves what re-anchoring found and drops the orphans, on the annotator's explicit request.
+   * Ambiguous entities must be settled by hand first.
+   */
+  async resolveReanchor(articleUri: vscode.Uri): Promise<'saved' | 'ambiguous' | 'nothing'> {
+    const entry = this.entries.get(articleUri.toString());
+    const pending = entry?.reanchorPending;
+    if (!entry || !pending) return 'nothing';
+    if (pending.result.ambiguous.length > 0) return 'ambiguous';
+    const next = reanchoredSidecar(pending.sidecar, this.articleOf(entry), pending.result, { dropOrphans: true });
+    if (!next) return 'nothing';
+    this.log.info(`${baseName(articleUri.path)}: dropped ${pending.result.orphans.length} orphan(s): ${pending.result.orphans.map((e) => `${e.label} "${e.text}"`).join(', ')}`);
+    entry.reanchorPending = undefined;
+    entry.kind = 'ok';
+    entry.sidecar = next;
+    entry.problems = [];
+    this.emitter.fire({ article: articleUri });
+    return (await this.persist(entry)) ? 'saved' : 'nothing';
   }
 
   /**
@@ -371,6 +447,15 @@ export class AnnotationStore implements vscode.Disposable {
   private onTextChanged(e: vscode.TextDocumentChangeEvent): void {
     const entry = this.entries.get(e.document.uri.toString());
     if (!entry) return;
+    const loading = this.loading.get(e.document.uri.toString());
+    if (loading) {
+      // The entry is being (re)loaded: it will describe the file it reads, not this change. Should
+      // the editor end up showing other text than that, load once more from what it shows.
+      void loading.then(() => {
+        if (!e.document.isClosed && entry.text !== e.document.getText()) void this.load(entry.article, true);
+      });
+      return;
+    }
     if (e.contentChanges.length === 0) {
       // Only the dirty state changed, e.g. edits undone back to the saved text.
       if (entry.pendingSave && entry.kind === 'ok') void this.reconcileIfSaved(entry);
@@ -397,7 +482,8 @@ export class AnnotationStore implements vscode.Disposable {
       const changed = r.removed.length > 0 || r.adjusted.length > 0 || r.entities.some((x, i) => x !== entry.sidecar.entities[i]);
       entry.sidecar = { ...entry.sidecar, entities: r.entities };
       if (changed) entry.pendingSave = true;
-      if (r.removed.length) void this.onEntitiesCut(entry, r.removed);
+      // A change that leaves the editor clean may be the file reloaded from disk, not typing.
+      if (r.removed.length || !e.document.isDirty) void this.onChangeSettled(entry, r.removed);
     }
     entry.text = text;
     entry.offsets = offsets;
@@ -408,10 +494,15 @@ export class AnnotationStore implements vscode.Disposable {
     this.emitter.fire({ article: entry.article });
   }
 
-  /** An edit cut entities: unless the text is simply back to the saved version, say what was lost. */
-  private async onEntitiesCut(entry: Entry, removed: Entity[]): Promise<void> {
-    const outcome = await this.reconcileIfSaved(entry);
-    if (outcome === 'not-saved-text') this.reportRemoved(entry, removed);
+  /**
+   * After an edit that cut entities or left the editor clean. If the editor now shows a new
+   * version of the file on disk, the file was reloaded (changed outside): the annotations are
+   * reloaded from the sidecar, which re-anchors them. If it shows the saved version again, they
+   * are reconciled with the sidecar. Otherwise it was an edit, and the annotator is told what it cut.
+   */
+  private async onChangeSettled(entry: Entry, removed: Entity[]): Promise<void> {
+    const outcome = await this.reconcileIfSaved(entry, true);
+    if (outcome === 'not-saved-text' && removed.length) this.reportRemoved(entry, removed);
   }
 
   /**
@@ -422,12 +513,19 @@ export class AnnotationStore implements vscode.Disposable {
    * A different file on disk (saved just now, or changed outside) is left to onArticleSaved and
    * onFileChanged.
    */
-  private async reconcileIfSaved(entry: Entry): Promise<'reconciled' | 'not-saved-text' | 'failed'> {
+  private async reconcileIfSaved(entry: Entry, reloadIfChangedOutside = false): Promise<'reconciled' | 'reloaded' | 'not-saved-text' | 'failed'> {
     try {
       const text = entry.text;
       const disk = decodeArticle(await vscode.workspace.fs.readFile(entry.article));
       if (disk.text !== text || entry.text !== text) return 'not-saved-text';
-      if (entry.articleSha !== undefined && disk.sha256 !== entry.articleSha) return 'failed';
+      if (entry.articleSha !== undefined && disk.sha256 !== entry.articleSha) {
+        // A content change showing a new file: reloaded from outside. (A save arrives as a
+        // dirty-state change without content, which never asks for this.)
+        if (!reloadIfChangedOutside) return 'failed';
+        this.log.info(`${entry.article.fsPath} changed on disk: reloading its annotations`);
+        await this.load(entry.article, true);
+        return 'reloaded';
+      }
       let saved: Sidecar;
       try {
         const parsed = readSidecar(decoder.decode(await vscode.workspace.fs.readFile(entry.sidecarUri)));
@@ -538,6 +636,11 @@ function reconcile(saved: Sidecar, live: Sidecar, offsets: OffsetMap): Sidecar |
   const byId = new Map(saved.entities.map((e) => [e.id, e]));
   for (const e of live.entities) if (matches(e)) byId.set(e.id, e);
   return { ...saved, status: live.status, entities: [...byId.values()] };
+}
+
+/** The article is not the one the sidecar's offsets were made for. */
+function drifted(sidecar: Sidecar, article: Article): boolean {
+  return sidecar.sha256 !== undefined && article.sha256 !== '' && sidecar.sha256 !== article.sha256;
 }
 
 function sameAnnotations(a: Sidecar, b: Sidecar): boolean {

@@ -1,0 +1,83 @@
+// The article changes outside the editor (re-scraped, edited elsewhere): its entities are found
+// again and the sidecar updated — or, where they are gone, listed and never moved to a wrong place.
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { CorpusAnnotatorApi } from '../../src/extension/main';
+import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil } from './helpers';
+
+describe('re-anchoring after the article changed on disk', () => {
+  let api: CorpusAnnotatorApi;
+  before(async () => {
+    api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+  });
+
+  /** Runs `body` on an article, then puts the article and its sidecar back as shipped. */
+  async function withArticle(name: string, body: (uri: vscode.Uri, sidecarPath: string) => Promise<void>): Promise<void> {
+    const uri = articleUri(name);
+    const sidecarPath = `${uri.fsPath}.ann.yaml`;
+    const article = fs.readFileSync(uri.fsPath);
+    const sidecar = fs.readFileSync(sidecarPath);
+    try {
+      await body(uri, sidecarPath);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.writeFileSync(uri.fsPath, article);
+      fs.writeFileSync(sidecarPath, sidecar);
+      await waitForStore(api, async () => {
+        const a = await api.annotations(uri);
+        return a.kind === 'ok' && a.text === article.toString('utf8');
+      }, `${name} back as shipped`);
+    }
+  }
+
+  it('finds every entity again after a paragraph is inserted, and saves the moved offsets with the new hash', async () => {
+    await withArticle('001_e23791ebed5de2ea.txt', async (uri, sidecarPath) => {
+      const before = (await api.annotations(uri)).sidecar.entities;
+      const lead = 'Rabat – Un paragraphe ajouté en tête par une nouvelle extraction 🚨.\n\n';
+      const text = lead + fs.readFileSync(uri.fsPath, 'utf8');
+      fs.writeFileSync(uri.fsPath, text);
+      const sha = createHash('sha256').update(fs.readFileSync(uri.fsPath)).digest('hex');
+      const saved = await waitForFile(sidecarPath, (c) => (c.includes(`sha256: ${sha}`) ? c : undefined), { what: 'the re-anchored sidecar with the new hash' });
+      const ann = await api.annotations(uri);
+      assert.equal(ann.kind, 'ok');
+      assert.equal(ann.sidecar.entities.length, before.length, 'nothing lost');
+      const shift = [...lead].length;
+      const byId = new Map(ann.sidecar.entities.map((e) => [e.id, e]));
+      for (const e of before) assert.equal(byId.get(e.id)?.start, e.start + shift, `${e.id} moved by the inserted paragraph`);
+      const cps = [...text];
+      for (const m of saved.matchAll(/start: (\d+), end: (\d+), text: "([^"\\]*)"/g)) assert.equal(cps.slice(Number(m[1]), Number(m[2])).join(''), m[3]);
+    });
+  });
+
+  it('orphans the entities of deleted duplicate paragraphs instead of moving them onto the first copy; the command drops them', async () => {
+    await withArticle('000_a5c2016fc8888533.txt', async (uri, sidecarPath) => {
+      const original = fs.readFileSync(uri.fsPath, 'utf8');
+      const lines = original.split('\n');
+      const firstCopy = (await api.annotations(uri)).sidecar.entities;
+      // Lines 9–16 repeat lines 1–8: delete the repetition.
+      const cut = [...lines.slice(0, 9), ...lines.slice(17)].join('\n');
+      const sidecarBefore = fs.readFileSync(sidecarPath);
+      fs.writeFileSync(uri.fsPath, cut);
+      await waitForStore(api, async () => (await api.annotations(uri)).reanchorPending !== undefined, 'the orphans to be listed');
+      const ann = await api.annotations(uri);
+      assert.equal(ann.kind, 'invalid', 'nothing half-moved is shown');
+      const orphans = ann.problems.filter((p) => p.code === 'orphan');
+      assert.ok(orphans.length > 0);
+      const cutStart = [...lines.slice(0, 9).join('\n')].length;
+      const inCopy = firstCopy.filter((e) => e.start >= cutStart && e.start < cutStart + [...lines.slice(9, 17).join('\n')].length);
+      assert.deepEqual(orphans.map((p) => p.entityId).sort(), inCopy.map((e) => e.id).sort(), 'exactly the second copy\'s entities');
+      assert.ok(fs.readFileSync(sidecarPath).equals(sidecarBefore), 'the sidecar is not rewritten behind the annotator\'s back');
+      const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+      await waitUntil(() => vscode.languages.getDiagnostics(vscode.Uri.file(sidecarPath)).filter((d) => codeOf(d) === 'orphan').length === orphans.length, 'the orphans in the Problems panel');
+
+      await vscode.window.showTextDocument(uri);
+      assert.equal(await vscode.commands.executeCommand('corpusAnnotator.reanchor', 'drop'), true);
+      const saved = await waitForFile(sidecarPath, (c) => (c !== sidecarBefore.toString('utf8') ? c : undefined), { what: 'the sidecar without its orphans' });
+      const lineCount = saved.split('\n').filter((l) => l.startsWith('  - {')).length;
+      assert.equal(lineCount, firstCopy.length - inCopy.length);
+      assert.equal((await api.annotations(uri)).kind, 'ok');
+    });
+  });
+});
