@@ -9,6 +9,7 @@ import { diffEntities, display, EntityChange } from '../core/annotation-diff';
 import { readConflictedSidecar } from '../core/merge';
 import { articlePathOf, baseName, compareEntities, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { toRange } from './positions';
+import { registerCommand } from './register-command';
 import { AnnotationStore } from './store';
 
 type Group = 'added' | 'removed' | 'changed';
@@ -68,16 +69,7 @@ export class CompareView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.disposables.push(this.view, this.changed, store.onDidChange(({ article }) => {
       if (this.session && article.toString() === this.session.article.toString()) void this.recompute();
     }));
-    const reg = (id: string, f: (...args: never[]) => unknown) =>
-      this.disposables.push(vscode.commands.registerCommand(`corpusAnnotator.${id}`, async (...args: never[]) => {
-        try {
-          return await f(...args);
-        } catch (e) {
-          this.log.error(`corpusAnnotator.${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-          void vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`);
-          return undefined;
-        }
-      }));
+    const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(this.log, id, f));
     reg('compareWith', (arg?: CompareArgs | vscode.Uri) => this.compareWith(arg));
     reg('compare.acceptLeft', (node?: Node) => this.acceptLeft(node));
     reg('compare.acceptRight', (node?: Node) => this.acceptRight(node));
