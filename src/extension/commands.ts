@@ -44,7 +44,7 @@ export class Commands implements vscode.Disposable {
     reg('undo', () => this.history('undo'));
     reg('redo', () => this.history('redo'));
     reg('saveAnnotations', () => this.save());
-    reg('reanchor', (how?: 'drop') => this.reanchor(how));
+    reg('reanchor', (how?: 'drop' | { article: string }) => this.reanchor(how));
     reg('showSidebar', () => vscode.commands.executeCommand('workbench.view.extension.corpusAnnotator'));
   }
 
@@ -198,12 +198,13 @@ export class Commands implements vscode.Disposable {
   }
 
   /** The article changed and some entities were not found again: drop those (after confirmation) and save the rest. */
-  private async reanchor(how?: 'drop'): Promise<boolean> {
-    const editor = this.activeEditor();
-    if (!editor) return false;
-    const ann = await this.store.load(editor.document.uri);
+  private async reanchor(how?: 'drop' | { article: string }): Promise<boolean> {
+    // From the sidebar: the article named; from the palette: the active editor's.
+    const article = typeof how === 'object' && typeof how.article === 'string' ? vscode.Uri.parse(how.article) : this.activeEditor()?.document.uri;
+    if (!article) return false;
+    const ann = await this.store.load(article);
     const pending = ann.reanchorPending;
-    const name = editor.document.uri.path.split('/').pop();
+    const name = article.path.split('/').pop();
     if (!pending) {
       void vscode.window.showInformationMessage(`Nothing to re-anchor: the annotations of ${name} ${ann.kind === 'ok' ? 'match the article' : 'have other problems (see the Problems panel)'}.`);
       return false;
@@ -224,7 +225,7 @@ export class Commands implements vscode.Disposable {
         { modal: true }, 'Drop and Save');
       if (choice !== 'Drop and Save') return false;
     }
-    return (await this.store.resolveReanchor(editor.document.uri)) === 'saved';
+    return (await this.store.resolveReanchor(article)) === 'saved';
   }
 
   private async save(): Promise<boolean> {

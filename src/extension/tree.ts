@@ -14,13 +14,16 @@ import { AnnotationStore, DocAnnotations } from './store';
 import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
 import { registerCommand } from './register-command';
 
+/** At most this many error rows under a document: the Problems panel has them all. */
+const MAX_PROBLEM_ROWS = 100;
+
 type Grouping = 'document' | 'label';
 
 type TreeNode =
   | { readonly kind: 'folder'; readonly id: string; readonly folder: vscode.WorkspaceFolder }
   | { readonly kind: 'document'; readonly id: string; readonly article: vscode.Uri }
   /** The one child of a document whose sidecar has errors: explains, and opens the sidecar. */
-  | { readonly kind: 'problem'; readonly id: string; readonly article: vscode.Uri }
+  | { readonly kind: 'problem'; readonly id: string; readonly article: vscode.Uri; readonly index?: number; readonly dropOrphans?: boolean }
   | { readonly kind: 'docLabel'; readonly id: string; readonly article: vscode.Uri; readonly label: string }
   | { readonly kind: 'label'; readonly id: string; readonly label: string }
   | { readonly kind: 'surface'; readonly id: string; readonly label: string; readonly surface: string }
@@ -252,7 +255,18 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async documentChildren(article: vscode.Uri): Promise<TreeNode[]> {
     const ann = await this.store.load(article);
-    if (ann.kind === 'invalid') return [{ kind: 'problem', id: `doc:${article.toString()}/problems`, article }];
+    if (ann.kind === 'invalid') {
+      // One row per error (orphaned and ambiguous entities included), each opening its sidecar line;
+      // first, when only orphans are left after re-anchoring, the one-click way to drop them.
+      const rows: TreeNode[] = [];
+      const pending = ann.reanchorPending;
+      if (pending && pending.result.ambiguous.length === 0 && pending.result.orphans.length > 0) {
+        rows.push({ kind: 'problem', id: `doc:${article.toString()}/drop-orphans`, article, dropOrphans: true });
+      }
+      const errors = ann.problems.map((p, i) => [p, i] as const).filter(([p]) => p.severity === 'error').slice(0, MAX_PROBLEM_ROWS);
+      for (const [, i] of errors) rows.push({ kind: 'problem', id: `doc:${article.toString()}/problem:${i}`, article, index: i });
+      return rows.length ? rows : [{ kind: 'problem', id: `doc:${article.toString()}/problems`, article }];
+    }
     if (ann.kind !== 'ok') return [];
     const labels = new Set(ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).map((e) => e.label));
     return [...labels]
@@ -365,6 +379,32 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private problemItem(node: Extract<TreeNode, { kind: 'problem' }>): vscode.TreeItem {
     const ann = this.store.get(node.article);
+    if (node.dropOrphans && ann?.reanchorPending) {
+      const { orphans, entities } = ann.reanchorPending.result;
+      const item = new vscode.TreeItem(`Drop ${plural(orphans.length, 'orphan')}, keep the ${entities.length} found again`, vscode.TreeItemCollapsibleState.None);
+      item.id = node.id;
+      item.description = 'the article changed';
+      item.tooltip = `The article changed since it was annotated: ${entities.length} entities were found again, ${orphans.map((e) => `${e.label} "${e.text}"`).join(', ')} no longer appear. Click to drop those and save (asks first).`;
+      item.iconPath = new vscode.ThemeIcon('pinned');
+      item.contextValue = ';problem;reanchor;';
+      item.command = { command: 'corpusAnnotator.reanchor', title: 'Re-anchor Annotations…', arguments: [{ article: node.article.toString() }] };
+      return item;
+    }
+    const problem = node.index !== undefined ? ann?.problems[node.index] : undefined;
+    if (problem) {
+      const entity = problem.entityId ? ann?.reanchorPending?.sidecar.entities.find((e) => e.id === problem.entityId) : undefined;
+      const title = entity && (problem.code === 'orphan' || problem.code === 'ambiguous')
+        ? `${problem.code === 'orphan' ? 'Orphan' : 'Ambiguous'}: ${entity.label} ${displayText(entity.text)}`
+        : problem.message;
+      const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
+      item.id = node.id;
+      item.description = `line ${problem.line}`;
+      item.tooltip = problem.message;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+      item.contextValue = ';problem;';
+      item.command = { command: 'corpusAnnotator.tree.openSidecarLine', title: 'Open Sidecar', arguments: [node] };
+      return item;
+    }
     const errors = ann?.problems.filter((p) => p.severity === 'error') ?? [];
     const first = errors[0];
     const item = new vscode.TreeItem('Sidecar has errors: open it to fix them', vscode.TreeItemCollapsibleState.None);
@@ -720,7 +760,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       const text = doc.getText();
       line = readSidecar(text).entityLines.get(ref.id) ?? lineOfId(text, ref.id) ?? 1;
     } else {
-      line = ann.problems.find((p) => p.severity === 'error')?.line ?? 1;
+      const index = node && 'index' in node && typeof node.index === 'number' ? node.index : undefined;
+      line = (index !== undefined ? ann.problems[index]?.line : undefined) ?? ann.problems.find((p) => p.severity === 'error')?.line ?? 1;
     }
     const pos = new vscode.Position(Math.min(Math.max(line - 1, 0), doc.lineCount - 1), 0);
     const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });

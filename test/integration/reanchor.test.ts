@@ -72,6 +72,11 @@ describe('re-anchoring after the article changed on disk', () => {
       const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
       await waitUntil(() => vscode.languages.getDiagnostics(vscode.Uri.file(sidecarPath)).filter((d) => codeOf(d) === 'orphan').length === orphans.length, 'the orphans in the Problems panel');
 
+      // The sidebar lists them too, under the document, after a row that drops them.
+      const rows = (await vscode.commands.executeCommand<Array<{ label: string }>>('corpusAnnotator.tree._children', ['000_a5c2016fc8888533.txt'])) ?? [];
+      assert.match(rows[0]?.label ?? '', new RegExp(`^Drop ${orphans.length} orphans, keep the \\d+ found again$`));
+      assert.equal(rows.filter((r) => /^Orphan: /.test(r.label)).length, orphans.length, JSON.stringify(rows.map((r) => r.label)));
+
       await vscode.window.showTextDocument(uri);
       assert.equal(await vscode.commands.executeCommand('corpusAnnotator.reanchor', 'drop'), true);
       const saved = await waitForFile(sidecarPath, (c) => (c !== sidecarBefore.toString('utf8') ? c : undefined), { what: 'the sidecar without its orphans' });
