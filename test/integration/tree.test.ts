@@ -305,7 +305,7 @@ describe('tree', () => {
     }, { what: `${before} entities in ${sidecarPath}` });
     assert.equal(onDisk, original, 'the sidecar is back to the shipped bytes');
   });
-  it('a document whose sidecar has errors shows a warning and one row that opens the sidecar; Refresh keeps the counts', async () => {
+  it('a document whose sidecar has errors shows a warning and a row per error that opens the sidecar at it; Refresh keeps the counts', async () => {
     // A new article (the corpus watcher adds it) with a broken sidecar, both removed again.
     const name = 'zz_tree_broken.txt';
     const uri = articleUri(name);
@@ -317,11 +317,12 @@ describe('tree', () => {
       assert.equal(row.description, 'sidecar has errors');
       assert.equal(row.icon, 'warning');
       assert.match(row.contextValue ?? '', /;document;invalid;/);
+      // The broken sidecar has one error (a YAML syntax error): one row, no annotations.
       const [problem, ...rest] = await children(name);
-      assert.equal(rest.length, 0, 'no annotations shown, only the explanation');
+      assert.equal(rest.length, 0, 'no annotations shown, only the error');
       assert.ok(problem);
-      assert.match(problem.label, /sidecar has errors/i);
-      assert.match(problem.description ?? '', /line \d+/);
+      assert.match(problem.label, /YAML syntax error/i);
+      assert.match(problem.description ?? '', /^line \d+$/);
       assert.equal(problem.command?.command, 'corpusAnnotator.tree.openSidecarLine');
       const line = await vscode.commands.executeCommand<number>(problem.command.command, ...problem.command.arguments);
       assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, sidecarPath);
