@@ -34,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   await labels.loadAll();
   const store = new AnnotationStore(labels, log);
   const corpus = new Corpus(labels, store, log);
-  const decorations = new Decorations(store, labels);
+  const decorations = new Decorations(store, labels, log);
   const activeEditor = new ActiveEditorContext(store, labels);
   context.subscriptions.push(log, labels, store, corpus, decorations, activeEditor, new Commands(store, labels, log));
   // adapters (one line each):

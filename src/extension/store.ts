@@ -10,7 +10,7 @@ import { OffsetMap } from '../core/offsets';
 import { hasErrors, Problem } from '../core/problems';
 import { reanchor, reanchoredSidecar, ReanchorResult } from '../core/reanchor';
 import { readSidecar } from '../core/sidecar-read';
-import { writeSidecar } from '../core/sidecar-write';
+import { entityLine, writeSidecar } from '../core/sidecar-write';
 import { trackChanges } from '../core/track';
 import { validateAgainstArticle } from '../core/validate';
 import { LabelService } from './labels';
@@ -643,8 +643,15 @@ function drifted(sidecar: Sidecar, article: Article): boolean {
   return sidecar.sha256 !== undefined && article.sha256 !== '' && sidecar.sha256 !== article.sha256;
 }
 
+/** Same status and the same entities (in any order): no change worth an undo step or a write. */
 function sameAnnotations(a: Sidecar, b: Sidecar): boolean {
-  return a.status === b.status && a.entities.length === b.entities.length && writeSidecar(a) === writeSidecar(b);
+  if (a.status !== b.status || a.entities.length !== b.entities.length) return false;
+  if (a.entities.every((e, i) => e === b.entities[i])) return true;
+  const byId = new Map(b.entities.map((e) => [e.id, e]));
+  return a.entities.every((e) => {
+    const o = byId.get(e.id);
+    return o !== undefined && (o === e || entityLine(o) === entityLine(e));
+  });
 }
 
 /** Temporary file + rename: a crash mid-write never leaves a half-written sidecar. */
