@@ -13,11 +13,19 @@ export class UsageError extends Error {
 export interface OptionSpec {
   type: 'boolean' | 'string';
   short?: string;
+  /** May be given several times: the value is then a list (see `stringList`). */
+  multiple?: boolean;
 }
 
 export interface ParsedArgs {
-  flags: Record<string, boolean | string | undefined>;
+  flags: Record<string, boolean | string | Array<boolean | string> | undefined>;
   positionals: string[];
+}
+
+/** The values of a string option declared `multiple` (none: an empty list). */
+export function stringList(value: ParsedArgs['flags'][string]): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
 export function parseCommandArgs(command: string, argv: readonly string[], options: Record<string, OptionSpec>): ParsedArgs {

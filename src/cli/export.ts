@@ -4,7 +4,8 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   bratConf, bratNames, collectBratAttrs, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
-  ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, TAG_SCHEMES, TagScheme,
+  ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, selectEntities, TAG_SCHEMES,
+  TagScheme,
 } from '../core/export';
 import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
@@ -20,8 +21,9 @@ training and evaluation in other tools. Formats and their offsets:
   jsonl        spaCy / Prodigy: one line per document
                {"text", "spans": [{"start", "end", "label"}], "meta": {"document",
                "sha256", "status"}}; offsets in code points (Python string indices);
-               attrs.kb becomes "kb_id", a note and other attributes ride along as the
-               span's "note" and "attrs"; --tokens adds "tokens" and token_start/token_end
+               attrs.kb becomes "kb_id", attrs.canonical "canonical", a note and other
+               attributes ride along as the span's "note" and "attrs"; --tokens adds
+               "tokens" and token_start/token_end
   conll        CoNLL-2003 style: "-DOCSTART- -X- O O" then one "token TAG" line per token
                (a space between the columns; tokens never contain spaces), a blank line
                after each sentence; IOB2 tags, or BILOU with --scheme bilou
@@ -43,6 +45,9 @@ others, drops entities whose boundary falls inside a token, and has no place for
 and attributes; doccano and Label Studio have none for notes and attributes either;
 with --tokens, a span not aligned to tokens has no token_start/token_end. Nothing is
 left out silently. Sidecars with errors are not exported (see \`${TOOL} validate\`).
+Suggestions (entities marked suggested: true, from \`${TOOL} suggest\` or tag all
+occurrences) are not annotations until accepted: they are left out (counted in the
+summary) unless --include-suggestions.
 
 Options:
   -f, --format F        jsonl, conll, brat, doccano or labelstudio (required)
@@ -53,6 +58,7 @@ Options:
       --label LIST      only entities with these labels, e.g. PER,ORG
       --exclude-src LIST  leave out entities whose src matches, e.g.
                         propagated,pattern:* (* matches anything)
+      --include-suggestions  export suggestions (suggested: true) as entities too
       --tokens          jsonl: add tokens (the French tokeniser of the CoNLL export)
       --scheme S        conll: iob2 (default) or bilou
       --strict          exit 1 when anything could not be exported as it is
@@ -91,6 +97,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
     status: { type: 'string' },
     label: { type: 'string' },
     'exclude-src': { type: 'string' },
+    'include-suggestions': { type: 'boolean' },
     tokens: { type: 'boolean' },
     scheme: { type: 'string' },
     strict: { type: 'boolean' },
@@ -121,6 +128,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   }
   if (typeof flags.label === 'string') filter.labels = new Set(list(flags.label));
   if (typeof flags['exclude-src'] === 'string') filter.excludeSrc = list(flags['exclude-src']);
+  if (flags['include-suggestions'] === true) filter.includeSuggestions = true;
   const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme };
   const quiet = flags.quiet === true;
 
@@ -169,7 +177,8 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
       const result = exportDocument(format, doc, filter, options);
       tally.add(result);
       if (!quiet) for (const i of result.issues) err(formatIssue({ ...i, document: check.articleDisplay }) + '\n');
-      for (const e of sidecar.entities) if (!labels.includes(e.label)) labels.push(e.label);
+      const selected = selectEntities(sidecar.entities, filter);
+      for (const e of selected) if (!labels.includes(e.label)) labels.push(e.label);
       if (format === 'brat') {
         const txtAbs = path.join(out as string, ...bratNames(relPath).txt.split('/'));
         if (ws.resolve(txtAbs) === check.articleAbs) {
@@ -178,7 +187,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
           progress.done();
           return 1;
         }
-        collectBratAttrs(sidecar.entities, attrValues);
+        collectBratAttrs(selected, attrValues);
         await sink.writeBrat(relPath, result.text, result.ann ?? '');
       } else {
         await sink.write(format === 'labelstudio' ? array.next(result.text) : result.text);

@@ -284,3 +284,25 @@ export async function writeFileAtomic(io: Io, abs: string, text: string, stillIs
     if (!renamed) await io.fs.unlink(tmp).catch(() => undefined);
   }
 }
+
+/** Creates a file whole: a temporary file beside it, flushed, then renamed (unless the file appeared meanwhile). */
+export async function createFileAtomic(io: Io, abs: string, text: string): Promise<'written' | 'exists'> {
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const handle = await io.fs.open(tmp, 'wx', 0o666);
+  let renamed = false;
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const exists = await io.fs.stat(abs).then(() => true, () => false);
+    if (exists) return 'exists';
+    await io.fs.rename(tmp, abs);
+    renamed = true;
+    return 'written';
+  } finally {
+    if (!renamed) await io.fs.unlink(tmp).catch(() => undefined);
+  }
+}

@@ -12,7 +12,7 @@ import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar } from './check';
 import { Progress } from './export';
-import { Anchor, decodeUtf8, formatPathError, SKIPPED_DIRS, Workspace, writeFileAtomic } from './files';
+import { Anchor, createFileAtomic, decodeUtf8, formatPathError, SKIPPED_DIRS, Workspace, writeFileAtomic } from './files';
 import { describeFsError, errorCode, Io } from './io';
 
 export const IMPORT_HELP = `Usage: ${TOOL} import --format <format> [options] SOURCE [corpus-dir]
@@ -255,28 +255,6 @@ async function writeState(io: Io, state: ArticleState, sidecar: Sidecar): Promis
   }
   state.bytes = Buffer.from(text, 'utf8');
   return 'written';
-}
-
-/** Creates a file whole: a temporary file beside it, flushed, then renamed (unless the file appeared meanwhile). */
-async function createFileAtomic(io: Io, abs: string, text: string): Promise<'written' | 'exists'> {
-  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const handle = await io.fs.open(tmp, 'wx', 0o666);
-  let renamed = false;
-  try {
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const exists = await io.fs.stat(abs).then(() => true, () => false);
-    if (exists) return 'exists';
-    await io.fs.rename(tmp, abs);
-    renamed = true;
-    return 'written';
-  } finally {
-    if (!renamed) await io.fs.unlink(tmp).catch(() => undefined);
-  }
 }
 
 class SourceError extends Error {}

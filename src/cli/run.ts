@@ -14,6 +14,8 @@ import { mergeDriverCommand, resolveCommand } from './merge-driver';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { reanchorCommand } from './reanchor';
+import { suggestCommand } from './suggest';
+import { gazetteerCommand } from './gazetteer';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   export: exportCommand,
   import: importCommand,
   reanchor: reanchorCommand,
+  suggest: suggestCommand,
+  gazetteer: gazetteerCommand,
 };
 
 export const HELP = `Usage: ${TOOL} <command> [options] [paths…]
@@ -52,6 +56,11 @@ Working in git:
   resolve    settle the annotation conflicts a merge left (--ours, --theirs)
   install-git-drivers   make git merge sidecars by entity and diff them readably
   merge-driver          the merge driver git runs (see install-git-drivers)
+
+Pre-annotation:
+  suggest    add suggestions (suggested: true) from gazetteers and patterns, for an
+             annotator to accept or reject (--dry-run: only report)
+  gazetteer  build a gazetteer (surface, label, kb id) from the annotations
 
 Training data:
   export     write the annotations as spaCy/Prodigy JSONL, CoNLL, brat, doccano or
@@ -76,6 +85,7 @@ Examples:
   ${TOOL} stats --json corpus/
   ${TOOL} diff HEAD~1 HEAD       # what the last commit changed in the annotations
   ${TOOL} agree alice/ bob/      # how far two annotators agree
+  ${TOOL} gazetteer corpus/ -o names.tsv && ${TOOL} suggest -g names.tsv new/
 `;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {

@@ -12,7 +12,9 @@ Counts, for the articles and sidecars under the given paths:
                     globs, by default **/*.txt) plus the articles of all sidecars found
   annotated         documents that have a sidecar
   invalid sidecars  sidecars \`${TOOL} validate\` reports an error in
-  entities          per label (the configured labels first, then any others)
+  entities          per label (the configured labels first, then any others);
+                    suggestions (suggested: true, not accepted yet) are not entities
+  suggestions       counted apart (shown when there are any)
   status            todo, in-progress, done, reviewed; a document without a sidecar
                     is todo, a sidecar too broken to read counts only as invalid
 
@@ -52,6 +54,8 @@ export interface CorpusStats {
   annotated: number;
   invalid: number;
   entities: number;
+  /** Suggestions awaiting a decision: not among `entities` nor `labels`. */
+  suggestions: number;
   labels: Record<string, number>;
   statuses: Record<Status, number>;
 }
@@ -64,6 +68,7 @@ export function computeStats(input: StatsInput): CorpusStats {
   const byLabel = new Map<string, number>(input.labels.map((l) => [l, 0]));
   let invalid = 0;
   let entities = 0;
+  let suggestions = 0;
   for (const s of input.sidecars) {
     documents.add(s.article);
     annotated.add(s.article);
@@ -71,6 +76,10 @@ export function computeStats(input: StatsInput): CorpusStats {
     if (!s.sidecar) continue;
     statuses[s.sidecar.status]++;
     for (const e of s.sidecar.entities) {
+      if (e.suggested === true) {
+        suggestions++;
+        continue;
+      }
       entities++;
       byLabel.set(e.label, (byLabel.get(e.label) ?? 0) + 1);
     }
@@ -83,7 +92,7 @@ export function computeStats(input: StatsInput): CorpusStats {
     // defineProperty: a label called __proto__ is a key like any other
     Object.defineProperty(labels, l, { value: byLabel.get(l) ?? 0, enumerable: true, writable: true, configurable: true });
   }
-  return { documents: documents.size, annotated: annotated.size, invalid, entities, labels, statuses };
+  return { documents: documents.size, annotated: annotated.size, invalid, entities, suggestions, labels, statuses };
 }
 
 /** The numbers as an aligned table. */
@@ -96,6 +105,7 @@ export function formatStatsTable(s: CorpusStats): string {
     ['Invalid sidecars', s.invalid],
     ['Entities', s.entities],
     ...Object.entries(s.labels).map(([l, n]): [string, number] => [`  ${l}`, n]),
+    ...(s.suggestions ? [['Suggestions', s.suggestions, 'not accepted yet'] as [string, number, string]] : []),
     ['Status', undefined],
     ...STATUSES.map((st): [string, number, string] => [`  ${st}`, s.statuses[st], pct(s.statuses[st])]),
   ];

@@ -12,6 +12,7 @@
 //   with it (the longest; then the earliest; then by label), or O. κ = (pₒ − pₑ) / (1 − pₑ), with pₒ the
 //   share of tokens labelled alike and pₑ = Σₖ p_A(k)·p_B(k); null when pₑ = 1 (both sides gave every
 //   token the same single label, e.g. all O), or there is no token.
+// Suggestions (`suggested: true`) are not annotations yet: left out on both sides.
 // Overall figures are micro-averages (counts summed over documents and labels); macro-F1 is the mean of
 // the per-label F1s that are defined.
 import { cmp, Entity } from './model';
@@ -71,6 +72,9 @@ export interface AgreementReport {
   kappa: Kappa;
   perDocument: DocumentAgreement[];
 }
+
+const isSuggested = (e: Entity) => e.suggested === true;
+const notSuggested = (e: Entity) => e.suggested !== true;
 
 export function prf(tp: number, fp: number, fn: number): Prf {
   return {
@@ -181,7 +185,9 @@ export function cohenKappa(a: readonly string[], b: readonly string[]): Kappa {
   return { tokens: n, agreed, observed, expected, kappa };
 }
 
-export function computeAgreement(docs: readonly AgreementDocument[]): AgreementReport {
+/** Suggestions (`suggested: true`) are left out on both sides: they are nobody's annotation yet. */
+export function computeAgreement(input: readonly AgreementDocument[]): AgreementReport {
+  const docs = input.map((d) => (d.a.some(isSuggested) || d.b.some(isSuggested) ? { ...d, a: d.a.filter(notSuggested), b: d.b.filter(notSuggested) } : d));
   const labelNames = new Set<string>();
   const perLabel = new Map<string, { a: number; b: number; exact: number; partial: number }>();
   const stat = (l: string) => {

@@ -23,6 +23,34 @@ export interface LabelConfig {
   /** Globs (relative to the workspace root) of the files that are articles. */
   articles: string[];
   exclude: string[];
+  /** Sources of suggestions (`corpus-annotator suggest`); absent in hand-built configs: none. */
+  suggestions?: SuggestionsConfig;
+}
+
+/** How `text` of a gazetteer is looked for in articles (src/core/occurrences.ts). */
+export interface MatchConfig {
+  caseSensitive: boolean;
+  diacriticSensitive: boolean;
+  wholeWord: boolean;
+}
+
+export interface SuggestionsConfig {
+  /** Gazetteer files (TSV: surface, label, kb id), relative to the configuration file's directory. */
+  gazetteers: string[];
+  /** Pattern files (YAML), relative to the configuration file's directory. */
+  patterns: string[];
+  match: MatchConfig;
+}
+
+export const DEFAULT_SUGGESTIONS: SuggestionsConfig = {
+  gazetteers: [],
+  patterns: [],
+  match: { caseSensitive: false, diacriticSensitive: false, wholeWord: true },
+};
+
+/** The configuration's suggestion sources, the defaults (none) when it has no `suggestions:`. */
+export function suggestionsConfig(config: LabelConfig): SuggestionsConfig {
+  return config.suggestions ?? DEFAULT_SUGGESTIONS;
 }
 
 export const DEFAULT_CONFIG: LabelConfig = {
@@ -37,6 +65,7 @@ export const DEFAULT_CONFIG: LabelConfig = {
   overlap: 'nested',
   articles: ['**/*.txt'],
   exclude: ['**/node_modules/**', '**/.git/**'],
+  suggestions: DEFAULT_SUGGESTIONS,
 };
 
 export interface LoadedConfig {
@@ -44,8 +73,10 @@ export interface LoadedConfig {
   problems: Problem[];
 }
 
-const KEYS = ['version', 'labels', 'overlap', 'articles', 'exclude'];
+const KEYS = ['version', 'labels', 'overlap', 'articles', 'exclude', 'suggestions'];
 const LABEL_KEYS = ['name', 'color', 'key', 'description'];
+const SUGGESTION_KEYS = ['gazetteers', 'patterns', 'match'];
+const MATCH_KEYS = ['caseSensitive', 'diacriticSensitive', 'wholeWord'] as const;
 
 /** Reads a configuration file's text; what is invalid is reported and replaced by the default. */
 export function readConfig(source: string): LoadedConfig {
@@ -87,9 +118,44 @@ export function readConfig(source: string): LoadedConfig {
     } else if (key === 'labels') {
       const labels = readLabels(v, report);
       if (labels) config.labels = labels;
+    } else if (key === 'suggestions') {
+      config.suggestions = readSuggestions(v, report);
     }
   }
   return { config, problems };
+}
+
+function readSuggestions(v: Node | null, report: (n: Node | null | undefined, m: string) => void): SuggestionsConfig {
+  const out: SuggestionsConfig = { gazetteers: [], patterns: [], match: { ...DEFAULT_SUGGESTIONS.match } };
+  if (v === null || (isScalar(v) && v.value === null)) return out;
+  if (!isMap(v)) {
+    report(v, '`suggestions` must be a mapping like `{gazetteers: [names.tsv], patterns: [patterns.yaml]}`');
+    return out;
+  }
+  for (const pair of v.items) {
+    const kn = pair.key as Node;
+    const key = isScalar(kn) ? String(kn.value) : '';
+    const val = pair.value as Node | null;
+    if (!SUGGESTION_KEYS.includes(key)) { report(kn, `unknown key \`${key}\` in \`suggestions\`; known: ${SUGGESTION_KEYS.join(', ')}`); continue; }
+    if (key === 'gazetteers' || key === 'patterns') {
+      const list = isSeq(val) ? val.items : [val];
+      const paths = list.map((n) => (isScalar(n) && typeof n.value === 'string' ? n.value : undefined));
+      if (paths.some((p) => p === undefined || p === '')) report(val ?? kn, `\`suggestions.${key}\` must be a file path or a list of them, relative to this file's directory`);
+      else out[key] = paths as string[];
+    } else if (!isMap(val)) {
+      report(val ?? kn, '`suggestions.match` must be a mapping like `{caseSensitive: false, diacriticSensitive: false, wholeWord: true}`');
+    } else {
+      for (const m of val.items) {
+        const mk = m.key as Node;
+        const name = isScalar(mk) ? String(mk.value) : '';
+        const mv = m.value as Node | null;
+        if (!(MATCH_KEYS as readonly string[]).includes(name)) { report(mk, `unknown key \`${name}\` in \`suggestions.match\`; known: ${MATCH_KEYS.join(', ')}`); continue; }
+        if (isScalar(mv) && typeof mv.value === 'boolean') out.match[name as (typeof MATCH_KEYS)[number]] = mv.value;
+        else report(mv ?? mk, `\`suggestions.match.${name}\` must be true or false`);
+      }
+    }
+  }
+  return out;
 }
 
 function readLabels(v: Node | null, report: (n: Node | null | undefined, m: string) => void): LabelDef[] | undefined {

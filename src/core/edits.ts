@@ -28,10 +28,20 @@ export function emptySidecar(document: string, sha256?: string): Sidecar {
 export function addEntities(s: Sidecar, article: Article, spans: readonly Span[], label: string, opts: AddOptions = {}): { sidecar: Sidecar; added: Entity[] } {
   const taken = new Set(s.entities.map((e) => e.id));
   const added: Entity[] = [];
+  let entities = s.entities;
   for (const span of spans) {
     if (span.end <= span.start) continue;
-    const exists = [...s.entities, ...added].some((e) => e.start === span.start && e.end === span.end && e.label === label);
-    if (exists) continue;
+    const same = (e: Entity) => e.start === span.start && e.end === span.end && e.label === label;
+    // Tagging what was suggested is accepting the suggestion: same id, now an annotation.
+    const suggestion = entities.find((e) => same(e) && e.suggested === true);
+    if (suggestion) {
+      const { suggested: _, ...accepted } = suggestion;
+      if (opts.by) accepted.by = opts.by;
+      entities = entities.map((e) => (e === suggestion ? accepted : e));
+      added.push(accepted);
+      continue;
+    }
+    if ([...entities, ...added].some(same)) continue;
     const id = newEntityId(taken, opts.random);
     taken.add(id);
     const e: Entity = { id, label, start: span.start, end: span.end, text: article.offsets.slice(span.start, span.end) };
@@ -39,7 +49,8 @@ export function addEntities(s: Sidecar, article: Article, spans: readonly Span[]
     if (opts.src) e.src = opts.src;
     added.push(e);
   }
-  const next = withStatusAdvanced({ ...s, entities: [...s.entities, ...added] }, added.length > 0);
+  const fresh = added.filter((e) => !entities.includes(e));
+  const next = withStatusAdvanced({ ...s, entities: [...entities, ...fresh] }, added.length > 0);
   return { sidecar: next, added };
 }
 
@@ -59,6 +70,26 @@ export function setNote(s: Sidecar, ids: ReadonlySet<string>, note: string): Sid
       if (!ids.has(e.id)) return e;
       const { note: _old, ...rest } = e;
       return note === '' ? rest : { ...rest, note };
+    }),
+  };
+}
+
+/**
+ * Sets attributes of the entities (e.g. `kb`, `canonical`); an empty string removes one, and an
+ * entity left without attributes loses its `attrs` key, so its sidecar line stays minimal.
+ */
+export function setAttributes(s: Sidecar, ids: ReadonlySet<string>, changes: Readonly<Record<string, string>>): Sidecar {
+  return {
+    ...s,
+    entities: s.entities.map((e) => {
+      if (!ids.has(e.id)) return e;
+      const attrs: Record<string, string> = { ...(e.attrs ?? {}) };
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === '') delete attrs[k];
+        else attrs[k] = v;
+      }
+      const { attrs: _old, ...rest } = e;
+      return Object.keys(attrs).length > 0 ? { ...rest, attrs } : rest;
     }),
   };
 }

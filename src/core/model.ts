@@ -21,6 +21,11 @@ export interface Entity {
   by?: string;
   /** Where it came from: `manual`, `pattern:<name>`, `propagated`, `import:<format>`… */
   src?: string;
+  /**
+   * A suggestion awaiting a decision (from tag-all-occurrences, a gazetteer or a pattern): shown
+   * differently, left out of exports, agreement and statistics until accepted, which removes the flag.
+   */
+  suggested?: true;
 }
 
 export interface Sidecar {

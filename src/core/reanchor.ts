@@ -44,7 +44,8 @@ export type { Span };
  * text matches the old article's; `fuzzy` a slightly different text (a typo fixed, an accent
  * changed): its `text` is updated, and it deserves a look.
  */
-export type MoveHow = 'exact-near' | 'context' | 'fuzzy';
+/** How an entity was found again; `chosen`: the annotator picked it among ambiguous candidates. */
+export type MoveHow = 'exact-near' | 'context' | 'fuzzy' | 'chosen';
 
 export interface MovedEntity {
   /** The entity at its new place (for `fuzzy`, with the new text). */
@@ -150,6 +151,23 @@ export function reanchoredSidecar(sidecar: Sidecar, article: Article, result: Re
   const out: Sidecar = { ...sidecar, entities: [...result.entities] };
   if (sidecar.sha256 !== undefined) out.sha256 = article.sha256;
   return out;
+}
+
+/**
+ * The annotator's decision on an ambiguous entity: placed at one of its candidates (`choice`, which
+ * must be one of them) or given up as an orphan ('drop'). Returns the updated result, or undefined
+ * when the entity is not ambiguous or the span is not a candidate. Pure.
+ */
+export function settleAmbiguous(result: ReanchorResult, article: Article | OffsetMap | string, entityId: string, choice: Span | 'drop'): ReanchorResult | undefined {
+  const item = result.ambiguous.find((a) => a.entity.id === entityId);
+  if (!item) return undefined;
+  const ambiguous = result.ambiguous.filter((a) => a !== item);
+  if (choice === 'drop') return { ...result, ambiguous, orphans: [...result.orphans, item.entity] };
+  if (!item.candidates.some((c) => c.start === choice.start && c.end === choice.end)) return undefined;
+  const map = toMap(article);
+  const placed: Entity = { ...item.entity, start: choice.start, end: choice.end, text: map.slice(choice.start, choice.end) };
+  const moved: MovedEntity = { entity: placed, from: { start: item.entity.start, end: item.entity.end }, how: 'chosen' };
+  return { ...result, ambiguous, entities: [...result.entities, placed].sort(compareEntities), moved: [...result.moved, moved] };
 }
 
 /** Finds the entities again in the new article. Pure and deterministic; never throws on odd input. */

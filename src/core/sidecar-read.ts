@@ -4,6 +4,7 @@
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { Entity, isStatus, SIDECAR_VERSION, Sidecar, STATUSES } from './model';
 import { Problem } from './problems';
+import { fastReadSidecar } from './sidecar-fast-read';
 
 export interface ParsedSidecar {
   /** The model, when the file is structurally sound (no error among `problems`). */
@@ -17,13 +18,23 @@ export interface ParsedSidecar {
 
 // `conflicts` is only ever written by a merge that needs a decision (src/core/merge.ts).
 const TOP_KEYS = ['version', 'document', 'sha256', 'status', 'entities', 'conflicts'];
-const ENTITY_KEYS = ['id', 'label', 'start', 'end', 'text', 'note', 'attrs', 'by', 'src'];
+const ENTITY_KEYS = ['id', 'label', 'start', 'end', 'text', 'note', 'attrs', 'by', 'src', 'suggested'];
 const MAX_ALIASES = 1000;
 export const MAX_SIDECAR_CHARS = 256 * 1024 * 1024;
 
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
 
+/**
+ * Reads a sidecar. Canonical text (what the writer produces) takes the fast path of
+ * sidecar-fast-read.ts; anything else, and any file with a problem, the full YAML reader below.
+ * The result is the same either way (test/unit/sidecar-fast-read.test.ts checks it differentially).
+ */
 export function readSidecar(source: string): ParsedSidecar {
+  return (source.length <= MAX_SIDECAR_CHARS ? fastReadSidecar(source) : undefined) ?? readSidecarFull(source);
+}
+
+/** The full YAML reader alone, without the fast path: for the differential tests and benchmarks. */
+export function readSidecarFull(source: string): ParsedSidecar {
   return new SidecarReader(source).read();
 }
 
@@ -155,12 +166,14 @@ class SidecarReader {
       const by = this.optionalString(f.get('by'), 'by');
       const src = this.optionalString(f.get('src'), 'src');
       const attrs = this.attrs(f.get('attrs'));
+      const suggested = this.suggested(f.get('suggested'), id);
       if (this.problems.length > before || id === undefined || label === undefined || s === undefined || e === undefined || text === undefined) continue;
       const entity: Entity = { id, label, start: s, end: e, text };
       if (note !== undefined) entity.note = note;
       if (attrs !== undefined) entity.attrs = attrs;
       if (by !== undefined) entity.by = by;
       if (src !== undefined) entity.src = src;
+      if (suggested) entity.suggested = true;
       this.entityLines.set(id, line);
       out.push(entity);
     }
@@ -182,6 +195,15 @@ class SidecarReader {
       const reason = isMap(item) ? item.get('reason') : undefined;
       this.problem(start(raw as Node), 'unresolved-conflict', `unresolved annotation conflict${typeof id === 'string' || typeof id === 'number' ? ` on ${id}` : ''}${typeof reason === 'string' && reason ? ` (${reason})` : ''}; resolve with \`corpus-annotator resolve --ours <this file>\` or \`--theirs\`, or move the entity line you keep into \`entities:\` and delete this item`);
     }
+  }
+
+  /** `suggested: true` marks a suggestion; `false` is accepted as absent, anything else is an error. */
+  private suggested(node: Node | undefined, id: string | undefined): boolean {
+    if (node === undefined) return false;
+    const v = this.resolve(node);
+    if (isScalar(v) && typeof v.value === 'boolean') return v.value;
+    this.problem(start(node), 'bad-type', `\`suggested\` of entity ${id ?? ''} must be true (a suggestion awaiting a decision) or absent`.replace('  ', ' '), id);
+    return false;
   }
 
   private attrs(node: Node | undefined): Record<string, string> | undefined {

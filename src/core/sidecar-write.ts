@@ -35,6 +35,7 @@ export function entityLine(e: Entity): string {
   }
   if (e.by !== undefined) out += `, by: ${scalar(e.by)}`;
   if (e.src !== undefined) out += `, src: ${scalar(e.src)}`;
+  if (e.suggested === true) out += ', suggested: true';
   return out + '}';
 }
 

@@ -50,7 +50,8 @@ export function validateAgainstArticle(sidecar: Sidecar, article: Article, opts:
     add('warning', 'document-name', opts.keyLines?.get('document') ?? 1, `\`document\` says "${sidecar.document}" but this sidecar belongs to "${opts.articleName}" (renamed or copied?); \`corpus-annotator fmt\` corrects it`);
   }
   if (opts.overlap && opts.overlap !== 'allow') {
-    for (const [a, b] of overlappingPairs(sidecar.entities)) {
+    // A suggestion may overlap anything: it is a question, not an annotation.
+    for (const [a, b] of overlappingPairs(sidecar.entities.filter((e) => e.suggested !== true))) {
       const nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
       if (opts.overlap === 'forbid' || !nested) {
         add('error', 'overlap', lineOf(b), `entity ${b.id} (${b.label} "${clip(b.text)}") ${nested ? 'is nested in' : 'overlaps'} entity ${a.id} (${a.label} "${clip(a.text)}"), which the label configuration's overlap policy "${opts.overlap}" forbids`, b.id);
@@ -62,6 +63,18 @@ export function validateAgainstArticle(sidecar: Sidecar, article: Article, opts:
 
 /** Pairs of entities whose spans share at least one character, in (start, end) order. */
 export function overlappingPairs(entities: readonly Entity[]): Array<[Entity, Entity]> {
+  // Most sidecars (canonical order, nothing nested): each span starts at or after every earlier
+  // one ends, so no two share a character. One pass says so; anything else takes the sort below.
+  let reach = -Infinity;
+  let disjoint = true;
+  for (const e of entities) {
+    if (!(e.start < e.end && e.start >= reach)) {
+      disjoint = false;
+      break;
+    }
+    reach = e.end;
+  }
+  if (disjoint) return [];
   const sorted = [...entities].sort((a, b) => a.start - b.start || b.end - a.end);
   const pairs: Array<[Entity, Entity]> = [];
   const open: Entity[] = [];

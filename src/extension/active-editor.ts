@@ -1,5 +1,6 @@
 // Context keys for the active editor, which the keybindings' and menus' `when` clauses use:
-// corpusAnnotator.activeArticle (the file can be annotated) and corpusAnnotator.entityAtCursor.
+// corpusAnnotator.activeArticle (the file can be annotated), corpusAnnotator.entityAtCursor and
+// corpusAnnotator.suggestionAtCursor (which the accept/reject keys need).
 import * as vscode from 'vscode';
 import { entitiesAt } from '../core/edits';
 import { isSidecarPath } from '../core/model';
@@ -9,7 +10,7 @@ import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 
 export class ActiveEditorContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private last = { article: false, entity: false };
+  private last = { article: false, entity: false, suggestion: false };
 
   constructor(private readonly store: AnnotationStore, private readonly labels: LabelService) {
     this.disposables.push(
@@ -36,6 +37,7 @@ export class ActiveEditorContext implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     let article = false;
     let entity = false;
+    let suggestion = false;
     // Decided from the globs at once, before any file is read: a key pressed right after opening
     // an article must already find its keybinding enabled.
     if (editor && this.isAnnotatable(editor.document) && !this.last.article) {
@@ -50,12 +52,15 @@ export class ActiveEditorContext implements vscode.Disposable {
       const ann = this.store.get(editor.document.uri);
       if (article && ann?.kind === 'ok') {
         const at = toCodePoint(editor.document, ann.offsets, editor.selection.active);
-        entity = entitiesAt(ann.sidecar, at).length > 0;
+        const hits = entitiesAt(ann.sidecar, at);
+        entity = hits.length > 0;
+        suggestion = hits.some((e) => e.suggested === true);
       }
     }
     if (article !== this.last.article) await vscode.commands.executeCommand('setContext', 'corpusAnnotator.activeArticle', article);
     if (entity !== this.last.entity) await vscode.commands.executeCommand('setContext', 'corpusAnnotator.entityAtCursor', entity);
-    this.last = { article, entity };
+    if (suggestion !== this.last.suggestion) await vscode.commands.executeCommand('setContext', 'corpusAnnotator.suggestionAtCursor', suggestion);
+    this.last = { article, entity, suggestion };
   }
 
   dispose(): void {

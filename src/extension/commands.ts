@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE, LabelConfig, LabelDef, labelForKey } from '../core/config';
 import { addEntities, entitiesAt, entitiesIn, relabelEntities, removeEntities, setNote, setStatus, Span } from '../core/edits';
 import { Entity, STATUSES, Status } from '../core/model';
+import { FoldedText, MatchOptions, uncovered } from '../core/occurrences';
 import { snapSelection } from '../core/snap';
 import { LabelService } from './labels';
 import { isMac } from './platform';
@@ -10,6 +11,22 @@ import { toCodePoint, toRange, toSpan } from './positions';
 import { readSettings } from './settings';
 import { AnnotationStore, ApplyResult, DocAnnotations } from './store';
 import { registerCommand } from './register-command';
+
+/** What the sidebar and tests pass to the re-anchor command. */
+interface ReanchorArgs {
+  article: string;
+  /** Settle only this ambiguous entity (the sidebar's row). */
+  entity?: string;
+  /** Settle one ambiguous entity without asking: at [start, end), or give it up. */
+  choose?: { id: string; start?: number; end?: number; drop?: boolean };
+}
+
+/** A candidate's line of context: the text around it, the candidate itself in ⟦brackets⟧. */
+function contextOf(text: string, start: number, end: number): string {
+  const before = text.slice(Math.max(0, start - 40), start).replace(/\s+/g, ' ');
+  const after = text.slice(end, end + 40).replace(/\s+/g, ' ');
+  return `…${before}⟦${text.slice(start, end)}⟧${after}…`;
+}
 
 /** How hovers and the tree name one entity in command arguments. */
 export interface EntityRef {
@@ -30,6 +47,8 @@ export function keyHint(slot: number): string {
 
 export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** The last article folded for counting occurrences after a tag. */
+  private folded: { text: string; key: string; folded: FoldedText } | undefined;
 
   constructor(private readonly store: AnnotationStore, private readonly labels: LabelService, private readonly log: vscode.LogOutputChannel) {
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(this.log, id, f));
@@ -44,7 +63,7 @@ export class Commands implements vscode.Disposable {
     reg('undo', () => this.history('undo'));
     reg('redo', () => this.history('redo'));
     reg('saveAnnotations', () => this.save());
-    reg('reanchor', (how?: 'drop' | { article: string }) => this.reanchor(how));
+    reg('reanchor', (how?: 'drop' | ReanchorArgs) => this.reanchor(how));
     reg('showSidebar', () => vscode.commands.executeCommand('workbench.view.extension.corpusAnnotator'));
   }
 
@@ -98,19 +117,37 @@ export class Commands implements vscode.Disposable {
       void vscode.window.setStatusBarMessage('Corpus Annotator: nothing to tag — select the entity first', 4000);
       return 0;
     }
-    let added = 0;
+    let added: Entity[] = [];
     const result = await this.store.apply(doc.uri, `tag ${spans.length} span(s) as ${label.name}`, (s, article) => {
       const r = addEntities(s, article, spans, label.name, { by: settings.annotator || undefined, src: 'manual' });
-      added = r.added.length;
+      added = r.added;
       return r.sidecar;
     });
     this.report(result, ann);
     if (result === 'changed') {
-      void vscode.window.setStatusBarMessage(`Tagged ${added} × ${label.name}`, 3000);
+      const tagged = `Tagged ${added.length} × ${label.name}`;
+      void vscode.window.setStatusBarMessage(tagged, 5000);
+      // After the command has answered: counting folds the article (~40 ms a MB on first use).
+      setTimeout(() => {
+        const more = this.moreOccurrences(doc.uri, added, settings.match);
+        if (more) void vscode.window.setStatusBarMessage(tagged + more, 5000);
+      }, 0);
     } else if (result === 'unchanged') {
       void vscode.window.setStatusBarMessage(`Already tagged ${label.name}`, 3000);
     }
-    return added;
+    return added.length;
+  }
+
+  /** After tagging one span: how many other untagged occurrences the article has, and the key that suggests them. */
+  private moreOccurrences(article: vscode.Uri, added: readonly Entity[], match: MatchOptions): string {
+    const [entity] = added;
+    const ann = this.store.get(article);
+    if (added.length !== 1 || !entity || !ann || ann.kind !== 'ok') return '';
+    // Folding the article is the costly part (~40 ms a MB): kept while the text and options stay.
+    const key = JSON.stringify(match);
+    if (this.folded?.text !== ann.text || this.folded.key !== key) this.folded = { text: ann.text, key, folded: new FoldedText(ann.text, match) };
+    const more = uncovered(this.folded.folded.find(entity.text), ann.sidecar.entities).length;
+    return more > 0 ? ` · ${more} more "${entity.text}" untagged here: ${isMac ? '⌘⌥A' : 'Ctrl+Alt+A'} suggests them` : '';
   }
 
   private async removeTag(ref?: EntityRef): Promise<number> {
@@ -197,27 +234,60 @@ export class Commands implements vscode.Disposable {
     return done;
   }
 
-  /** The article changed and some entities were not found again: drop those (after confirmation) and save the rest. */
-  private async reanchor(how?: 'drop' | { article: string }): Promise<boolean> {
+  /**
+   * The article changed and some entities were not found again: place each ambiguous one at the
+   * candidate the annotator picks (one key per candidate, with its context), then drop the orphans
+   * (after confirmation) and save the rest. Tests and the tree pass `{ article, choose }`.
+   */
+  private async reanchor(how?: 'drop' | ReanchorArgs): Promise<boolean> {
     // From the sidebar: the article named; from the palette: the active editor's.
-    const article = typeof how === 'object' && typeof how.article === 'string' ? vscode.Uri.parse(how.article) : this.activeEditor()?.document.uri;
+    const args = typeof how === 'object' ? how : undefined;
+    const article = args && typeof args.article === 'string' ? vscode.Uri.parse(args.article) : this.activeEditor()?.document.uri;
     if (!article) return false;
     const ann = await this.store.load(article);
-    const pending = ann.reanchorPending;
     const name = article.path.split('/').pop();
-    if (!pending) {
+    if (!ann.reanchorPending) {
       void vscode.window.showInformationMessage(`Nothing to re-anchor: the annotations of ${name} ${ann.kind === 'ok' ? 'match the article' : 'have other problems (see the Problems panel)'}.`);
       return false;
     }
-    const { orphans, ambiguous, entities } = pending.result;
-    if (ambiguous.length > 0) {
-      const choice = await vscode.window.showWarningMessage(
-        `${ambiguous.length} entit${ambiguous.length === 1 ? 'y occurs' : 'ies occur'} several times in the changed article (${ambiguous.map((a) => `"${a.entity.text}"`).join(', ')}): choose the right place in the sidecar first (the Problems panel lists the candidates).`,
-        'Open Sidecar', 'Show Problems');
-      if (choice === 'Open Sidecar') await vscode.window.showTextDocument(ann.sidecarUri);
-      if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
-      return false;
+    if (args?.choose) {
+      const c = args.choose;
+      const r = await this.store.settleAmbiguous(article, c.id, c.drop ? 'drop' : { start: Number(c.start), end: Number(c.end) });
+      return r !== 'refused';
     }
+    // One entity at a time, as the sidebar and Problems panel list them.
+    const only = args?.entity;
+    for (;;) {
+      const pending = this.store.get(article)?.reanchorPending;
+      if (!pending) return true;
+      const item = pending.result.ambiguous.find((a) => !only || a.entity.id === only);
+      if (!item) break;
+      const total = pending.result.ambiguous.length;
+      const text = this.store.get(article)?.text ?? '';
+      const offsets = this.store.get(article)?.offsets;
+      if (!offsets) return false;
+      const lineOf = (cp: number) => text.slice(0, offsets.toUtf16(cp)).split('\n').length;
+      type Pick = vscode.QuickPickItem & { choice: Span | 'drop' };
+      const items: Pick[] = item.candidates.map((c, i) => ({
+        label: `${i + 1 <= 9 ? `${i + 1}. ` : ''}line ${lineOf(c.start)}`,
+        description: `${c.start}–${c.end}`,
+        detail: contextOf(text, offsets.toUtf16(c.start), offsets.toUtf16(c.end)),
+        choice: c,
+      }));
+      items.push({ label: '$(trash) None of these: give it up (orphan)', description: 'dropped when you save what was found', choice: 'drop' });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: `${name} changed: where is ${item.entity.label} "${item.entity.text}" now? (${total} ambiguous)`,
+        placeHolder: 'It fits several places equally well. Type the number of the right one, or give it up.',
+        matchOnDetail: true,
+      });
+      if (!pick) return false;
+      await this.store.settleAmbiguous(article, item.entity.id, pick.choice);
+      if (only) break;
+    }
+    const pending = this.store.get(article)?.reanchorPending;
+    if (!pending) return true;
+    if (pending.result.ambiguous.length > 0) return false;
+    const { orphans, entities } = pending.result;
     if (how !== 'drop') {
       const list = orphans.map((e) => `${e.label} "${e.text}"`).join(', ');
       const choice = await vscode.window.showWarningMessage(

@@ -11,10 +11,15 @@ interface LabelTypes {
   outer: vscode.TextEditorDecorationType;
   /** Entities nested in or overlapping an earlier one: a box, so both stay distinguishable. */
   inner: vscode.TextEditorDecorationType;
+  /** Suggestions awaiting a decision: a dotted outline and `LABEL?`, no fill, never mistaken for an annotation. */
+  suggested: vscode.TextEditorDecorationType;
 }
 
-/** Ranges drawn per label, for tests and the API. */
+interface Slot { outer: vscode.Range[]; inner: vscode.Range[]; suggested: vscode.Range[] }
+
+/** Ranges drawn per label (suggestions, whatever their label, under SUGGESTED_KEY), for tests and the API. */
 export type RenderedDecorations = Record<string, vscode.Range[]>;
+export const SUGGESTED_KEY = '(suggestions)';
 
 export class Decorations implements vscode.Disposable {
   private types = new Map<string, LabelTypes>();
@@ -66,15 +71,20 @@ export class Decorations implements vscode.Disposable {
     if (!ann) return;
     const started = performance.now();
     const config = this.labels.configFor(editor.document.uri);
-    const byLabel = new Map<string, { outer: vscode.Range[]; inner: vscode.Range[] }>();
+    const byLabel = new Map<string, Slot>();
     // Entities with an unknown label are still drawn, in a neutral colour.
-    for (const l of config.labels) byLabel.set(l.name, { outer: [], inner: [] });
+    for (const l of config.labels) byLabel.set(l.name, { outer: [], inner: [], suggested: [] });
     const sorted = [...ann.sidecar.entities].sort((a, b) => a.start - b.start || b.end - a.end);
     let coverEnd = -1;
     const rendered: RenderedDecorations = {};
     for (const e of sorted) {
-      const slot = byLabel.get(e.label) ?? byLabel.set(e.label, { outer: [], inner: [] }).get(e.label) as { outer: vscode.Range[]; inner: vscode.Range[] };
+      const slot = byLabel.get(e.label) ?? byLabel.set(e.label, { outer: [], inner: [], suggested: [] }).get(e.label) as Slot;
       const range = toRange(editor.document, ann.offsets, e);
+      if (e.suggested === true) {
+        slot.suggested.push(range);
+        (rendered[SUGGESTED_KEY] ??= []).push(range);
+        continue;
+      }
       (e.start < coverEnd ? slot.inner : slot.outer).push(range);
       coverEnd = Math.max(coverEnd, e.end);
       (rendered[e.label] ??= []).push(range);
@@ -84,6 +94,7 @@ export class Decorations implements vscode.Disposable {
       const slot = byLabel.get(name);
       editor.setDecorations(types.outer, slot?.outer ?? []);
       editor.setDecorations(types.inner, slot?.inner ?? []);
+      editor.setDecorations(types.suggested, slot?.suggested ?? []);
     }
     for (const [name, slot] of byLabel) {
       if (this.types.has(name)) continue;
@@ -91,6 +102,7 @@ export class Decorations implements vscode.Disposable {
       this.types.set(name, types);
       editor.setDecorations(types.outer, slot.outer);
       editor.setDecorations(types.inner, slot.inner);
+      editor.setDecorations(types.suggested, slot.suggested);
     }
     this.rendered.set(editor.document.uri.toString(), rendered);
     // bench/host-decorations.mjs reads this line (issue 9: ≤ 50 ms for 10k entities).
@@ -125,13 +137,23 @@ export class Decorations implements vscode.Disposable {
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
       after,
     });
-    return { outer, inner };
+    const suggested = vscode.window.createTextEditorDecorationType({
+      border: '1px dotted',
+      borderColor: color,
+      borderRadius: '3px',
+      overviewRulerColor: new vscode.ThemeColor('corpusAnnotator.suggestion'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      after: showNames ? { ...after, contentText: `${label.name}?`, fontWeight: 'normal', fontStyle: 'italic' } : undefined,
+    });
+    return { outer, inner, suggested };
   }
 
   private rebuild(): void {
     for (const t of this.types.values()) {
       t.outer.dispose();
       t.inner.dispose();
+      t.suggested.dispose();
     }
     this.types.clear();
     for (const e of vscode.window.visibleTextEditors) this.render(e);
@@ -141,6 +163,7 @@ export class Decorations implements vscode.Disposable {
     for (const t of this.types.values()) {
       t.outer.dispose();
       t.inner.dispose();
+      t.suggested.dispose();
     }
     for (const d of this.disposables) d.dispose();
   }

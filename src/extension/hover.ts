@@ -14,6 +14,12 @@ export const HOVER_COMMANDS = {
   changeLabel: 'corpusAnnotator.changeLabel',
   editNote: 'corpusAnnotator.editNote',
   remove: 'corpusAnnotator.removeTag',
+  link: 'corpusAnnotator.linkEntity',
+  tagAll: 'corpusAnnotator.tagAllOccurrences',
+  tagAllInCorpus: 'corpusAnnotator.tagAllOccurrencesInCorpus',
+  accept: 'corpusAnnotator.acceptSuggestion',
+  reject: 'corpusAnnotator.rejectSuggestion',
+  acceptAll: 'corpusAnnotator.acceptAllSuggestions',
 } as const;
 
 export class EntityHover implements vscode.HoverProvider, vscode.Disposable {
@@ -57,7 +63,8 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
   const swatch = def && /^#[0-9a-fA-F]{3,8}$/.test(def.color) ? `<span style="color:${def.color};">■</span> ` : '';
   const key = def?.key !== undefined ? ` · ${keyHint(def.key)}` : '';
   const lines: string[] = [];
-  lines.push(`${swatch}**${escapeMarkdown(e.label)}**${key}${def ? '' : ' · _not in the label configuration_'}&nbsp;&nbsp;${codeSpan(e.text)}`);
+  const kind = e.suggested === true ? '💡 Suggestion: ' : '';
+  lines.push(`${kind}${swatch}**${escapeMarkdown(e.label)}**${key}${def ? '' : ' · _not in the label configuration_'}&nbsp;&nbsp;${codeSpan(e.text)}`);
   if (def?.description) lines.push(`_${escapeMarkdown(def.description)}_`);
   const meta = [`id ${codeSpan(e.id)}`];
   if (e.by !== undefined) meta.push(`by ${escapeMarkdown(e.by)}`);
@@ -67,10 +74,21 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
   for (const [name, value] of Object.entries(e.attrs ?? {})) lines.push(`${codeSpan(name)}: ${escapeMarkdown(value)}`);
   const ref: EntityRef = { article, id: e.id };
   const args = encodeURIComponent(JSON.stringify([ref]));
+  if (e.suggested === true) {
+    lines.push([
+      `[Accept](command:${HOVER_COMMANDS.accept}?${args} "Make this suggestion an annotation")`,
+      `[Reject](command:${HOVER_COMMANDS.reject}?${args} "Remove this suggestion")`,
+      `[Change label](command:${HOVER_COMMANDS.changeLabel}?${args} "Change the suggested label")`,
+      `[Accept all in article](command:${HOVER_COMMANDS.acceptAll}?${encodeURIComponent(JSON.stringify([{ article }]))} "Accept every suggestion of this article")`,
+    ].join(' · '));
+    return lines.join('  \n');
+  }
   lines.push([
     `[Change label](command:${HOVER_COMMANDS.changeLabel}?${args} "Change the label of this entity")`,
     `[Edit note](command:${HOVER_COMMANDS.editNote}?${args} "Add or edit this entity's note")`,
     `[Remove](command:${HOVER_COMMANDS.remove}?${args} "Remove this entity")`,
+    `[Link…](command:${HOVER_COMMANDS.link}?${args} "Set the knowledge-base id and canonical name")`,
+    `[Tag all occurrences](command:${HOVER_COMMANDS.tagAll}?${args} "Suggest the other occurrences of this text in the article")`,
   ].join(' · '));
   // Two trailing spaces: a line break inside one paragraph, so the section stays compact.
   return lines.join('  \n');

@@ -7,11 +7,13 @@ import { Corpus } from './corpus';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
 import { ExportCommands } from './export-commands';
+import { GazetteerCommands } from './gazetteer-commands';
 import { EntityHover } from './hover';
 import { LabelService } from './labels';
 import { hostEnv, isBrowserHost } from './platform';
 import { AnnotationStatusBar } from './status-bar';
 import { AnnotationStore, DocAnnotations } from './store';
+import { SuggestionCommands } from './suggestions';
 import { AnnotationTree } from './tree';
 
 /** What `activate()` returns: used by integration tests and by other extensions. */
@@ -41,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new CompareView(store, log));
   context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
   context.subscriptions.push(new AnnotationTree(store, corpus, labels, log));
+  context.subscriptions.push(new SuggestionCommands(store, corpus, log));
+  context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log));
   context.subscriptions.push(new EntityHover(store, labels));
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));

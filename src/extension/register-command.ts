@@ -8,8 +8,11 @@ export function registerCommand(log: vscode.LogOutputChannel, id: string, run: (
       return await run(...args);
     } catch (e) {
       log.error(`corpusAnnotator.${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      const choice = await vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
-      if (choice === 'Show Log') log.show();
+      // Not awaited: the caller (a key, a menu, another extension, a test) gets its answer now,
+      // not when the message is dismissed.
+      void vscode.window.showErrorMessage(`Corpus Annotator: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show();
+      });
       return undefined;
     }
   });

@@ -31,7 +31,10 @@ function errorCount(ann: StatusInput): number {
 export function statusText(ann: StatusInput): string {
   if (ann.kind === 'unreadable') return '$(error) cannot annotate this file';
   if (ann.kind === 'invalid') return `$(warning) sidecar has errors (${errorCount(ann)})`;
-  const parts = [`$(tag) ${plural(ann.sidecar.entities.length, 'entity', 'entities')}`, ann.sidecar.status];
+  const suggestions = ann.sidecar.entities.filter((e) => e.suggested === true).length;
+  const parts = [`$(tag) ${plural(ann.sidecar.entities.length - suggestions, 'entity', 'entities')}`];
+  if (suggestions > 0) parts.push(`$(lightbulb) ${plural(suggestions, 'suggestion', 'suggestions')}`);
+  parts.push(ann.sidecar.status);
   if (ann.pendingSave) parts.push('$(circle-filled) unsaved');
   return parts.join(' · ');
 }
@@ -39,7 +42,7 @@ export function statusText(ann: StatusInput): string {
 /** Entities per label: every configured label (in configuration order, zeros included), then unknown ones. */
 export function countsByLabel(ann: StatusInput, config: LabelConfig): Array<{ label: string; count: number; key?: number; known: boolean }> {
   const counts = new Map<string, number>();
-  for (const e of ann.sidecar.entities) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+  for (const e of ann.sidecar.entities) if (e.suggested !== true) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
   const rows: Array<{ label: string; count: number; key?: number; known: boolean }> = config.labels.map((l) => {
     const row: { label: string; count: number; key?: number; known: boolean } = { label: l.name, count: counts.get(l.name) ?? 0, known: true };
     if (l.key !== undefined) row.key = l.key;

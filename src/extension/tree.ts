@@ -17,7 +17,8 @@ import { registerCommand } from './register-command';
 /** At most this many error rows under a document: the Problems panel has them all. */
 const MAX_PROBLEM_ROWS = 100;
 
-type Grouping = 'document' | 'label';
+/** By document (folder → document → label → entity), by label (label → surface form → occurrence), or by linked entity (label → canonical name or kb id → occurrence). */
+type Grouping = 'document' | 'label' | 'entity';
 
 type TreeNode =
   | { readonly kind: 'folder'; readonly id: string; readonly folder: vscode.WorkspaceFolder }
@@ -25,6 +26,8 @@ type TreeNode =
   /** The one child of a document whose sidecar has errors: explains, and opens the sidecar. */
   | { readonly kind: 'problem'; readonly id: string; readonly article: vscode.Uri; readonly index?: number; readonly dropOrphans?: boolean }
   | { readonly kind: 'docLabel'; readonly id: string; readonly article: vscode.Uri; readonly label: string }
+  /** A document's suggestions awaiting a decision (tag all occurrences, gazetteer, patterns). */
+  | { readonly kind: 'suggestions'; readonly id: string; readonly article: vscode.Uri }
   | { readonly kind: 'label'; readonly id: string; readonly label: string }
   | { readonly kind: 'surface'; readonly id: string; readonly label: string; readonly surface: string }
   /** An entity: under a docLabel (grouping document) or a surface (grouping label, shown as an occurrence). */
@@ -123,6 +126,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(this.log, id, f));
     reg('tree.groupByDocument', () => this.setGrouping('document'));
     reg('tree.groupByLabel', () => this.setGrouping('label'));
+    reg('tree.groupByEntity', () => this.setGrouping('entity'));
     reg('tree.filter', (text?: string) => this.askFilter(text));
     reg('tree.clearFilter', () => this.setFilter(undefined));
     reg('tree.refresh', () => this.reloadAll());
@@ -156,7 +160,15 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         const ann = await this.store.load(element.article);
         if (ann.kind !== 'ok') return [];
         return ann.sidecar.entities
-          .filter((e) => e.label === element.label && matchesFilter(this.filter, e))
+          .filter((e) => e.label === element.label && e.suggested !== true && matchesFilter(this.filter, e))
+          .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
+          .map((e) => this.entityNode(ann, e, 'document'));
+      }
+      case 'suggestions': {
+        const ann = await this.store.load(element.article);
+        if (ann.kind !== 'ok') return [];
+        return ann.sidecar.entities
+          .filter((e) => e.suggested === true && matchesFilter(this.filter, e))
           .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
           .map((e) => this.entityNode(ann, e, 'document'));
       }
@@ -169,7 +181,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       }
       case 'surface': {
         const occurrences = (await this.index()).labels.get(element.label)?.surfaces.get(element.surface) ?? [];
-        return occurrences.map((o) => ({ kind: 'entity', id: `occ:${o.article.toString()}#${o.entity.id}`, article: o.article, entity: o.entity, line: o.line, grouping: 'label' }));
+        return occurrences.map((o) => ({ kind: 'entity', id: `occ:${o.article.toString()}#${o.entity.id}`, article: o.article, entity: o.entity, line: o.line, grouping: this.grouping }));
       }
       default:
         return [];
@@ -186,6 +198,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         return this.problemItem(node);
       case 'docLabel':
         return this.docLabelItem(node);
+      case 'suggestions':
+        return this.suggestionsItem(node);
       case 'label':
         return this.labelItem(node);
       case 'surface':
@@ -204,13 +218,19 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         return this.parentOfDocument(node.article);
       case 'problem':
       case 'docLabel':
+      case 'suggestions':
         return this.docNode(node.article);
       case 'surface':
         return { kind: 'label', id: `label:${node.label}`, label: node.label };
-      case 'entity':
-        return node.grouping === 'document'
-          ? { kind: 'docLabel', id: `doc:${node.article.toString()}/label:${node.entity.label}`, article: node.article, label: node.entity.label }
-          : { kind: 'surface', id: `label:${node.entity.label}/surface:${displayText(node.entity.text)}`, label: node.entity.label, surface: displayText(node.entity.text) };
+      case 'entity': {
+        if (node.grouping === 'document') {
+          return node.entity.suggested === true
+            ? { kind: 'suggestions', id: `doc:${node.article.toString()}/suggestions`, article: node.article }
+            : { kind: 'docLabel', id: `doc:${node.article.toString()}/label:${node.entity.label}`, article: node.article, label: node.entity.label };
+        }
+        const surface = surfaceKey(node.entity, node.grouping);
+        return { kind: 'surface', id: `label:${node.entity.label}/surface:${surface}`, label: node.entity.label, surface };
+      }
     }
   }
 
@@ -218,7 +238,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async rootChildren(): Promise<TreeNode[]> {
     await this.corpus.ready();
-    if (this.grouping === 'label') {
+    if (this.grouping !== 'document') {
       const index = await this.index();
       return [...index.labels.keys()]
         .sort(this.labelOrder(undefined))
@@ -268,10 +288,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       return rows.length ? rows : [{ kind: 'problem', id: `doc:${article.toString()}/problems`, article }];
     }
     if (ann.kind !== 'ok') return [];
-    const labels = new Set(ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).map((e) => e.label));
-    return [...labels]
-      .sort(this.labelOrder(article))
-      .map((label) => ({ kind: 'docLabel', id: `doc:${article.toString()}/label:${label}`, article, label }));
+    const shown = ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e));
+    const labels = new Set(shown.filter((e) => e.suggested !== true).map((e) => e.label));
+    const rows: TreeNode[] = [];
+    // First: the suggestions are what the annotator has to decide on.
+    if (shown.some((e) => e.suggested === true)) rows.push({ kind: 'suggestions', id: `doc:${article.toString()}/suggestions`, article });
+    for (const label of [...labels].sort(this.labelOrder(article))) rows.push({ kind: 'docLabel', id: `doc:${article.toString()}/label:${label}`, article, label });
+    return rows;
   }
 
   private entityNode(ann: DocAnnotations, entity: Entity, grouping: Grouping): EntityNode {
@@ -300,11 +323,11 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       const ann = this.store.get(uri);
       if (ann?.kind !== 'ok') continue;
       for (const e of [...ann.sidecar.entities].sort((a, b) => a.start - b.start || a.end - b.end)) {
-        if (!matchesFilter(this.filter, e)) continue;
+        if (e.suggested === true || !matchesFilter(this.filter, e)) continue;
         let group = labels.get(e.label);
         if (!group) labels.set(e.label, (group = { count: 0, surfaces: new Map() }));
         group.count++;
-        const surface = displayText(e.text);
+        const surface = surfaceKey(e, this.grouping);
         let list = group.surfaces.get(surface);
         if (!list) group.surfaces.set(surface, (list = []));
         list.push({ article: uri, entity: e, line: this.lineOf(ann, e) });
@@ -361,13 +384,15 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       tooltip.appendMarkdown('\n\n');
       tooltip.appendText(ann.problems[0]?.message ?? 'This file cannot be annotated.');
     } else {
-      const total = ann.sidecar.entities.length;
-      const shown = this.filter ? ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length : total;
+      const suggestions = ann.sidecar.entities.filter((e) => e.suggested === true).length;
+      const total = ann.sidecar.entities.length - suggestions;
+      const shown = this.filter ? ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length : total + suggestions;
       const status = ann.sidecar.status;
       const count = this.filter ? `${shown} of ${plural(total, 'entity')}` : plural(total, 'entity');
-      item.description = `${count} · ${STATUS_TEXT[status]}${ann.pendingSave ? ' · unsaved' : ''}${where}`;
+      const suggested = suggestions > 0 ? ` · ${suggestions} suggested` : '';
+      item.description = `${count}${suggested} · ${STATUS_TEXT[status]}${ann.pendingSave ? ' · unsaved' : ''}${where}`;
       item.iconPath = STATUS_ICONS[status];
-      item.contextValue = ';document;';
+      item.contextValue = suggestions > 0 ? ';document;hasSuggestions;' : ';document;';
       if (shown === 0) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
       tooltip.appendMarkdown(`\n\nStatus: **${STATUS_TEXT[status]}** · ${plural(total, 'entity')}`);
       if (!ann.sidecarExists) tooltip.appendMarkdown('\n\nNo sidecar yet: it is written with the first annotation.');
@@ -402,7 +427,10 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       item.tooltip = problem.message;
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
       item.contextValue = ';problem;';
-      item.command = { command: 'corpusAnnotator.tree.openSidecarLine', title: 'Open Sidecar', arguments: [node] };
+      item.command = problem.code === 'ambiguous' && problem.entityId
+        ? { command: 'corpusAnnotator.reanchor', title: 'Choose Where It Is…', arguments: [{ article: node.article.toString(), entity: problem.entityId }] }
+        : { command: 'corpusAnnotator.tree.openSidecarLine', title: 'Open Sidecar', arguments: [node] };
+      if (problem.code === 'ambiguous') item.tooltip = `${problem.message}\n\nClick to choose among the candidates.`;
       return item;
     }
     const errors = ann?.problems.filter((p) => p.severity === 'error') ?? [];
@@ -427,6 +455,18 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.iconPath = labelIcon(def, node.label);
     item.tooltip = `${node.label}: ${plural(count, 'entity')}${def?.description ? `\n${def.description}` : ''}`;
     item.contextValue = ';label;';
+    return item;
+  }
+
+  private suggestionsItem(node: Extract<TreeNode, { kind: 'suggestions' }>): vscode.TreeItem {
+    const ann = this.store.get(node.article);
+    const suggestions = ann?.sidecar.entities.filter((e) => e.suggested === true && matchesFilter(this.filter, e)) ?? [];
+    const item = new vscode.TreeItem('Suggestions', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = node.id;
+    item.description = String(suggestions.length);
+    item.iconPath = new vscode.ThemeIcon('lightbulb', new vscode.ThemeColor('corpusAnnotator.suggestion'));
+    item.tooltip = `${plural(suggestions.length, 'suggestion')} awaiting a decision (from ${[...new Set(suggestions.map((e) => e.src ?? 'unknown'))].join(', ')}). Accept or reject each inline, or all from this row.`;
+    item.contextValue = ';suggestions;';
     return item;
   }
 
@@ -458,13 +498,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private entityItem(node: EntityNode): vscode.TreeItem {
     const e = node.entity;
     const text = displayText(e.text);
-    const label: vscode.TreeItemLabel = node.grouping === 'document'
-      ? { label: text, highlights: highlights(this.filter, text) }
-      : { label: baseName(node.article.path) };
+    const label: vscode.TreeItemLabel = node.grouping === 'label'
+      ? { label: baseName(node.article.path) }
+      : { label: text, highlights: highlights(this.filter, text) };
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = `line ${node.line}`;
-    item.contextValue = ';entity;removable;';
+    item.description = e.suggested === true ? `${e.label}? · line ${node.line}` : node.grouping === 'entity' ? `${baseName(node.article.path)}, line ${node.line}` : `line ${node.line}`;
+    item.contextValue = e.suggested === true ? ';entity;removable;suggestion;' : ';entity;removable;';
     const ref: EntityRef = { article: node.article.toString(), id: e.id };
     item.command = { command: 'corpusAnnotator.tree.reveal', title: 'Reveal Entity', arguments: [ref] };
     const tip = new vscode.MarkdownString();
@@ -487,7 +527,10 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       tip.appendText(who);
     }
     item.tooltip = tip;
-    if (e.note) item.iconPath = new vscode.ThemeIcon('note');
+    if (e.suggested === true) {
+      tip.appendMarkdown('\n\n*Suggestion awaiting a decision:* accept or reject it inline.');
+      item.iconPath = new vscode.ThemeIcon('lightbulb');
+    } else if (e.note) item.iconPath = new vscode.ThemeIcon('note');
     return item;
   }
 
@@ -649,7 +692,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       const ann = this.store.get(uri);
       if (!ann) continue;
       loaded++;
-      total += ann.sidecar.entities.length;
+      total += ann.sidecar.entities.filter((e) => e.suggested !== true).length;
       if (this.filter) matching += ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length;
     }
     const complete = loaded === articles.length;
@@ -859,4 +902,10 @@ function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
     icon,
     command: item.command ? { command: item.command.command, arguments: item.command.arguments ?? [] } : undefined,
   };
+}
+
+/** The second level of the label and entity groupings: the surface form, or the linked entity's name. */
+function surfaceKey(e: Entity, grouping: Grouping): string {
+  if (grouping === 'entity') return e.attrs?.canonical ?? e.attrs?.kb ?? displayText(e.text);
+  return displayText(e.text);
 }

@@ -23,6 +23,8 @@ const workspace = freshWorkspace();
 /** @type {Record<string, string>} */
 const suiteEnv = {};
 for (const k of ['MOCHA_GREP', 'CORPUS_ANNOTATOR_TEST_RESULTS']) if (process.env[k]) suiteEnv[k] = /** @type {string} */ (process.env[k]);
+// Every incremental sidecar write is checked against the full canonical writer (a difference fails the write).
+suiteEnv.CORPUS_ANNOTATOR_CHECK_WRITES = '1';
 
 console.log(`[host] integration suite in ${host}, workspace: copy of examples/corpus at ${workspace}`);
 let code;

@@ -99,3 +99,12 @@ export function waitForStore(
     void probe();
   });
 }
+
+/** Waits until the corpus lists (or, with `present` false, no longer lists) an article: the file watcher reports it. */
+export async function waitForCorpus(api: { articles(): Promise<vscode.Uri[]> }, uri: vscode.Uri, present = true, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await api.articles()).some((u) => u.toString() === uri.toString()) !== present) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${uri.fsPath} to ${present ? 'join' : 'leave'} the corpus`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

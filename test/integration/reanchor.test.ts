@@ -3,9 +3,10 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil } from './helpers';
+import { articleUri, EXTENSION_ID, waitForFile, waitForCorpus, waitForStore, waitUntil, workspaceDir } from './helpers';
 
 describe('re-anchoring after the article changed on disk', () => {
   let api: CorpusAnnotatorApi;
@@ -84,5 +85,36 @@ describe('re-anchoring after the article changed on disk', () => {
       assert.equal(lineCount, firstCopy.length - inCopy.length);
       assert.equal((await api.annotations(uri)).kind, 'ok');
     });
+  });
+  it('asks where an ambiguous entity is now (the sidebar row runs it), places it at the choice and saves', async () => {
+    const file = path.join(workspaceDir(), 'ambiguous-test.txt');
+    const sidecarPath = `${file}.ann.yaml`;
+    // Annotated when "Laftit" stood at 10–16; the article now says it twice, elsewhere: two equally good places.
+    fs.writeFileSync(sidecarPath, `version: 1\ndocument: ambiguous-test.txt\nsha256: ${'0'.repeat(64)}\nstatus: in-progress\nentities:\n  - {id: laf001, label: PER, start: 10, end: 16, text: "Laftit"}\n`);
+    fs.writeFileSync(file, 'M. Laftit a dit. M. Laftit a dit.\n');
+    const uri = vscode.Uri.file(file);
+    try {
+      await waitForStore(api, async () => (await api.annotations(uri)).reanchorPending !== undefined, 'the ambiguous entity pending');
+      const ann = await api.annotations(uri);
+      assert.equal(ann.kind, 'invalid', 'nothing shown or written while undecided');
+      assert.deepEqual(ann.reanchorPending?.result.ambiguous.map((a) => a.candidates), [[{ start: 3, end: 9 }, { start: 20, end: 26 }]]);
+      // The sidebar lists the new article once the file watcher has reported it.
+      await waitForCorpus(api, uri);
+      const rows = (await vscode.commands.executeCommand<Array<{ label: string; command?: { command: string; arguments: unknown[] } }>>('corpusAnnotator.tree._children', ['ambiguous-test.txt'])) ?? [];
+      const row = rows.find((r) => r.label === 'Ambiguous: PER Laftit');
+      assert.ok(row, `an "Ambiguous" row among ${rows.map((r) => r.label).join(', ')}`);
+      assert.equal(row.command?.command, 'corpusAnnotator.reanchor');
+      assert.deepEqual(row.command?.arguments, [{ article: uri.toString(), entity: 'laf001' }]);
+      // A candidate that is not one is refused; the second occurrence is accepted and saved.
+      assert.equal(await vscode.commands.executeCommand('corpusAnnotator.reanchor', { article: uri.toString(), choose: { id: 'laf001', start: 4, end: 10 } }), false);
+      assert.equal(await vscode.commands.executeCommand('corpusAnnotator.reanchor', { article: uri.toString(), choose: { id: 'laf001', start: 20, end: 26 } }), true);
+      const saved = await waitForFile(sidecarPath, (c) => (c.includes('start: 20, end: 26') && !c.includes('0'.repeat(64)) ? c : undefined), { what: 'the chosen place saved with the new hash' });
+      assert.match(saved, /- \{id: laf001, label: PER, start: 20, end: 26, text: "Laftit"\}/);
+      assert.equal((await api.annotations(uri)).kind, 'ok');
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(sidecarPath, { force: true });
+      await waitForCorpus(api, uri, false);
+    }
   });
 });

@@ -47,6 +47,13 @@ describe('agreement', () => {
     });
   });
 
+  it('leaves suggestions (suggested: true) out on both sides', () => {
+    const sugg = (e: Entity): Entity => ({ ...e, id: `s${e.id}`, suggested: true });
+    const plain = computeAgreement([{ document: 'a.txt', a: A1, b: B1, text: T1 }]);
+    const withSuggestions = computeAgreement([{ document: 'a.txt', a: [...A1, sugg(B1[3] as Entity)], b: [...B1, sugg(A1[0] as Entity)], text: T1 }]);
+    assert.deepEqual(withSuggestions, plain);
+  });
+
   it('partial matching is one-to-one, greedy by overlap size', () => {
     const x = { id: 'x', label: 'L', start: 0, end: 10, text: '' };
     const y = { id: 'y', label: 'L', start: 0, end: 4, text: '' };

@@ -254,7 +254,7 @@ describe('corpus-annotator CLI', () => {
       });
       const r = await cli(['validate'], root);
       assert.deepEqual(lines(r.stdout).map((l) => l.replace(/ \(known:.*/, '')), [
-        '.corpus-annotator.yaml:2:1: error: unknown key `colour`; known keys: version, labels, overlap, articles, exclude',
+        '.corpus-annotator.yaml:2:1: error: unknown key `colour`; known keys: version, labels, overlap, articles, exclude, suggestions',
         'a.txt.ann.yaml:9:1: warning: entity aloc03 has the label "LOC", which is not in the label configuration',
       ]);
       assert.equal(r.stderr, '2 sidecars checked: 0 with errors, 2 problems (1 error, 1 warning)\n');
@@ -519,6 +519,7 @@ describe('corpus-annotator CLI', () => {
         annotated: 4,
         invalid: 2,
         entities: 7,
+        suggestions: 0,
         labels: { PER: 2, ORG: 1, LOC: 2, DATE: 1, EVENT: 0, MISC: 1 },
         statuses: { todo: 1, 'in-progress': 1, done: 1, reviewed: 1 },
       };
@@ -558,11 +559,25 @@ describe('corpus-annotator CLI', () => {
       });
       const r = await cli(['stats', '--json', 'texts'], root);
       assert.deepEqual(JSON.parse(r.stdout), {
-        documents: 2, annotated: 1, invalid: 0, entities: 3,
+        documents: 2, annotated: 1, invalid: 0, entities: 3, suggestions: 0,
         labels: { PER: 1, LOC: 1, MISC: 1 },
         statuses: { todo: 1, 'in-progress': 0, done: 1, reviewed: 0 },
       });
       assert.equal(JSON.parse((await cli(['stats', '--json'], root)).stdout).documents, 2, 'README.txt is not an article');
+    });
+
+    it('counts suggestions (suggested: true) apart from the entities', () => {
+      const suggestion: Entity = { ...(A_ENTITIES[0] as Entity), id: 'sugg01', label: 'ORG', src: 'gazetteer:g.tsv', suggested: true };
+      const s = computeStats({
+        articles: ['/c/a.txt'],
+        sidecars: [{ article: '/c/a.txt', valid: true, sidecar: { version: 1, document: 'a.txt', status: 'todo', entities: [...A_ENTITIES, suggestion] } }],
+        labels: ['PER', 'ORG'],
+      });
+      assert.equal(s.entities, 3);
+      assert.equal(s.suggestions, 1);
+      assert.deepEqual(s.labels, { PER: 1, ORG: 0, MISC: 1, LOC: 1 });
+      assert.match(formatStatsTable(s), /\nSuggestions\s+1  not accepted yet\n/);
+      assert.doesNotMatch(formatStatsTable({ ...s, suggestions: 0 }), /Suggestions/);
     });
 
     it('computeStats and the table are plain functions', () => {
@@ -572,7 +587,7 @@ describe('corpus-annotator CLI', () => {
         labels: ['LOC', 'PER'],
       });
       assert.deepEqual(s, {
-        documents: 2, annotated: 1, invalid: 0, entities: 3,
+        documents: 2, annotated: 1, invalid: 0, entities: 3, suggestions: 0,
         labels: { LOC: 1, PER: 1, MISC: 1 },
         statuses: { todo: 1, 'in-progress': 0, done: 1, reviewed: 0 },
       });

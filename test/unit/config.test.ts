@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_CONFIG, labelForKey, readConfig } from '../../src/core/config';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CONFIG, DEFAULT_SUGGESTIONS, labelForKey, readConfig, suggestionsConfig } from '../../src/core/config';
 import { globToRegExp, matchesGlobs } from '../../src/core/glob';
+import { DEMO_CORPUS } from './helpers/corpus';
 
 describe('label configuration', () => {
   it('defaults to the news NER label set when the file is empty', () => {
@@ -54,6 +57,55 @@ describe('label configuration', () => {
     const { config, problems } = readConfig('labels: [PER\n');
     assert.equal(problems[0]?.code, 'yaml-syntax');
     assert.equal(config.labels.length, DEFAULT_CONFIG.labels.length);
+  });
+});
+
+describe('suggestions: in the label configuration', () => {
+  it('defaults to no sources, matching case- and accent-insensitively, whole words', () => {
+    const { config } = readConfig('');
+    assert.deepEqual(suggestionsConfig(config), { gazetteers: [], patterns: [], match: { caseSensitive: false, diacriticSensitive: false, wholeWord: true } });
+    assert.deepEqual(suggestionsConfig({ ...DEFAULT_CONFIG, suggestions: undefined }), DEFAULT_SUGGESTIONS);
+    assert.deepEqual(readConfig('suggestions:\n').problems, []);
+  });
+
+  it('reads gazetteers, patterns (a path or a list) and match options', () => {
+    const { config, problems } = readConfig([
+      'suggestions:',
+      '  gazetteers: [names.tsv, lists/places.tsv]',
+      '  patterns: patterns.yaml',
+      '  match: {caseSensitive: true, wholeWord: false}',
+    ].join('\n'));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.suggestions, {
+      gazetteers: ['names.tsv', 'lists/places.tsv'],
+      patterns: ['patterns.yaml'],
+      match: { caseSensitive: true, diacriticSensitive: false, wholeWord: false },
+    });
+  });
+
+  it('reports each mistake at its line', () => {
+    const { config, problems } = readConfig([
+      'suggestions:',                          // 1
+      '  gazeteers: [names.tsv]',              // 2 unknown key
+      '  patterns: [1, ""]',                   // 3 not paths
+      '  match: {caseSensitive: yes, fuzzy: true}', // 4 not a boolean (YAML 1.2: yes is text), unknown option
+    ].join('\n'));
+    assert.deepEqual(problems.map((p) => p.line), [2, 3, 4, 4]);
+    assert.match(problems[0]?.message ?? '', /unknown key `gazeteers` in `suggestions`; known: gazetteers, patterns, match/);
+    assert.match(problems[1]?.message ?? '', /`suggestions.patterns` must be a file path or a list of them/);
+    assert.match(problems[2]?.message ?? '', /`suggestions.match.caseSensitive` must be true or false/);
+    assert.match(problems[3]?.message ?? '', /unknown key `fuzzy` in `suggestions.match`/);
+    assert.deepEqual(config.suggestions?.patterns, []);
+    assert.match(readConfig('suggestions: [a.tsv]\n').problems[0]?.message ?? '', /`suggestions` must be a mapping/);
+  });
+
+  it('the demo corpus configuration lists its example gazetteer and patterns', () => {
+    const src = fs.readFileSync(path.join(DEMO_CORPUS, '.corpus-annotator.yaml'), 'utf8');
+    const { config, problems } = readConfig(src);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.suggestions?.gazetteers, ['gazetteer.tsv']);
+    assert.deepEqual(config.suggestions?.patterns, ['patterns.yaml']);
+    for (const f of [...(config.suggestions?.gazetteers ?? []), ...(config.suggestions?.patterns ?? [])]) assert.ok(fs.existsSync(path.join(DEMO_CORPUS, f)), f);
   });
 });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addEntities, emptySidecar, entitiesAt, entitiesIn, relabelEntities, removeEntities, setNote, setStatus } from '../../src/core/edits';
+import { addEntities, emptySidecar, entitiesAt, entitiesIn, relabelEntities, removeEntities, setAttributes, setNote, setStatus } from '../../src/core/edits';
 import { article, cpIndexOf } from './helpers/corpus';
 
 describe('entity operations', () => {
@@ -17,6 +17,28 @@ describe('entity operations', () => {
     assert.notEqual(added[0]?.id, added[1]?.id);
     assert.equal(sidecar.status, 'in-progress');
     assert.deepEqual(s0.entities, [], 'input untouched');
+  });
+
+  it('accepts a suggestion when its span is tagged with its label, keeping its id and src', () => {
+    const suggestion = { id: 'sug001', label: 'PER', ...laftit, text: 'Laftit', src: 'propagated', suggested: true as const };
+    const s = { ...s0, entities: [suggestion] };
+    const { sidecar, added } = addEntities(s, a, [laftit], 'PER', { by: 'amina' });
+    assert.deepEqual(sidecar.entities, [{ id: 'sug001', label: 'PER', ...laftit, text: 'Laftit', src: 'propagated', by: 'amina' }]);
+    assert.equal(added.length, 1);
+    // Tagged with another label, it stays a suggestion beside the new entity.
+    const other = addEntities(s, a, [laftit], 'ORG');
+    assert.equal(other.sidecar.entities.length, 2);
+    assert.equal(other.sidecar.entities[0]?.suggested, true);
+  });
+
+  it('sets and removes attributes, dropping an empty attrs map', () => {
+    const { sidecar } = addEntities(s0, a, [laftit, ham], 'PER');
+    const ids = new Set([sidecar.entities[0]!.id]);
+    const linked = setAttributes(sidecar, ids, { kb: 'wikidata:Q3390853', canonical: 'Abdelouafi Laftit' });
+    assert.deepEqual(linked.entities[0]?.attrs, { kb: 'wikidata:Q3390853', canonical: 'Abdelouafi Laftit' });
+    assert.equal(linked.entities[1]?.attrs, undefined);
+    assert.deepEqual(setAttributes(linked, ids, { kb: '' }).entities[0]?.attrs, { canonical: 'Abdelouafi Laftit' });
+    assert.ok(!('attrs' in (setAttributes(linked, ids, { kb: '', canonical: '' }).entities[0] ?? {})));
   });
 
   it('does not duplicate an entity tagged twice with the same label', () => {

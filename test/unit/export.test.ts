@@ -435,6 +435,67 @@ describe('export', () => {
     });
   });
 
+  describe('suggestions (suggested: true) are not annotations yet', () => {
+    const base = generated[1] as TestDoc;
+    const withSuggestions = (): ExportDocument => {
+      const doc = asExportDocument(base);
+      const extra: Entity[] = base.sidecar.entities.slice(0, 2).map((e, i) => ({ ...e, id: `sugg0${i}`, label: 'MISC', src: 'gazetteer:g.tsv', suggested: true, attrs: { kb: 'Q9' } }));
+      return { ...doc, sidecar: { ...doc.sidecar, entities: [...doc.sidecar.entities, ...extra] } };
+    };
+
+    it('every format leaves them out by default and counts them; --include-suggestions exports them', () => {
+      const plain = asExportDocument(base);
+      const doc = withSuggestions();
+      for (const format of EXPORT_FORMATS) {
+        const out = exportDocument(format, doc);
+        const reference = exportDocument(format, plain);
+        assert.equal(out.text, reference.text, format);
+        assert.equal(out.ann, reference.ann, format);
+        assert.equal(out.exported, reference.exported, format);
+        assert.equal(out.suggestions, 2, format);
+        assert.equal(reference.suggestions, undefined, format);
+        const included = exportDocument(format, doc, { includeSuggestions: true });
+        assert.equal(included.suggestions, undefined, format);
+        if (format !== 'conll') assert.equal(included.exported, reference.exported + 2, format); // CoNLL keeps the longest of overlapping ones
+      }
+      assert.deepEqual(selectEntities(doc.sidecar.entities, {}).map((e) => e.id), selectEntities(plain.sidecar.entities, {}).map((e) => e.id));
+      const tally = new ExportTally();
+      tally.add(exportDocument('jsonl', doc));
+      assert.match(tally.summary(), /^1 document, \d+ entities exported \(2 suggestions not accepted yet left out\); nothing lost$/);
+    });
+  });
+
+  describe('knowledge-base ids and canonical names', () => {
+    const text = 'Le roi Mohammed VI a reçu M. Hammouchi à Rabat.';
+    const entities = [
+      { ...ent(text, 'Mohammed VI', 'PER', 'per001'), attrs: { kb: 'wikidata:Q57553', canonical: 'Mohammed VI du Maroc', role: 'roi' } },
+      { ...ent(text, 'Hammouchi', 'PER', 'per002'), attrs: { canonical: 'Abdellatif Hammouchi' } },
+      ent(text, 'Rabat', 'LOC', 'loc001'),
+    ];
+    const doc = docOf(text, entities);
+
+    it('JSONL: kb_id and canonical on each span that has them, other attributes in attrs; read back by the importer', () => {
+      const out = exportDocument('jsonl', doc);
+      const record = JSON.parse(out.text) as { spans: Array<Record<string, unknown>> };
+      assert.deepEqual(record.spans, [
+        { start: 7, end: 18, label: 'PER', kb_id: 'wikidata:Q57553', canonical: 'Mohammed VI du Maroc', attrs: { role: 'roi' } },
+        { start: 29, end: 38, label: 'PER', canonical: 'Abdellatif Hammouchi' },
+        { start: 41, end: 46, label: 'LOC' },
+      ]);
+      assert.deepEqual(out.issues, []);
+      const back = parseJsonlLine(out.text.trim(), 'x.jsonl').records[0];
+      assert.deepEqual(back?.spans.map((s) => s.attrs), entities.map((e) => e.attrs));
+    });
+
+    it('brat: an N Reference line per kb id, read back into attrs.kb', () => {
+      const out = exportDocument('brat', doc);
+      assert.match(out.ann ?? '', /^N1\tReference T1 wikidata:Q57553\tMohammed VI$/m);
+      assert.equal((out.ann ?? '').match(/^N/gm)?.length, 1);
+      const back = parseBrat(doc.article.text, out.ann ?? '', 'a.ann', 'a.txt');
+      assert.equal(back.records[0]?.spans[0]?.attrs?.kb, 'wikidata:Q57553');
+    });
+  });
+
   it('every format gives output, and options change only what they apply to', () => {
     const d = asExportDocument(demo[0] as TestDoc);
     const opts: ExportOptions = { tokens: true, scheme: 'bilou' };

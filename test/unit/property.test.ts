@@ -52,6 +52,7 @@ const entityArb: fc.Arbitrary<Entity> = fc.record({
   attrs: fc.dictionary(nastyString(5), nastyString(), { maxKeys: 3, noNullPrototype: true }),
   by: nastyString(5),
   src: nastyString(5),
+  suggested: fc.constant(true as const),
 }, { requiredKeys: ['id', 'label', 'start', 'length', 'text'] }).map(({ length, ...e }) => ({ ...e, end: e.start + length }) as Entity);
 
 const sidecarArb: fc.Arbitrary<Sidecar> = fc.record({

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { articleFromText } from '../../src/core/article';
 import { Entity, Sidecar } from '../../src/core/model';
 import { OffsetMap } from '../../src/core/offsets';
-import { maxFuzzyEdits, needsReanchor, reanchor, reanchoredSidecar, ReanchorResult } from '../../src/core/reanchor';
+import { maxFuzzyEdits, needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../../src/core/reanchor';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { trackChanges } from '../../src/core/track';
 import { DEMO_CORPUS } from './helpers/corpus';
@@ -344,5 +344,32 @@ describe('re-anchoring', () => {
       assert.deepEqual(reanchoredSidecar(s, a, r, { dropOrphans: true })?.entities.map((e) => e.id), ['p1']);
       assert.ok(needsReanchor(s, a));
     });
+  });
+});
+
+describe('settling an ambiguous entity', () => {
+  const entity = { id: 'laf001', label: 'PER', start: 10, end: 16, text: 'Laftit' };
+  const text = 'M. Laftit a dit. M. Laftit a dit.\n';
+  const r = reanchor([entity], text);
+
+  it('is ambiguous to begin with: two equally good places', () => {
+    assert.deepEqual(r.ambiguous.map((a) => a.candidates), [[{ start: 3, end: 9 }, { start: 20, end: 26 }]]);
+  });
+
+  it('places the entity at the chosen candidate, reported as moved by choice', () => {
+    const settled = settleAmbiguous(r, text, 'laf001', { start: 20, end: 26 });
+    assert.deepEqual(settled?.ambiguous, []);
+    assert.deepEqual(settled?.entities, [{ ...entity, start: 20, end: 26 }]);
+    assert.equal(settled?.moved.at(-1)?.how, 'chosen');
+  });
+
+  it('drops it as an orphan on request', () => {
+    const settled = settleAmbiguous(r, text, 'laf001', 'drop');
+    assert.deepEqual([settled?.ambiguous.length, settled?.orphans.map((e) => e.id)], [0, ['laf001']]);
+  });
+
+  it('refuses a span that is not a candidate, or an entity that is not ambiguous', () => {
+    assert.equal(settleAmbiguous(r, text, 'laf001', { start: 4, end: 10 }), undefined);
+    assert.equal(settleAmbiguous(r, text, 'nope00', 'drop'), undefined);
   });
 });

@@ -51,7 +51,18 @@ describe('JSON Schemas agree with the readers', () => {
 
   it('accepts the default configuration and rejects what readConfig rejects', () => {
     assert.ok(configValid({ version: 1, ...DEFAULT_CONFIG }), JSON.stringify(configValid.errors));
-    const bad = ['labels: []\n', 'labels:\n  - {name: PER, key: 12}\n', 'labels:\n  - {name: PER, color: red}\n', 'overlap: sometimes\n', 'colour: 1\n'];
+    const bad = [
+      'labels: []\n', 'labels:\n  - {name: PER, key: 12}\n', 'labels:\n  - {name: PER, color: red}\n', 'overlap: sometimes\n', 'colour: 1\n',
+      'suggestions: {gazeteers: [a.tsv]}\n', 'suggestions: {patterns: [1]}\n', 'suggestions: {match: {caseSensitive: "no"}}\n',
+      'suggestions: {match: {fuzzy: true}}\n', 'suggestions: [a.tsv]\n',
+    ];
+    const good = ['suggestions:\n', 'suggestions: {gazetteers: a.tsv, patterns: [p.yaml], match: {caseSensitive: true, diacriticSensitive: false, wholeWord: true}}\n'];
+    for (const src of good) {
+      assert.ok(configValid(parse(src)), `${src}: ${JSON.stringify(configValid.errors)}`);
+      assert.deepEqual(readConfig(src).problems, [], src);
+    }
+    const demo = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'corpus', '.corpus-annotator.yaml'), 'utf8');
+    assert.ok(configValid(parse(demo)), JSON.stringify(configValid.errors));
     for (const src of bad) {
       assert.equal(configValid(parse(src)), false, src);
       assert.ok(readConfig(src).problems.length > 0, src);

@@ -158,5 +158,36 @@ describe('validation against the article', () => {
       const pairs = overlappingPairs([mk('a', 0, 5), mk('b', 5, 9), mk('c', 2, 6), mk('d', 8, 12), mk('e', 20, 21)]);
       assert.deepEqual(pairs.map((p) => p.map((e) => e.id).sort().join('')).sort(), ['ac', 'bc', 'bd']);
     });
+    it('finds exactly the pairs a brute-force comparison finds, sorted and disjoint input included', () => {
+      // Deterministic pseudo-random spans, some laid end to end in canonical order (the one-pass
+      // shortcut for disjoint spans), some shuffled, nested, touching, of length zero.
+      let seed = 12345;
+      const rand = (n: number) => {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        return (seed >>> 8) % n;
+      };
+      const key = (pairs: Array<[Entity, Entity]>) => pairs.map((p) => p.map((e) => e.id).sort().join('+')).sort();
+      for (let run = 0; run < 3000; run++) {
+        const n = rand(7);
+        const entities: Entity[] = [];
+        let at = rand(3);
+        for (let i = 0; i < n; i++) {
+          const start = run % 2 === 0 ? at + rand(2) : rand(12);
+          const end = start + (rand(10) === 0 ? 0 : 1 + rand(4));
+          entities.push({ id: `e${i}`, label: 'X', start, end, text: '' });
+          at = end;
+        }
+        const brute: Array<[Entity, Entity]> = [];
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            const x = entities[i] as Entity;
+            const y = entities[j] as Entity;
+            if (Math.max(x.start, y.start) < Math.min(x.end, y.end)) brute.push([x, y]);
+          }
+        }
+        const found = overlappingPairs(entities).filter(([x, y]) => x.start < x.end && y.start < y.end);
+        assert.deepEqual(key(found), key(brute.filter(([x, y]) => x.start < x.end && y.start < y.end)), JSON.stringify(entities));
+      }
+    });
   });
 });

@@ -40,6 +40,8 @@ export interface DocumentOutput {
   ann?: string;
   /** Entities written (whole, with their label). */
   exported: number;
+  /** Suggestions (`suggested: true`) left out by the filter: not annotations until accepted. */
+  suggestions?: number;
   issues: ExportIssue[];
 }
 
@@ -74,18 +76,29 @@ export interface ExportFilter {
   labels?: ReadonlySet<string>;
   /** `src` values to leave out; `*` matches any run of characters (`pattern:*`). */
   excludeSrc?: readonly string[];
+  /** Export suggestions (`suggested: true`) too; by default they are left out, as not yet annotations. */
+  includeSuggestions?: boolean;
 }
 
 export function includesDocument(sidecar: Sidecar, filter: ExportFilter): boolean {
   return !filter.statuses?.size || filter.statuses.has(sidecar.status);
 }
 
-/** The entities the filter keeps, in canonical order. An entity without `src` matches only `*`. */
+/**
+ * The entities the filter keeps, in canonical order. An entity without `src` matches only `*`.
+ * Suggestions are left out unless `includeSuggestions`.
+ */
 export function selectEntities(entities: readonly Entity[], filter: ExportFilter): Entity[] {
   const excluded = (filter.excludeSrc ?? []).map(globToRegExp);
   return entities.filter((e) =>
+    (filter.includeSuggestions === true || e.suggested !== true) &&
     (!filter.labels?.size || filter.labels.has(e.label)) && !excluded.some((re) => re.test(e.src ?? '')),
   ).sort(compareEntities);
+}
+
+/** The suggestions `selectEntities` leaves out of a document (0 with `includeSuggestions`). */
+export function countLeftOutSuggestions(entities: readonly Entity[], filter: ExportFilter): number {
+  return filter.includeSuggestions === true ? 0 : entities.filter((e) => e.suggested === true).length;
 }
 
 export function globToRegExp(glob: string): RegExp {
@@ -111,11 +124,14 @@ export class ExportTally {
   documents = 0;
   entities = 0;
   skippedByStatus = 0;
+  /** Suggestions left out (not accepted yet). */
+  suggestions = 0;
   readonly issues = new Map<IssueCode, { count: number; dropped: number }>();
 
   add(out: DocumentOutput): void {
     this.documents++;
     this.entities += out.exported;
+    this.suggestions += out.suggestions ?? 0;
     for (const i of out.issues) {
       const t = this.issues.get(i.code) ?? { count: 0, dropped: 0 };
       t.count++;
@@ -140,6 +156,7 @@ export class ExportTally {
   summary(): string {
     let s = `${this.documents} document${this.documents === 1 ? '' : 's'}, ${this.entities} entit${this.entities === 1 ? 'y' : 'ies'} exported`;
     if (this.skippedByStatus) s += ` (${this.skippedByStatus} document${this.skippedByStatus === 1 ? '' : 's'} left out by status)`;
+    if (this.suggestions) s += ` (${this.suggestions} suggestion${this.suggestions === 1 ? '' : 's'} not accepted yet left out)`;
     if (this.issues.size === 0) return s + '; nothing lost';
     const parts = [...this.issues].map(([code, t]) => {
       let p = `${t.count} ${ISSUE_SUMMARY[code]}`;
@@ -160,10 +177,10 @@ export function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** The attributes other than `kb` (which formats with a knowledge-base field hold apart). */
-export function otherAttrs(e: Entity): Record<string, string> | undefined {
+/** The attributes other than `held` (by default `kb`, which formats with a knowledge-base field hold apart). */
+export function otherAttrs(e: Entity, held: readonly string[] = ['kb']): Record<string, string> | undefined {
   if (!e.attrs) return undefined;
-  const rest = Object.entries(e.attrs).filter(([k]) => k !== 'kb');
+  const rest = Object.entries(e.attrs).filter(([k]) => !held.includes(k));
   return rest.length ? Object.fromEntries(rest) : undefined;
 }
 

@@ -1,7 +1,7 @@
 // Exports: one pure function per document and format, so callers stream any number of them.
 import { Entity } from '../model';
 import { exportBrat } from './brat';
-import { DocumentOutput, ExportDocument, ExportFilter, ExportFormat, ExportOptions, selectEntities } from './common';
+import { countLeftOutSuggestions, DocumentOutput, ExportDocument, ExportFilter, ExportFormat, ExportOptions, selectEntities } from './common';
 import { exportConll } from './conll';
 import { exportDoccano } from './doccano';
 import { exportJsonl } from './jsonl';
@@ -21,9 +21,19 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
   labelstudio: 'UTF-16 code units',
 };
 
-/** One document in `format`, its entities filtered first (the caller checks the document's status). */
+/**
+ * One document in `format`, its entities filtered first (the caller checks the document's status).
+ * Suggestions (`suggested: true`) are left out unless the filter says `includeSuggestions`.
+ */
 export function exportDocument(format: ExportFormat, doc: ExportDocument, filter: ExportFilter = {}, opts: ExportOptions = {}): DocumentOutput {
   const entities: Entity[] = selectEntities(doc.sidecar.entities, filter);
+  const out = exportSelected(format, doc, entities, opts);
+  const suggestions = countLeftOutSuggestions(doc.sidecar.entities, filter);
+  if (suggestions > 0) out.suggestions = suggestions;
+  return out;
+}
+
+function exportSelected(format: ExportFormat, doc: ExportDocument, entities: Entity[], opts: ExportOptions): DocumentOutput {
   switch (format) {
     case 'jsonl': return exportJsonl(doc, entities, { tokens: opts.tokens === true });
     case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2');

@@ -1,9 +1,9 @@
 // spaCy / Prodigy JSONL: one line per document,
 //   {"text", "tokens"?: [{text,start,end,id,ws}], "spans": [{start,end,label,…}], "meta": {document,sha256,status}}
 // Offsets are code points (Python string indices), end-exclusive; `token_end` is inclusive.
-// `attrs.kb` becomes the span's `kb_id`; a note and the other attributes ride along as the
-// span's `note` and `attrs` (spaCy and Prodigy ignore them; `import --format jsonl` reads them
-// back). Overlapping spans are kept: spaCy's `doc.spans` holds them (`doc.ents` does not).
+// `attrs.kb` becomes the span's `kb_id` (spaCy's entity-linking field), `attrs.canonical` its
+// `canonical`; a note and the other attributes ride along as the span's `note` and `attrs` (spaCy
+// and Prodigy ignore them; `import --format jsonl` reads them all back). Overlapping spans are kept: spaCy's `doc.spans` holds them (`doc.ents` does not).
 import { Entity } from '../model';
 import { tokenize } from '../tokenize';
 import { alignEntities, Aligned } from './align';
@@ -17,6 +17,7 @@ export interface JsonlSpan {
   token_end?: number;
   label: string;
   kb_id?: string;
+  canonical?: string;
   note?: string;
   attrs?: Record<string, string>;
 }
@@ -39,8 +40,9 @@ export function exportJsonl(doc: ExportDocument, entities: readonly Entity[], op
     const a = byId.get(e.id);
     const span: JsonlSpan = { start: e.start, end: e.end, ...(a ? { token_start: a.first, token_end: a.last } : {}), label: e.label };
     if (e.attrs?.kb !== undefined) span.kb_id = e.attrs.kb;
+    if (e.attrs?.canonical !== undefined) span.canonical = e.attrs.canonical;
     if (e.note !== undefined) span.note = e.note;
-    const attrs = otherAttrs(e);
+    const attrs = otherAttrs(e, ['kb', 'canonical']);
     if (attrs) span.attrs = attrs;
     return span;
   });

@@ -1,4 +1,5 @@
-// spaCy / Prodigy JSONL: {"text", "spans": [{start, end, label, kb_id?, note?, attrs?}], "meta": {document?, status?}}.
+// spaCy / Prodigy JSONL: {"text", "spans": [{start, end, label, kb_id?, canonical?, note?, attrs?}], "meta": {document?, status?}}.
+// kb_id → attrs.kb, canonical → attrs.canonical (what our export writes).
 // Offsets are code points. Prodigy's rejected or ignored answers are not imported (reported).
 import { isStatus } from '../model';
 import { ImportedSpan, ImportIssue, isObject, isOffset, Parsed, stringRecord } from './common';
@@ -29,6 +30,7 @@ export function parseJsonlLine(line: string, origin: string): Parsed {
     if (typeof s.note === 'string') span.note = s.note;
     const attrs = { ...stringRecord(s.attrs) };
     if (typeof s.kb_id === 'string' && s.kb_id !== '') attrs.kb = s.kb_id;
+    if (typeof s.canonical === 'string' && s.canonical !== '') attrs.canonical = s.canonical;
     if (Object.keys(attrs).length) span.attrs = attrs;
     spans.push(span);
   });
