@@ -72,3 +72,38 @@ export function trackChanges(entities: readonly Entity[], changes: readonly Text
   });
   return { entities: current, removed, adjusted };
 }
+
+/**
+ * The one change (in code points of `before`) that turns `before` into `after`: everything between
+ * their common prefix and common suffix replaced. For edits whose events were not seen (made while
+ * the annotations were being read): tracking through it keeps every entity outside the changed
+ * region, adjusts those around it, and drops those cut by it — never a wrong offset.
+ */
+export function changeBetween(before: string, after: string): TextChange | undefined {
+  if (before === after) return undefined;
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  // Never split a surrogate pair: back off to the start of the character.
+  if (p > 0 && isHigh(before.charCodeAt(p - 1))) p--;
+  let s = 0;
+  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  if (s > 0 && isLow(before.charCodeAt(before.length - s))) s--;
+  const start = codePoints(before, 0, p);
+  const end = start + codePoints(before, p, before.length - s);
+  return { start, end, insertedLength: codePoints(after, p, after.length - s) };
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+function codePoints(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (!(isLow(s.charCodeAt(i)) && i > from && isHigh(s.charCodeAt(i - 1)))) n++;
+  return n;
+}

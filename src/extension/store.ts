@@ -13,7 +13,7 @@ import { readSidecar } from '../core/sidecar-read';
 import { entityLine, writeSidecar } from '../core/sidecar-write';
 import { WrittenSidecar, writeSidecarIncrementally } from '../core/sidecar-patch';
 import { hostEnv } from './platform';
-import { trackChanges } from '../core/track';
+import { changeBetween, trackChanges } from '../core/track';
 import { validateAgainstArticle } from '../core/validate';
 import { LabelService } from './labels';
 import { changeToCodePoints } from './positions';
@@ -147,9 +147,16 @@ export class AnnotationStore implements vscode.Disposable {
     if (existing && !force) return Promise.resolve(existing);
     const pending = this.loading.get(key);
     if (pending) return pending;
-    const p = this.read(article).finally(() => this.loading.delete(key));
-    this.loading.set(key, p);
-    return p;
+    return this.track(key, this.read(article));
+  }
+
+  /** Registers `p` as the load in flight of `key` until it settles (unless replaced meanwhile). */
+  private track(key: string, p: Promise<DocAnnotations>): Promise<DocAnnotations> {
+    const tracked: Promise<DocAnnotations> = p.finally(() => {
+      if (this.loading.get(key) === tracked) this.loading.delete(key);
+    });
+    this.loading.set(key, tracked);
+    return tracked;
   }
 
   private async read(articleUri: vscode.Uri): Promise<DocAnnotations> {
@@ -187,9 +194,9 @@ export class AnnotationStore implements vscode.Disposable {
     // lingers with its old text for a while, so its text is not trusted.
     const open = this.openDocument(articleUri);
     const liveText = open?.isDirty ? open.getText() : article.text;
-    entry.text = liveText;
-    entry.offsets = liveText === article.text ? article.offsets : new OffsetMap(liveText);
-    const live: Article = liveText === article.text ? article : { ...article, text: liveText, offsets: entry.offsets };
+    // The sidecar's offsets refer to the file on disk (we only ever write it for that text).
+    entry.text = article.text;
+    entry.offsets = article.offsets;
 
     let source: string | undefined;
     try {
@@ -213,11 +220,29 @@ export class AnnotationStore implements vscode.Disposable {
       entry.kind = 'ok';
       entry.sidecar = emptySidecar(baseName(articleUri.path), entry.articleSha);
     } else {
-      this.parseInto(entry, source, live, previousText);
+      this.parseInto(entry, source, article, previousText);
     }
+    if (liveText !== article.text) this.followUnsavedEdits(entry, liveText);
     this.entries.set(key, entry);
     this.emitter.fire({ article: articleUri });
     return entry;
+  }
+
+  /**
+   * The editor has unsaved edits the annotations were not tracked through (made before or while
+   * they were read): track them through the one change between the file and the editor's text.
+   */
+  private followUnsavedEdits(entry: Entry, liveText: string): void {
+    const change = changeBetween(entry.text, liveText);
+    const offsets = new OffsetMap(liveText);
+    if (change && entry.kind === 'ok') {
+      const r = trackChanges(entry.sidecar.entities, [change], (s, t) => offsets.slice(s, t));
+      entry.sidecar = { ...entry.sidecar, entities: r.entities };
+      entry.pendingSave = true;
+      if (r.removed.length) this.log.info(`${baseName(entry.article.path)}: unsaved edits cut ${r.removed.map((e) => `${e.label} "${e.text}"`).join(', ')}`);
+    }
+    entry.text = liveText;
+    entry.offsets = offsets;
   }
 
   private parseInto(entry: Entry, source: string, article: Article, previousText = ''): void {
@@ -524,10 +549,11 @@ export class AnnotationStore implements vscode.Disposable {
     const loading = this.loading.get(e.document.uri.toString());
     if (loading) {
       // The entry is being (re)loaded: it will describe the file it reads, not this change. Should
-      // the editor end up showing other text than that, load once more from what it shows.
-      void loading.then(() => {
-        if (!e.document.isClosed && entry.text !== e.document.getText()) void this.load(entry.article, true);
-      });
+      // the editor end up showing other text than that, read once more (tracking the unsaved edits
+      // from the file's text), as part of the same load, so that no caller sees the state between.
+      const key = e.document.uri.toString();
+      void this.track(key, loading.then((loaded) =>
+        (!e.document.isClosed && entry.text !== e.document.getText() ? this.read(entry.article) : loaded)));
       return;
     }
     if (e.contentChanges.length === 0) {

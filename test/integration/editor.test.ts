@@ -137,13 +137,31 @@ describe('editor experience', () => {
     const name = select(doc, 'Abdellatif Hammouchi');
     // "Abdellatif" → "Abdelatif" (delete one l) keeps the entity, adjusted.
     assert.ok(await editor.edit((b) => b.delete(new vscode.Range(name.start.translate(0, 5), name.start.translate(0, 6)))));
-    let ann = await api.annotations(uri);
-    assert.ok(ann.sidecar.entities.some((e) => e.label === 'PER' && e.text === 'Abdelatif Hammouchi'));
+    // The edit's promise and the document's change event travel separately: wait for the event.
+    await waitForStore(api, async () => (await api.annotations(uri)).sidecar.entities.some((e) => e.label === 'PER' && e.text === 'Abdelatif Hammouchi'), 'the typo fix tracked');
     // Deleting across the end of "Lyon" destroys it.
     const lyon = select(doc, 'Lyon, en');
     assert.ok(await editor.edit((b) => b.delete(new vscode.Range(lyon.start.translate(0, 2), lyon.start.translate(0, 6)))));
-    ann = await api.annotations(uri);
+    await waitForStore(api, async () => !(await api.annotations(uri)).sidecar.entities.some((e) => e.text === 'Lyon'), 'Lyon cut');
+    const ann = await api.annotations(uri);
     assert.ok(!ann.sidecar.entities.some((e) => e.text === 'Lyon' || e.text.startsWith('Ly')));
+    assert.equal(ann.sidecar.entities.length, originalCount - 1);
+  });
+
+  it('a sidecar changed on disk while the article has unsaved edits: reloaded, then tracked through those edits', async () => {
+    const { doc, editor } = await open();
+    const name = select(doc, 'Abdellatif Hammouchi');
+    assert.ok(await editor.edit((b) => b.delete(new vscode.Range(name.start.translate(0, 5), name.start.translate(0, 6)))));
+    // Another window removes Lyon from the sidecar (the file still matches the saved article).
+    const external = originalSidecar.toString('utf8').split('\n').filter((l) => !l.includes('text: "Lyon"')).join('\n');
+    assert.notEqual(external, originalSidecar.toString('utf8'));
+    fs.writeFileSync(sidecarPath, external);
+    await waitForStore(api, async () => !(await api.annotations(uri)).sidecar.entities.some((e) => e.text === 'Lyon'), 'the external change loaded');
+    const ann = await api.annotations(uri);
+    assert.equal(ann.kind, 'ok');
+    assert.equal(ann.pendingSave, true, 'the unsaved edits still wait for the save');
+    assert.ok(ann.sidecar.entities.some((e) => e.label === 'PER' && e.text === 'Abdelatif Hammouchi'), 'the typo fix is tracked');
+    for (const e of ann.sidecar.entities) assert.equal([...doc.getText()].slice(e.start, e.end).join(''), e.text);
     assert.equal(ann.sidecar.entities.length, originalCount - 1);
   });
 

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { Entity } from '../../src/core/model';
-import { trackChanges } from '../../src/core/track';
+import fc from 'fast-check';
+import { OffsetMap } from '../../src/core/offsets';
+import { changeBetween, trackChanges } from '../../src/core/track';
 
 /** Applies UTF-16 edits to a text and tracks entities through them, checking every survivor's text. */
 function edit(text: string, entities: Entity[], changes: Array<[number, number, string]>) {
@@ -94,5 +96,28 @@ describe('tracking entities through text edits', () => {
         ents = r.entities;
       }
     }
+  });
+});
+
+describe('the change between two texts (edits whose events were missed)', () => {
+  it('is the span between the common prefix and suffix, in code points', () => {
+    assert.deepEqual(changeBetween('😀 Abdellatif Hammouchi', '😀 Abdelatif Hammouchi'), { start: 7, end: 8, insertedLength: 0 });
+    assert.deepEqual(changeBetween('abc', 'abc'), undefined);
+    assert.deepEqual(changeBetween('ab', 'a😀b'), { start: 1, end: 1, insertedLength: 1 });
+  });
+
+  it('tracked through, keeps every entity whose text is unchanged and fixes the typo (property)', () => {
+    const pieces = ['a', 'é', '😀', ' ', 'Laftit', '\n', '𝔸'];
+    const str = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((x) => x.join(''));
+    fc.assert(fc.property(str, str, str, (pre, mid, post) => {
+      const before = `${pre}Laftit${post}`;
+      const after = `${pre}${mid}Laftit${post}`;
+      const start = [...pre].length;
+      const e = { id: 'a', label: 'PER', start, end: start + 6, text: 'Laftit' };
+      const c = changeBetween(before, after);
+      const map = new OffsetMap(after);
+      const r = trackChanges([e], c ? [c] : [], (s, t) => map.slice(s, t));
+      for (const x of r.entities) assert.equal(map.slice(x.start, x.end), x.text);
+    }), { numRuns: 2000, seed: 20261123 });
   });
 });
