@@ -10,6 +10,7 @@ import { ExportCommands } from './export-commands';
 import { GazetteerCommands } from './gazetteer-commands';
 import { EntityHover } from './hover';
 import { LabelService } from './labels';
+import { ReanchorActions } from './reanchor-actions';
 import { hostEnv, isBrowserHost } from './platform';
 import { AnnotationStatusBar } from './status-bar';
 import { AnnotationStore, DocAnnotations } from './store';
@@ -48,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new EntityHover(store, labels));
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));
+  context.subscriptions.push(new ReanchorActions(store));
 
   void corpus.scan();
   await decorations.start();

@@ -105,6 +105,16 @@ describe('re-anchoring after the article changed on disk', () => {
       assert.ok(row, `an "Ambiguous" row among ${rows.map((r) => r.label).join(', ')}`);
       assert.equal(row.command?.command, 'corpusAnnotator.reanchor');
       assert.deepEqual(row.command?.arguments, [{ article: uri.toString(), entity: 'laf001' }]);
+      // The Problems panel's quick fix on the sidecar line offers the same choice.
+      const sidecarUri = vscode.Uri.file(sidecarPath);
+      await waitUntil(() => vscode.languages.getDiagnostics(sidecarUri).some((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'ambiguous'), 'the ambiguous entity in the Problems panel');
+      const diagnostic = vscode.languages.getDiagnostics(sidecarUri).find((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'ambiguous');
+      await vscode.workspace.openTextDocument(sidecarUri);
+      const { start, end } = diagnostic!.range;
+      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', sidecarUri, new vscode.Range(start.line, start.character, end.line, end.character))) ?? [];
+      const fix = actions.find((a) => a.title === 'Choose where PER "Laftit" is now in ambiguous-test.txt…');
+      assert.ok(fix, `a quick fix among ${actions.map((a) => a.title).join(', ')}`);
+      assert.deepEqual(fix.command?.arguments, [{ article: uri.toString(), entity: 'laf001' }]);
       // A candidate that is not one is refused; the second occurrence is accepted and saved.
       assert.equal(await vscode.commands.executeCommand('corpusAnnotator.reanchor', { article: uri.toString(), choose: { id: 'laf001', start: 4, end: 10 } }), false);
       assert.equal(await vscode.commands.executeCommand('corpusAnnotator.reanchor', { article: uri.toString(), choose: { id: 'laf001', start: 20, end: 26 } }), true);
