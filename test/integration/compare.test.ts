@@ -153,8 +153,11 @@ describe('working in git', () => {
       await waitForFile(sidecarPath(), (t) => t === original, { what: 'the sidecar back to HEAD\'s version' });
       await vscode.commands.executeCommand('corpusAnnotator.compare.close');
     } finally {
-      await config.update('enabled', undefined, vscode.ConfigurationTarget.Global);
-      fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+      // Back to the test host's `git.enabled: false` (removing the key would leave the default,
+      // true). The repository stays: the Git extension keeps running git in it in the background
+      // (check-ignore on a timer), and a deleted .git made those runs fail with an uncaught EPIPE
+      // that mocha blamed on whichever test came next. The workspace is a throwaway copy.
+      await config.update('enabled', false, vscode.ConfigurationTarget.Global);
     }
   });
 });
