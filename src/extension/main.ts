@@ -4,6 +4,7 @@ import { ActiveEditorContext } from './active-editor';
 import { Commands } from './commands';
 import { CompareView } from './compare';
 import { Corpus } from './corpus';
+import { CorpusCounts } from './corpus-counts';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
 import { ExportCommands } from './export-commands';
@@ -43,7 +44,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   // adapters (one line each):
   context.subscriptions.push(new CompareView(store, log));
   context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
-  context.subscriptions.push(new AnnotationTree(store, corpus, labels, log));
+  const counts = new CorpusCounts(corpus, store, log);
+  context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
   context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log));
   context.subscriptions.push(new EntityHover(store, labels));

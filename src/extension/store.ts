@@ -192,8 +192,6 @@ export class AnnotationStore implements vscode.Disposable {
     // Offsets follow the editor's text when it has unsaved edits. A clean editor shows the file on
     // disk — or is about to, after a change outside: a document whose editor was just closed
     // lingers with its old text for a while, so its text is not trusted.
-    const open = this.openDocument(articleUri);
-    const liveText = open?.isDirty ? open.getText() : article.text;
     // The sidecar's offsets refer to the file on disk (we only ever write it for that text).
     entry.text = article.text;
     entry.offsets = article.offsets;
@@ -222,6 +220,9 @@ export class AnnotationStore implements vscode.Disposable {
     } else {
       this.parseInto(entry, source, article, previousText);
     }
+    // Read after the last await: an edit made while the files were read is in this text.
+    const open = this.openDocument(articleUri);
+    const liveText = open?.isDirty ? open.getText() : article.text;
     if (liveText !== article.text) this.followUnsavedEdits(entry, liveText);
     this.entries.set(key, entry);
     this.emitter.fire({ article: articleUri });
@@ -545,6 +546,7 @@ export class AnnotationStore implements vscode.Disposable {
 
   private onTextChanged(e: vscode.TextDocumentChangeEvent): void {
     const entry = this.entries.get(e.document.uri.toString());
+    // Not loaded: a first load in flight reads the editor's text at its end, this edit included.
     if (!entry) return;
     const loading = this.loading.get(e.document.uri.toString());
     if (loading) {

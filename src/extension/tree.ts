@@ -8,6 +8,7 @@ import { baseName, cmp, Entity, Status } from '../core/model';
 import { readSidecar } from '../core/sidecar-read';
 import { EntityRef } from './commands';
 import { Corpus } from './corpus';
+import { CorpusCounts } from './corpus-counts';
 import { LabelService } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
@@ -108,12 +109,14 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     private readonly corpus: Corpus,
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly counts?: CorpusCounts,
   ) {
     this.view = vscode.window.createTreeView('corpusAnnotator.entities', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
       store.onDidChange(({ article }) => this.onStoreChanged(article)),
       corpus.onDidChangeArticles(() => this.onArticlesChanged()),
+      ...(counts ? [counts.onDidChange((article) => this.onCountsChanged(article))] : []),
       labels.onDidChange(() => this.refreshRoot()),
       this.view.onDidChangeVisibility((e) => {
         if (!e.visible) return;
@@ -138,7 +141,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     // menu): the integration tests read the tree through these, as the view itself would.
     reg('tree._children', (path?: string[]) => this.snapshotChildren(path ?? []));
     reg('tree._state', (clearRefreshed?: boolean) => {
-      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer };
+      const counted = this.counts?.totals();
+      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer,
+        counted: counted && { documents: counted.documents, entities: counted.entities, suggestions: counted.suggestions, invalid: counted.invalid } };
       if (clearRefreshed) this.refreshed.length = 0;
       return state;
     });
@@ -359,6 +364,24 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.id = node.id;
     const dir = relativeDir(uri);
     const where = dir ? ` · ${dir}` : '';
+    const summary = ann ? undefined : this.counts?.get(uri);
+    if (!ann && summary) {
+      // Not loaded yet: drawn from the corpus counts; the document loads when it is expanded.
+      if (summary.state === 'invalid') {
+        item.description = `sidecar has errors${where}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        item.contextValue = ';document;invalid;';
+      } else {
+        const status = summary.status ?? 'todo';
+        const suggested = summary.suggestions > 0 ? ` · ${summary.suggestions} suggested` : '';
+        item.description = `${plural(summary.entities, 'entity')}${suggested} · ${STATUS_TEXT[status]}${where}`;
+        item.iconPath = STATUS_ICONS[status];
+        item.contextValue = summary.suggestions > 0 ? ';document;hasSuggestions;' : ';document;';
+        if (summary.entities + summary.suggestions === 0) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+      }
+      item.tooltip = vscode.workspace.asRelativePath(uri);
+      return item;
+    }
     if (!ann) {
       item.description = `loading…${where}`;
       item.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -637,6 +660,18 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     this.scheduleDescription();
   }
 
+  /** Counts of documents the store has not loaded changed (their sidecar changed on disk). */
+  private onCountsChanged(article: vscode.Uri | undefined): void {
+    if (article && this.store.get(article)) return; // the store's own change event covers it
+    if (article && this.grouping === 'document' && !this.filter) {
+      this.pendingDocs.add(article.toString());
+      this.scheduleRefresh();
+    } else if (!article) {
+      this.refreshRoot();
+    }
+    this.scheduleDescription();
+  }
+
   private onArticlesChanged(): void {
     const keep = new Set(this.corpus.list().map((u) => u.toString()));
     for (const k of [...this.docNodes.keys()]) if (!keep.has(k)) this.docNodes.delete(k);
@@ -695,7 +730,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       total += ann.sidecar.entities.filter((e) => e.suggested !== true).length;
       if (this.filter) matching += ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length;
     }
-    const complete = loaded === articles.length;
+    let complete = loaded === articles.length;
+    const counted = this.counts?.totals();
+    if (!complete && !this.filter && counted) {
+      // Not every document is loaded: the corpus counts know the totals anyway.
+      total = counted.entities;
+      complete = true;
+    }
     const totals = complete ? `${plural(total, 'entity')} in ${plural(articles.length, 'document')}` : `${plural(articles.length, 'document')}`;
     this.view.description = this.filter ? `filter: ${this.filter.raw} · ${matching} of ${plural(total, 'entity')}` : totals;
     // VS Code hides the view's header (and so its description) while it is the only view of its

@@ -56,7 +56,11 @@ describe('working in git', () => {
   afterEach(async () => {
     if (fs.readFileSync(sidecarPath(), 'utf8') !== original) {
       fs.writeFileSync(sidecarPath(), original);
-      await waitForStore(api, async () => (await api.annotations(article())).kind === 'ok', 'the sidecar to be valid again');
+      const ids = (parse(original) as { entities: SidecarEntity[] }).entities.map((e) => e.id).sort().join();
+      await waitForStore(api, async () => {
+        const a = await api.annotations(article());
+        return a.kind === 'ok' && a.sidecar.entities.map((e) => e.id).sort().join() === ids;
+      }, 'the shipped sidecar reloaded');
     }
   });
 

@@ -25,6 +25,7 @@ interface TreeState {
   message?: string;
   refreshed: string[];
   refreshPending: boolean;
+  counted?: { documents: number; entities: number; suggestions: number; invalid: number };
 }
 
 interface Api {
@@ -122,6 +123,28 @@ describe('tree', () => {
     assert.equal(state.grouping, 'document');
     assert.equal(state.description, `${entityCount(total)} in 5 documents`);
     assert.equal(state.message, state.description, 'the message line repeats the totals: the view header is hidden while it is alone in its container');
+  });
+
+  it('keeps corpus counts (from the sidecars, without loading articles) equal to the sidecars on disk, also after a change outside', async () => {
+    const onDisk = () => ARTICLES.map((n) => sidecar(n).entities.length).reduce((a, b) => a + b, 0);
+    const counted = await poll(async () => {
+      const c = (await treeState()).counted;
+      return c && c.entities === onDisk() ? c : undefined;
+    }, 'the corpus counts');
+    assert.equal(counted.documents, ARTICLES.length);
+    // Another program removes one entity line from a sidecar: the counts follow.
+    const name = ARTICLES[4] as string;
+    const file = `${articleUri(name).fsPath}.ann.yaml`;
+    const original = fs.readFileSync(file, 'utf8');
+    const lines = original.split('\n');
+    const i = lines.findIndex((l) => l.startsWith('  - {'));
+    fs.writeFileSync(file, [...lines.slice(0, i), ...lines.slice(i + 1)].join('\n'));
+    try {
+      await poll(async () => ((await treeState()).counted?.entities === onDisk() ? true : undefined), 'the counts after the change');
+    } finally {
+      fs.writeFileSync(file, original);
+      await poll(async () => ((await treeState()).counted?.entities === onDisk() ? true : undefined), 'the counts after the restore');
+    }
   });
 
   it("a document's children are its labels, in configuration order, with counts", async () => {
