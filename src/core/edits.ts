@@ -32,10 +32,12 @@ export function addEntities(s: Sidecar, article: Article, spans: readonly Span[]
   for (const span of spans) {
     if (span.end <= span.start) continue;
     const same = (e: Entity) => e.start === span.start && e.end === span.end && e.label === label;
-    // Tagging what was suggested is accepting the suggestion: same id, now an annotation.
-    const suggestion = entities.find((e) => same(e) && e.suggested === true);
+    // Tagging what was suggested is accepting the suggestion (with the label now given, if it
+    // differs): same id, now an annotation; never an annotation beside a leftover suggestion.
+    const suggestion = entities.find((e) => same(e) && e.suggested === true)
+      ?? entities.find((e) => e.start === span.start && e.end === span.end && e.suggested === true && !entities.some((x) => same(x)));
     if (suggestion) {
-      const { suggested: _, ...accepted } = suggestion;
+      const { suggested: _, ...accepted } = { ...suggestion, label };
       if (opts.by) accepted.by = opts.by;
       entities = entities.map((e) => (e === suggestion ? accepted : e));
       added.push(accepted);

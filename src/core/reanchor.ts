@@ -164,6 +164,8 @@ export function settleAmbiguous(result: ReanchorResult, article: Article | Offse
   const ambiguous = result.ambiguous.filter((a) => a !== item);
   if (choice === 'drop') return { ...result, ambiguous, orphans: [...result.orphans, item.entity] };
   if (!item.candidates.some((c) => c.start === choice.start && c.end === choice.end)) return undefined;
+  // Two entities of one label on one span would be a duplicate: that place is taken.
+  if (result.entities.some((e) => e.start === choice.start && e.end === choice.end && e.label === item.entity.label)) return undefined;
   const map = toMap(article);
   const placed: Entity = { ...item.entity, start: choice.start, end: choice.end, text: map.slice(choice.start, choice.end) };
   const moved: MovedEntity = { entity: placed, from: { start: item.entity.start, end: item.entity.end }, how: 'chosen' };

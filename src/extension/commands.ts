@@ -129,8 +129,12 @@ export class Commands implements vscode.Disposable {
       void vscode.window.setStatusBarMessage(tagged, 5000);
       // After the command has answered: counting folds the article (~40 ms a MB on first use).
       setTimeout(() => {
-        const more = this.moreOccurrences(doc.uri, added, settings.match);
-        if (more) void vscode.window.setStatusBarMessage(tagged + more, 5000);
+        try {
+          const more = this.moreOccurrences(doc.uri, added, settings.match);
+          if (more) void vscode.window.setStatusBarMessage(tagged + more, 5000);
+        } catch (e) {
+          this.log.warn(`counting the other occurrences in ${doc.uri.fsPath} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        }
       }, 0);
     } else if (result === 'unchanged') {
       void vscode.window.setStatusBarMessage(`Already tagged ${label.name}`, 3000);
@@ -268,7 +272,8 @@ export class Commands implements vscode.Disposable {
       if (!offsets) return false;
       const lineOf = (cp: number) => text.slice(0, offsets.toUtf16(cp)).split('\n').length;
       type Pick = vscode.QuickPickItem & { choice: Span | 'drop' };
-      const items: Pick[] = item.candidates.map((c, i) => ({
+      const free = item.candidates.filter((c) => !pending.result.entities.some((e) => e.start === c.start && e.end === c.end && e.label === item.entity.label));
+      const items: Pick[] = free.map((c, i) => ({
         label: `${i + 1 <= 9 ? `${i + 1}. ` : ''}line ${lineOf(c.start)}`,
         description: `${c.start}–${c.end}`,
         detail: contextOf(text, offsets.toUtf16(c.start), offsets.toUtf16(c.end)),
@@ -281,7 +286,8 @@ export class Commands implements vscode.Disposable {
         matchOnDetail: true,
       });
       if (!pick) return false;
-      await this.store.settleAmbiguous(article, item.entity.id, pick.choice);
+      const settled = await this.store.settleAmbiguous(article, item.entity.id, pick.choice);
+      if (settled === 'refused') return false;
       if (only) break;
     }
     const pending = this.store.get(article)?.reanchorPending;

@@ -67,7 +67,7 @@ export class GazetteerCommands implements vscode.Disposable {
     }
     const articles = scope === 'article' && here ? [here] : inCorpus;
     const truncated = new Set<string>();
-    const { added: total, documents: docs, skipped } = await suggestInArticles(this.store, articles,
+    const { added: total, documents: docs, skipped, failed } = await suggestInArticles(this.store, articles,
       { title: 'Suggesting entities', description: 'suggest from gazetteers and patterns', notify: true },
       (s, article) => {
         const r = suggestForArticle(s, article, sources);
@@ -78,6 +78,7 @@ export class GazetteerCommands implements vscode.Disposable {
     this.log.info(`suggest from ${names}: ${total} suggestion(s) in ${docs} of ${articles.length} document(s)${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`);
     const notes = [
       skipped.length ? `Skipped (sidecar has errors or cannot be read): ${skipped.join(', ')}.` : '',
+      failed.length ? `Not saved (see the error): ${failed.join(', ')}.` : '',
       truncated.size ? `Stopped early (too many matches): ${[...truncated].join(', ')}.` : '',
     ].filter(Boolean).join(' ');
     void vscode.window.showInformationMessage(

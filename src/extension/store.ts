@@ -47,6 +47,8 @@ export interface DocAnnotations {
 export interface PendingReanchor {
   readonly sidecar: Sidecar;
   readonly result: ReanchorResult;
+  /** The article text the result's offsets refer to: a choice is refused once the text differs. */
+  readonly text: string;
 }
 
 export type ApplyResult = 'changed' | 'unchanged' | 'invalid' | 'unreadable' | 'failed';
@@ -189,13 +191,6 @@ export class AnnotationStore implements vscode.Disposable {
       article = articleFromText(open.getText());
       entry.articleSha = undefined;
     }
-    // Offsets follow the editor's text when it has unsaved edits. A clean editor shows the file on
-    // disk — or is about to, after a change outside: a document whose editor was just closed
-    // lingers with its old text for a while, so its text is not trusted.
-    // The sidecar's offsets refer to the file on disk (we only ever write it for that text).
-    entry.text = article.text;
-    entry.offsets = article.offsets;
-
     let source: string | undefined;
     try {
       source = decoder.decode(await vscode.workspace.fs.readFile(sidecarUri));
@@ -203,6 +198,8 @@ export class AnnotationStore implements vscode.Disposable {
       if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') source = undefined;
       else {
         entry.kind = 'invalid';
+        entry.text = article.text;
+        entry.offsets = article.offsets;
         entry.sidecarExists = true;
         entry.diskText = undefined;
         entry.problems = [{ severity: 'error', code: 'sidecar-unreadable', message: `the sidecar cannot be read (${e instanceof TypeError ? 'it is not UTF-8 text' : String(e)}); it is left untouched`, line: 1, column: 1 }];
@@ -211,6 +208,10 @@ export class AnnotationStore implements vscode.Disposable {
         return entry;
       }
     }
+    // From here on no await: the entry changes all at once. The sidecar's offsets refer to the
+    // file on disk (we only ever write it for that text); unsaved edits are followed below.
+    entry.text = article.text;
+    entry.offsets = article.offsets;
     entry.diskText = source;
     entry.sidecarExists = source !== undefined;
     entry.pendingSave = false;
@@ -220,7 +221,9 @@ export class AnnotationStore implements vscode.Disposable {
     } else {
       this.parseInto(entry, source, article, previousText);
     }
-    // Read after the last await: an edit made while the files were read is in this text.
+    // Offsets follow the editor's text when it has unsaved edits; read after the last await, so an
+    // edit made while the files were read is in it. A clean editor shows the file on disk, or is
+    // about to (a document whose editor was just closed lingers with its old text): not trusted.
     const open = this.openDocument(articleUri);
     const liveText = open?.isDirty ? open.getText() : article.text;
     if (liveText !== article.text) this.followUnsavedEdits(entry, liveText);
@@ -236,17 +239,26 @@ export class AnnotationStore implements vscode.Disposable {
   private followUnsavedEdits(entry: Entry, liveText: string): void {
     const change = changeBetween(entry.text, liveText);
     const offsets = new OffsetMap(liveText);
-    if (change && entry.kind === 'ok') {
-      const r = trackChanges(entry.sidecar.entities, [change], (s, t) => offsets.slice(s, t));
-      entry.sidecar = { ...entry.sidecar, entities: r.entities };
-      entry.pendingSave = true;
-      if (r.removed.length) this.log.info(`${baseName(entry.article.path)}: unsaved edits cut ${r.removed.map((e) => `${e.label} "${e.text}"`).join(', ')}`);
-    }
+    const diskArticle = this.articleOf(entry);
     entry.text = liveText;
     entry.offsets = offsets;
+    if (!change || entry.kind !== 'ok') return;
+    // All the unsaved edits as one change from the first difference to the last: whatever lies
+    // between counts as cut. Adopt it only when nothing is cut; otherwise nothing is guessed: the
+    // sidecar is checked against the editor's text (errors shown, nothing written) until the save,
+    // after which it is re-anchored in the saved file.
+    const r = trackChanges(entry.sidecar.entities, [change], (s, t) => offsets.slice(s, t));
+    if (r.removed.length === 0) {
+      entry.sidecar = { ...entry.sidecar, entities: r.entities };
+      entry.pendingSave = true;
+      return;
+    }
+    this.log.warn(`${baseName(entry.article.path)}: its unsaved edits could not be followed without losing ${r.removed.map((e) => `${e.label} "${e.text}"`).join(', ')}; the annotations are checked against the saved file again after the next save`);
+    if (entry.diskText !== undefined) this.parseInto(entry, entry.diskText, { ...diskArticle, text: liveText, offsets });
   }
 
   private parseInto(entry: Entry, source: string, article: Article, previousText = ''): void {
+    entry.reanchorPending = undefined;
     const parsed = readSidecar(source);
     const config = this.labels.configFor(entry.article);
     const problems = [...parsed.problems];
@@ -270,7 +282,7 @@ export class AnnotationStore implements vscode.Disposable {
         return;
       }
       // Found what can be found; the rest is listed where it is written, for the annotator to decide.
-      entry.reanchorPending = { sidecar: parsed.sidecar, result: r };
+      entry.reanchorPending = { sidecar: parsed.sidecar, result: r, text: article.text };
       const unresolved = new Set([...r.orphans.map((e) => e.id), ...r.ambiguous.map((a) => a.entity.id)]);
       const lineOf = (id: string) => parsed.entityLines.get(id) ?? 1;
       problems.splice(0, problems.length, ...problems.filter((p) => !(p.entityId && unresolved.has(p.entityId) && (p.code === 'text-mismatch' || p.code === 'out-of-range'))));
@@ -317,10 +329,17 @@ export class AnnotationStore implements vscode.Disposable {
     const pending = entry?.reanchorPending;
     if (!entry || !pending) return 'nothing';
     if (pending.result.ambiguous.length > 0) return 'ambiguous';
+    if (pending.text !== entry.text) return this.unsavedRefusal(entry, 'nothing');
     const next = reanchoredSidecar(pending.sidecar, this.articleOf(entry), pending.result, { dropOrphans: true });
     if (!next) return 'nothing';
     this.log.info(`${baseName(articleUri.path)}: dropped ${pending.result.orphans.length} orphan(s): ${pending.result.orphans.map((e) => `${e.label} "${e.text}"`).join(', ')}`);
     return (await this.adoptReanchored(entry, next)) ? 'saved' : 'nothing';
+  }
+
+  /** Re-anchoring was computed for the file; the editor shows other, unsaved text. */
+  private unsavedRefusal<T>(entry: Entry, value: T): T {
+    void vscode.window.showWarningMessage(`${baseName(entry.article.path)} has unsaved edits: save it first, then re-anchor its annotations (they were found again in the file as saved).`);
+    return value;
   }
 
   /** Re-anchoring is settled: the entry shows `next` and saves it (with the article's new hash). */
@@ -341,6 +360,7 @@ export class AnnotationStore implements vscode.Disposable {
     const entry = this.entries.get(articleUri.toString());
     const pending = entry?.reanchorPending;
     if (!entry || !pending) return 'refused';
+    if (pending.text !== entry.text) return this.unsavedRefusal(entry, 'refused');
     const article = this.articleOf(entry);
     const result = settleAmbiguous(pending.result, article, entityId, choice);
     if (!result) return 'refused';
@@ -348,7 +368,7 @@ export class AnnotationStore implements vscode.Disposable {
     this.log.info(`${baseName(articleUri.path)}: ${choice === 'drop' ? `gave up` : `placed at ${choice.start}-${choice.end}`} the ambiguous ${entity?.label} "${entity?.text}" (${entityId})`);
     const next = reanchoredSidecar(pending.sidecar, article, result);
     if (next) return (await this.adoptReanchored(entry, next)) ? 'saved' : 'refused';
-    entry.reanchorPending = { sidecar: pending.sidecar, result };
+    entry.reanchorPending = { sidecar: pending.sidecar, result, text: pending.text };
     const problems = entry.problems.filter((p) => !(p.entityId === entityId && p.code === 'ambiguous'));
     if (choice === 'drop' && entity) {
       const line = entry.problems.find((p) => p.entityId === entityId)?.line ?? 1;
@@ -466,6 +486,9 @@ export class AnnotationStore implements vscode.Disposable {
       }
       const sidecar: Sidecar = { ...entry.sidecar, document: baseName(entry.article.path) };
       if (entry.articleSha) sidecar.sha256 = entry.articleSha;
+      // What this write is of: a change made while it is in flight (a tag, typing) must survive it.
+      const writingSidecar = entry.sidecar;
+      const writingText = entry.text;
       // When the file is still exactly what we last wrote, only the changed lines are spliced into
       // it; the text is writeSidecar(sidecar) byte for byte either way (test/unit/perf-sidecar-patch.test.ts).
       const previous = incremental && onDisk !== undefined && entry.written?.text === onDisk ? entry.written : undefined;
@@ -487,9 +510,14 @@ export class AnnotationStore implements vscode.Disposable {
       entry.diskText = text;
       entry.written = written;
       entry.sidecarBytes = { bytes, text };
-      entry.sidecar = sidecar;
       entry.sidecarExists = true;
-      entry.pendingSave = false;
+      if (entry.sidecar === writingSidecar && entry.text === writingText) {
+        entry.sidecar = sidecar;
+        entry.pendingSave = false;
+      } else {
+        // Changed meanwhile: keep that change (its own write is queued, or waits for the save).
+        entry.sidecar = { ...entry.sidecar, document: sidecar.document, ...(sidecar.sha256 !== undefined ? { sha256: sidecar.sha256 } : {}) };
+      }
       this.log.debug(`wrote ${baseName(entry.sidecarUri.path)} (${sidecar.entities.length} entities, ${patched ? 'patched' : 'rewritten'}) in ${(performance.now() - started).toFixed(1)} ms, ${busy.toFixed(1)} ms of it computing`);
       return true;
     } catch (e) {
@@ -554,8 +582,9 @@ export class AnnotationStore implements vscode.Disposable {
       // the editor end up showing other text than that, read once more (tracking the unsaved edits
       // from the file's text), as part of the same load, so that no caller sees the state between.
       const key = e.document.uri.toString();
-      void this.track(key, loading.then((loaded) =>
-        (!e.document.isClosed && entry.text !== e.document.getText() ? this.read(entry.article) : loaded)));
+      this.track(key, loading.then((loaded) =>
+        (!e.document.isClosed && entry.text !== e.document.getText() ? this.read(entry.article) : loaded)))
+        .catch((err) => this.log.error(`cannot reload the annotations of ${entry.article.fsPath}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
       return;
     }
     if (e.contentChanges.length === 0) {

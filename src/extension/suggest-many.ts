@@ -13,6 +13,8 @@ export interface SuggestManyResult {
   documents: number;
   /** File names of articles whose sidecar has errors or cannot be read: left alone. */
   skipped: string[];
+  /** File names of articles whose sidecar could not be written (the store said why). */
+  failed: string[];
 }
 
 /** Runs `suggest` (a pure sidecar operation returning what it added) on each article in turn. */
@@ -22,7 +24,7 @@ export async function suggestInArticles(
   what: { title: string; description: string; notify: boolean },
   suggest: (s: Sidecar, article: Article) => { sidecar: Sidecar; added: readonly Entity[] },
 ): Promise<SuggestManyResult> {
-  const out: SuggestManyResult = { added: 0, documents: 0, skipped: [] };
+  const out: SuggestManyResult = { added: 0, documents: 0, skipped: [], failed: [] };
   await vscode.window.withProgress({
     location: what.notify ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
     title: what.title,
@@ -40,6 +42,8 @@ export async function suggestInArticles(
       if (result === 'changed') {
         out.added += added;
         out.documents++;
+      } else if (result === 'failed') {
+        out.failed.push(baseName(uri.path));
       } else if (result !== 'unchanged') {
         out.skipped.push(baseName(uri.path));
       }

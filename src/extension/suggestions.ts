@@ -34,15 +34,17 @@ export class SuggestionCommands implements vscode.Disposable {
 
   constructor(private readonly store: AnnotationStore, private readonly corpus: Corpus, private readonly log: vscode.LogOutputChannel) {
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(log, id, f));
-    reg('tagAllOccurrences', (ref?: EntityRef) => this.propagate(ref, 'article'));
-    reg('tagAllOccurrencesInCorpus', (ref?: EntityRef) => this.propagate(ref, 'corpus'));
-    reg('acceptSuggestion', (ref?: EntityRef) => this.decide(ref, 'accept'));
-    reg('rejectSuggestion', (ref?: EntityRef) => this.decide(ref, 'reject'));
-    reg('acceptAllSuggestions', (ref?: ArticleRef) => this.decideAll(ref, 'accept'));
-    reg('rejectAllSuggestions', (ref?: ArticleRef) => this.decideAll(ref, 'reject'));
+    // From keys and the palette: no argument; from hovers and tests: an EntityRef or ArticleRef;
+    // from the sidebar's menus: the row's node, whose `article` is a Uri.
+    reg('tagAllOccurrences', (arg?: unknown) => this.propagate(entityRefOf(arg), 'article'));
+    reg('tagAllOccurrencesInCorpus', (arg?: unknown) => this.propagate(entityRefOf(arg), 'corpus'));
+    reg('acceptSuggestion', (arg?: unknown) => this.decide(entityRefOf(arg), 'accept'));
+    reg('rejectSuggestion', (arg?: unknown) => this.decide(entityRefOf(arg), 'reject'));
+    reg('acceptAllSuggestions', (arg?: unknown) => this.decideAll(articleRefOf(arg), 'accept'));
+    reg('rejectAllSuggestions', (arg?: unknown) => this.decideAll(articleRefOf(arg), 'reject'));
     reg('nextSuggestion', () => this.goTo(1));
     reg('previousSuggestion', () => this.goTo(-1));
-    reg('linkEntity', (ref?: EntityRef, opts?: LinkOptions) => this.link(ref, opts));
+    reg('linkEntity', (arg?: unknown, opts?: LinkOptions) => this.link(entityRefOf(arg), opts));
   }
 
   /**
@@ -57,11 +59,12 @@ export class SuggestionCommands implements vscode.Disposable {
     const match = settings.match;
     const articles = scope === 'article' ? [source.article] : (await this.corpus.ready(), this.corpus.list());
     if (scope === 'corpus' && !articles.some((u) => u.toString() === source.article.toString())) articles.unshift(source.article);
-    const { added: total, documents: docs, skipped } = await suggestInArticles(this.store, articles,
+    const { added: total, documents: docs, skipped, failed } = await suggestInArticles(this.store, articles,
       { title: `Suggesting "${entity.text}" as ${entity.label}`, description: `suggest "${entity.text}" as ${entity.label}`, notify: scope === 'corpus' },
       (s, article) => proposeOccurrences(s, article, entity.text, entity.label, { match }));
     const where = scope === 'article' ? `in ${baseName(source.article.path)}` : `in ${docs} of ${articles.length} documents`;
-    const skippedNote = skipped.length ? ` Skipped (sidecar has errors or cannot be read): ${skipped.join(', ')}.` : '';
+    const skippedNote = (skipped.length ? ` Skipped (sidecar has errors or cannot be read): ${skipped.join(', ')}.` : '')
+      + (failed.length ? ` Not saved (see the error): ${failed.join(', ')}.` : '');
     if (skipped.length) this.log.warn(`tag all occurrences of "${entity.text}": skipped ${skipped.join(', ')}`);
     if (total === 0) {
       void vscode.window.showInformationMessage(`No other occurrence of "${entity.text}" to suggest ${scope === 'article' ? 'in this article' : 'in the corpus'}: every one is annotated already.${skippedNote}`);
@@ -173,7 +176,8 @@ export class SuggestionCommands implements vscode.Disposable {
     if (canonical === undefined) {
       canonical = await vscode.window.showInputBox({
         title: `Canonical name of "${entity.text}" (2/2)`,
-        value: entity.attrs?.canonical ?? suggestedCanonical(ann, entity) ?? entity.text,
+        value: entity.attrs?.canonical ?? suggestedCanonical(ann, entity) ?? '',
+        placeHolder: entity.text,
         prompt: 'The full name this mention refers to, e.g. "Abdelouafi Laftit" for "M. Laftit". Empty removes it. The sidebar can group entities by it.',
       });
       if (canonical === undefined) return false;
@@ -221,6 +225,23 @@ export class SuggestionCommands implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** An entity named by an EntityRef or by a sidebar row (`{ kind: 'entity', article: Uri, entity }`). */
+function entityRefOf(arg: unknown): EntityRef | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as { article?: unknown; id?: unknown; entity?: { id?: unknown } };
+  const article = a.article instanceof vscode.Uri ? a.article.toString() : a.article;
+  const id = typeof a.id === 'string' ? a.id : a.entity?.id;
+  return typeof article === 'string' && typeof id === 'string' ? { article, id } : undefined;
+}
+
+/** An article named by an ArticleRef or by a sidebar row (document or Suggestions). */
+function articleRefOf(arg: unknown): ArticleRef | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = (arg as { article?: unknown }).article;
+  if (a instanceof vscode.Uri) return { article: a.toString() };
+  return typeof a === 'string' ? { article: a } : undefined;
 }
 
 /** The kb id another entity of the same text and label already has in the article. */

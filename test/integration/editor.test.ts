@@ -45,6 +45,9 @@ describe('editor experience', () => {
   async function open(): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
+    // A document whose editor was closed lingers, and may still show the text the previous test
+    // saved until VS Code notices the file restored on disk: edits must apply to the shipped text.
+    await waitUntil(() => doc.getText() === originalArticle.toString('utf8'), 'the editor to show the shipped article');
     await api.annotations(uri);
     return { doc, editor };
   }

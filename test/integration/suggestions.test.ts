@@ -156,7 +156,8 @@ describe('suggestions: tag all occurrences, review, link', () => {
     assert.equal(proposed, expected.length);
     assert.equal(onDisk(A000).filter((e) => e.suggested === true).length, 1);
     assert.equal(await vscode.commands.executeCommand('corpusAnnotator.rejectAllSuggestions', { article: articleUri(A000).toString() }), 1);
-    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.rejectAllSuggestions', { article: articleUri(A001).toString() }), expected.length);
+    // As the sidebar's Suggestions row passes itself (its article a Uri), while 000_ is the active editor.
+    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.rejectAllSuggestions', { kind: 'suggestions', id: 'x', article: articleUri(A001) }), expected.length);
     assert.deepEqual(onDisk(A001).map((e) => e.id).sort(), before001.map((e) => e.id).sort());
   });
 

@@ -25,10 +25,9 @@ describe('entity operations', () => {
     const { sidecar, added } = addEntities(s, a, [laftit], 'PER', { by: 'amina' });
     assert.deepEqual(sidecar.entities, [{ id: 'sug001', label: 'PER', ...laftit, text: 'Laftit', src: 'propagated', by: 'amina' }]);
     assert.equal(added.length, 1);
-    // Tagged with another label, it stays a suggestion beside the new entity.
+    // Tagged with another label, it is accepted with that label: no leftover suggestion beside it.
     const other = addEntities(s, a, [laftit], 'ORG');
-    assert.equal(other.sidecar.entities.length, 2);
-    assert.equal(other.sidecar.entities[0]?.suggested, true);
+    assert.deepEqual(other.sidecar.entities, [{ id: 'sug001', label: 'ORG', ...laftit, text: 'Laftit', src: 'propagated' }]);
   });
 
   it('sets and removes attributes, dropping an empty attrs map', () => {

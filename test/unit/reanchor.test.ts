@@ -368,6 +368,15 @@ describe('settling an ambiguous entity', () => {
     assert.deepEqual([settled?.ambiguous.length, settled?.orphans.map((e) => e.id)], [0, ['laf001']]);
   });
 
+  it('refuses a place another entity of the same label already took', () => {
+    const twin = { ...entity, id: 'laf002' };
+    const both = reanchor([entity, twin], text);
+    const first = settleAmbiguous(both, text, 'laf001', { start: 20, end: 26 });
+    assert.ok(first);
+    assert.equal(settleAmbiguous(first, text, 'laf002', { start: 20, end: 26 }), undefined);
+    assert.deepEqual(settleAmbiguous(first, text, 'laf002', { start: 3, end: 9 })?.entities.map((e) => [e.id, e.start]), [['laf002', 3], ['laf001', 20]]);
+  });
+
   it('refuses a span that is not a candidate, or an entity that is not ambiguous', () => {
     assert.equal(settleAmbiguous(r, text, 'laf001', { start: 4, end: 10 }), undefined);
     assert.equal(settleAmbiguous(r, text, 'nope00', 'drop'), undefined);
