@@ -89,6 +89,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   /** Document and folder nodes are kept, so a change fires the very object the view holds. */
   private readonly docNodes = new Map<string, Extract<TreeNode, { kind: 'document' }>>();
+  /** kb id → the canonical name first given to it, for the grouping by linked entity. */
+  private readonly kbNames = new Map<string, string>();
   private readonly folderNodes = new Map<string, Extract<TreeNode, { kind: 'folder' }>>();
   private readonly lineIndexes = new Map<string, LineIndex>();
   /** Kept after a change (marked stale) so rows drawn from the last listing keep matching it. */
@@ -233,7 +235,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
             ? { kind: 'suggestions', id: `doc:${node.article.toString()}/suggestions`, article: node.article }
             : { kind: 'docLabel', id: `doc:${node.article.toString()}/label:${node.entity.label}`, article: node.article, label: node.entity.label };
         }
-        const surface = surfaceKey(node.entity, node.grouping);
+        const surface = this.surfaceKey(node.entity, node.grouping);
         return { kind: 'surface', id: `label:${node.entity.label}/surface:${surface}`, label: node.entity.label, surface };
       }
     }
@@ -318,12 +320,30 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return index.lineOf(ann.offsets.toUtf16(entity.start));
   }
 
+  /** The second level of the label and entity groupings: the surface form, or the linked entity's name. */
+  private surfaceKey(e: Entity, grouping: Grouping): string {
+    if (grouping !== 'entity') return displayText(e.text);
+    const kb = e.attrs?.kb;
+    return (kb !== undefined ? this.kbNames.get(kb) : undefined) ?? e.attrs?.canonical ?? kb ?? displayText(e.text);
+  }
+
   private async index(): Promise<LabelIndex> {
     await this.corpus.ready();
     const articles = this.corpus.list();
     await this.ensureLoaded(articles);
     if (this.labelIndex && !this.labelIndexStale) return this.labelIndex;
     const labels: LabelIndex['labels'] = new Map();
+    // Grouping by linked entity: mentions sharing a kb id go together, under the canonical name
+    // one of them has (first in corpus order), even those linked without one.
+    this.kbNames.clear();
+    for (const uri of articles) {
+      const ann = this.store.get(uri);
+      for (const e of ann?.kind === 'ok' ? ann.sidecar.entities : []) {
+        const kb = e.attrs?.kb;
+        const name = e.attrs?.canonical;
+        if (kb && name && !this.kbNames.has(kb)) this.kbNames.set(kb, name);
+      }
+    }
     for (const uri of articles) {
       const ann = this.store.get(uri);
       if (ann?.kind !== 'ok') continue;
@@ -332,7 +352,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         let group = labels.get(e.label);
         if (!group) labels.set(e.label, (group = { count: 0, surfaces: new Map() }));
         group.count++;
-        const surface = surfaceKey(e, this.grouping);
+        const surface = this.surfaceKey(e, this.grouping);
         let list = group.surfaces.get(surface);
         if (!list) group.surfaces.set(surface, (list = []));
         list.push({ article: uri, entity: e, line: this.lineOf(ann, e) });
@@ -945,8 +965,4 @@ function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
   };
 }
 
-/** The second level of the label and entity groupings: the surface form, or the linked entity's name. */
-function surfaceKey(e: Entity, grouping: Grouping): string {
-  if (grouping === 'entity') return e.attrs?.canonical ?? e.attrs?.kb ?? displayText(e.text);
-  return displayText(e.text);
-}
+

@@ -173,12 +173,19 @@ describe('suggestions: tag all occurrences, review, link', () => {
     const line = fs.readFileSync(`${uri.fsPath}.ann.yaml`, 'utf8').split('\n').find((l) => l.includes(`id: ${first.id},`));
     assert.match(line ?? '', /attrs: \{canonical: "Abdelouafi Laftit", kb: "wikidata:Q3390853"\}/);
 
+    // A mention elsewhere linked to the same kb id without a canonical name joins the same group.
+    const full = onDisk(A001).find((e) => e.text === 'Abdelouafi Laftit');
+    assert.ok(full);
+    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.linkEntity', { article: articleUri(A001).toString(), id: full.id }, { kb: 'wikidata:Q3390853', canonical: '', sameText: false }), true);
+    assert.deepEqual(onDisk(A001).find((e) => e.id === full.id)?.attrs, { kb: 'wikidata:Q3390853' });
+
     await vscode.commands.executeCommand('corpusAnnotator.tree.groupByEntity');
     try {
       const per = await children('PER');
       const row = per.find((r) => r.label === 'Abdelouafi Laftit');
       assert.ok(row, `a row for the canonical name among ${per.map((r) => r.label).join(', ')}`);
-      assert.ok(Number(row.description) >= linked.length);
+      assert.equal(Number(row.description), linked.length + 1);
+      assert.ok(!per.some((r) => r.label === 'wikidata:Q3390853'), 'no separate group for the kb id');
     } finally {
       await vscode.commands.executeCommand('corpusAnnotator.tree.groupByDocument');
     }
