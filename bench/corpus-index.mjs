@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { core, info, isMain, mb, median, ms, now, report, row } from './lib/common.mjs';
+import { core, info, isMain, mb, median, ms, now, peakRss, report, row } from './lib/common.mjs';
 import { ensureCorpus, prng } from './lib/corpus.mjs';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -55,7 +55,7 @@ export async function run({ documents = 10_000, perDocument = 100 } = {}) {
   });
   const cold = now() - t0;
   heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
-  const rssPeak = process.resourceUsage().maxRSS * 1024;
+  const rssPeak = peakRss();
   const totals = index.totals();
   if (totals.entities !== documents * perDocument || totals.invalid !== 0) throw new Error(`index counts ${totals.entities} entities, ${totals.invalid} invalid`);
 

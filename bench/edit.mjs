@@ -18,12 +18,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { core, info, isMain, median, ms, now, percentile, report, ROOT, row } from './lib/common.mjs';
-import { ensureLargeDocument, prng } from './lib/corpus.mjs';
+import { ensureLargeDocument, LABELS, prng } from './lib/corpus.mjs';
 
 const require = createRequire(import.meta.url);
 const { writeFileAtomic } = require(path.join(ROOT, 'out/src/cli/files.js'));
 const io = { stdout() {}, stderr() {}, cwd: process.cwd(), fs: fsp };
-const LABELS = ['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC'];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const WARMUP = 10;
 

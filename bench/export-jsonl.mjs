@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { core, info, isMain, ms, now, report, ROOT, row } from './lib/common.mjs';
-import { ensureCorpus } from './lib/corpus.mjs';
+import { ensureCorpus, LABELS } from './lib/corpus.mjs';
 
 const require = createRequire(import.meta.url);
 const { run: cli } = require(path.join(ROOT, 'out/src/cli/run.js'));
@@ -48,7 +48,7 @@ async function exportBaseline(articles, out) {
  * author measured (from a model already in memory), now from the sidecar text.
  */
 function inMemory(articles) {
-  const labels = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);
+  const labels = new Set(LABELS);
   let tExport = 0;
   let tJson = 0;
   let outExport = 0;

@@ -2,28 +2,15 @@
 // the same documents as a baseline. Needs the compiled core: `npx tsc -p .` first.
 //   node bench/export.mjs [documents=2000] [seed=42]
 // Prints MB/s of article text per format. No assertion: numbers for humans, not for CI.
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Not in bench/run.mjs: figure 5 is bench/export-jsonl.mjs; this one covers every format.
+import { core } from './lib/common.mjs';
+import { prng } from './lib/corpus.mjs';
 
-const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { exportDocument, EXPORT_FORMATS } = require(path.join(root, 'out/src/core/export/index.js'));
-const { articleFromText } = require(path.join(root, 'out/src/core/article.js'));
+const { exportDocument, EXPORT_FORMATS } = core.exporter;
+const { articleFromText } = core.article;
 
 const count = Number(process.argv[2] ?? 2000);
 const seed = Number(process.argv[3] ?? 42);
-
-function prng(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = prng(seed);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];

@@ -8,14 +8,14 @@
 import * as fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { core, info, isMain, median, ms, now, report, row, times } from './lib/common.mjs';
-import { ensureCorpus, ensureLargeDocument } from './lib/corpus.mjs';
+import { ensureCorpus, ensureLargeDocument, LABELS } from './lib/corpus.mjs';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true }); // as the CLI decodes sidecars
 
 /** The corpus, document by document, each sidecar and its JSON twin timed in turn; totals. */
 function corpusLoad(documents) {
   const { articles } = ensureCorpus({ documents, perDocument: 100, inChild: true });
-  const labels = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);
+  const labels = new Set(LABELS);
   const passes = [];
   for (let pass = 0; pass < 3; pass++) {
     let tFast = 0;
@@ -60,7 +60,7 @@ export async function run({ entities = 100_000, documents = 10_000 } = {}) {
 
   const files = ensureLargeDocument(entities);
   const sidecarBytes = fs.statSync(files.sidecar).size;
-  const labels = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);
+  const labels = new Set(LABELS);
   let t0 = performance.now();
   const article = core.article.decodeArticle(fs.readFileSync(files.article));
   const articleMs = performance.now() - t0;

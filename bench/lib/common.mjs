@@ -49,17 +49,6 @@ export function times(f, { runs = 5, warmup = 1 } = {}) {
   return out;
 }
 
-export async function timesAsync(f, { runs = 5, warmup = 1 } = {}) {
-  for (let i = 0; i < warmup; i++) await f();
-  const out = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = now();
-    await f();
-    out.push(now() - t0);
-  }
-  return out;
-}
-
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -89,8 +78,8 @@ export function peakRss() {
  * or baseline ÷ measured for throughputs, so that smaller is always better) or undefined;
  * `met` true/false/undefined (no target).
  */
-export function row(figure, { measured, baseline = '', ratio, target = '', met, value } = {}) {
-  return { figure, measured, baseline, ratio, target, met, value };
+export function row(figure, { measured, baseline = '', ratio, target = '', met } = {}) {
+  return { figure, measured, baseline, ratio, target, met };
 }
 
 const HEADERS = ['figure', 'measured', 'baseline (same run)', 'ratio', 'target', 'met?'];

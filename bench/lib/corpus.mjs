@@ -62,6 +62,8 @@ const EMOJI = ['😀', '🇫🇷', '👏', '🔥', '⚽', '📉', '🙏'];
 const ANNOTATORS = ['amina', 'jdupont', 'l.martin'];
 const STATUS_WEIGHTS = [['todo', 0.15], ['in-progress', 0.3], ['done', 0.4], ['reviewed', 0.15]];
 const LABEL_WEIGHTS = [['PER', 0.28], ['ORG', 0.24], ['LOC', 0.26], ['DATE', 0.14], ['EVENT', 0.04], ['MISC', 0.04]];
+/** Every label the generated sidecars use (the configuration to validate them with). */
+export const LABELS = LABEL_WEIGHTS.map(([label]) => label);
 
 function weighted(rand, pairs) {
   let r = rand();

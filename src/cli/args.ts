@@ -1,7 +1,26 @@
-// Command-line parsing with node:util's parseArgs, turning its errors into plain usage errors.
+// Command-line parsing with node:util's parseArgs, turning its errors into plain usage errors;
+// and where this tool's own package is.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const TOOL = 'corpus-annotator';
+
+/**
+ * The directory of this tool's package and its package.json, found from this file's location
+ * upwards (dist/ when bundled, out/src/cli/ in tests); undefined when there is none.
+ */
+export function ownPackage(): { dir: string; json: Record<string, unknown> } | undefined {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      if (json.name === TOOL) return { dir, json };
+    } catch {
+      // not here: look further up
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 /** A mistake in how the tool was called: reported with a pointer to --help, exit status 2. */
 export class UsageError extends Error {

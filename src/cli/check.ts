@@ -2,6 +2,7 @@
 // article, validate it against the article and the label configuration that applies to it.
 import * as path from 'node:path';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
+import { LabelConfig, labelNames } from '../core/config';
 import { articlePathOf } from '../core/model';
 import { Problem } from '../core/problems';
 import { ParsedSidecar, readSidecar } from '../core/sidecar-read';
@@ -75,7 +76,7 @@ export async function checkSidecar(ws: Workspace, target: Target): Promise<Sidec
   }
   if (parsed.sidecar && check.article) {
     check.problems.push(...validateAgainstArticle(parsed.sidecar, check.article, {
-      labels: new Set(check.config.config.labels.map((l) => l.name)),
+      labels: labelNames(check.config.config),
       overlap: check.config.config.overlap,
       articleName,
       entityLines: parsed.entityLines,
@@ -84,4 +85,17 @@ export async function checkSidecar(ws: Workspace, target: Target): Promise<Sidec
   }
   check.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return check;
+}
+
+/**
+ * The guard before writing a sidecar a command built (re-anchored, with suggestions added): its
+ * text read back and validated against the article and the configuration. `errors` empty: safe
+ * to write; else the reader's problems (when it cannot read it back) or the validation errors.
+ */
+export function checkBeforeWrite(text: string, article: Article, config: LabelConfig): { errors: Problem[]; parsed: ParsedSidecar } {
+  const parsed = readSidecar(text);
+  const errors = parsed.sidecar
+    ? validateAgainstArticle(parsed.sidecar, article, { labels: labelNames(config), overlap: config.overlap, entityLines: parsed.entityLines }).filter((p) => p.severity === 'error')
+    : parsed.problems;
+  return { errors, parsed };
 }

@@ -10,7 +10,7 @@ import {
 import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar } from './check';
-import { formatPathError, Workspace } from './files';
+import { formatPathError, tempPathBeside, Workspace } from './files';
 import { describeFsError, Io } from './io';
 
 export const EXPORT_HELP = `Usage: ${TOOL} export --format <format> [options] [paths…]
@@ -252,7 +252,7 @@ async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined
   const stats = await io.fs.stat(outAbs).catch(() => undefined);
   if (stats?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
   await mkdir(path.dirname(outAbs), { recursive: true });
-  const tmp = path.join(path.dirname(outAbs), `.${path.basename(outAbs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const tmp = tempPathBeside(outAbs);
   const handle = await io.fs.open(tmp, 'wx', 0o666);
   let closed = false;
   const close = async () => {

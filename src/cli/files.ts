@@ -265,8 +265,25 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 export async function writeFileAtomic(io: Io, abs: string, text: string, stillIs: (current: Uint8Array) => boolean): Promise<'written' | 'changed'> {
   const real = await io.fs.realpath(abs);
   const { mode } = await io.fs.stat(real);
-  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const handle = await io.fs.open(tmp, 'wx', 0o600);
+  return renameIntoPlace(io, real, text, 0o600, async (tmp) => {
+    await io.fs.chmod(tmp, mode & 0o7777);
+    return stillIs(await io.fs.readFile(real)) ? undefined : 'changed';
+  });
+}
+
+/** Creates a file whole: a temporary file beside it, flushed, then renamed (unless the file appeared meanwhile). */
+export async function createFileAtomic(io: Io, abs: string, text: string): Promise<'written' | 'exists'> {
+  return renameIntoPlace(io, abs, text, 0o666, async () => ((await io.fs.stat(abs).then(() => true, () => false)) ? 'exists' : undefined));
+}
+
+/**
+ * The part both share: `text` written to a new temporary file beside `target` (created with
+ * `mode`) and flushed, then `beforeRename` (a last check; a reason to give up, or undefined),
+ * then the rename over `target`. The temporary file never stays behind.
+ */
+async function renameIntoPlace<R extends string>(io: Io, target: string, text: string, mode: number, beforeRename: (tmp: string) => Promise<R | undefined>): Promise<'written' | R> {
+  const tmp = tempPathBeside(target);
+  const handle = await io.fs.open(tmp, 'wx', mode);
   let renamed = false;
   try {
     try {
@@ -275,9 +292,9 @@ export async function writeFileAtomic(io: Io, abs: string, text: string, stillIs
     } finally {
       await handle.close();
     }
-    await io.fs.chmod(tmp, mode & 0o7777);
-    if (!stillIs(await io.fs.readFile(real))) return 'changed';
-    await io.fs.rename(tmp, real);
+    const refusal = await beforeRename(tmp);
+    if (refusal !== undefined) return refusal;
+    await io.fs.rename(tmp, target);
     renamed = true;
     return 'written';
   } finally {
@@ -285,24 +302,17 @@ export async function writeFileAtomic(io: Io, abs: string, text: string, stillIs
   }
 }
 
-/** Creates a file whole: a temporary file beside it, flushed, then renamed (unless the file appeared meanwhile). */
-export async function createFileAtomic(io: Io, abs: string, text: string): Promise<'written' | 'exists'> {
-  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const handle = await io.fs.open(tmp, 'wx', 0o666);
-  let renamed = false;
-  try {
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const exists = await io.fs.stat(abs).then(() => true, () => false);
-    if (exists) return 'exists';
-    await io.fs.rename(tmp, abs);
-    renamed = true;
-    return 'written';
-  } finally {
-    if (!renamed) await io.fs.unlink(tmp).catch(() => undefined);
-  }
+/** A fresh temporary file name beside `abs` (same directory, so a rename over `abs` is atomic). */
+export function tempPathBeside(abs: string): string {
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+}
+
+/**
+ * Rewrites a sidecar a command read as `original` (fmt, reanchor, suggest): refused when it is
+ * read-only (the rename would replace it anyway) or when it changed on disk since it was read.
+ */
+export async function rewriteSidecar(io: Io, abs: string, text: string, original: Uint8Array): Promise<'written' | 'read-only' | 'changed'> {
+  const { mode } = await io.fs.stat(abs);
+  if ((mode & 0o222) === 0) return 'read-only';
+  return writeFileAtomic(io, abs, text, (current) => Buffer.from(current).equals(original));
 }

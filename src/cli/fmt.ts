@@ -5,7 +5,7 @@ import { formatProblem, Problem } from '../core/problems';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
-import { formatPathError, Workspace, writeFileAtomic } from './files';
+import { formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
 
 export const FMT_HELP = `Usage: ${TOOL} fmt [options] [paths…]
@@ -107,18 +107,13 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
       io.stdout(`would reformat ${target.display}\n`);
       continue;
     }
-    const original = check.bytes;
     try {
-      const { mode } = await io.fs.stat(target.abs);
-      if ((mode & 0o222) === 0) {
+      const outcome = await rewriteSidecar(io, target.abs, text, check.bytes);
+      if (outcome !== 'written') {
         unwritable++;
-        fail(target.display, 'this sidecar is read-only, so it was not reformatted; make it writable (e.g. `chmod u+w`) and run fmt again, or leave it as it is');
-        continue;
-      }
-      const outcome = await writeFileAtomic(io, target.abs, text, (current) => Buffer.from(current).equals(original));
-      if (outcome === 'changed') {
-        unwritable++;
-        fail(target.display, 'this sidecar changed on disk while it was being formatted, so it was not rewritten; run fmt again');
+        fail(target.display, outcome === 'read-only'
+          ? 'this sidecar is read-only, so it was not reformatted; make it writable (e.g. `chmod u+w`) and run fmt again, or leave it as it is'
+          : 'this sidecar changed on disk while it was being formatted, so it was not rewritten; run fmt again');
         continue;
       }
     } catch (e) {

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCommandArgs, TOOL, UsageError } from './args';
+import { ownPackage, parseCommandArgs, TOOL, UsageError } from './args';
 import { Io } from './io';
 
 export const DRIVER = 'corpus-annotator';
@@ -131,23 +131,12 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * This tool's executable: dist/cli.js of the package this code belongs to (found from this
- * file's location: dist/ when bundled, out/src/cli/ in tests). Undefined when it is not built.
- */
+/** This tool's executable: dist/cli.js of the package this code belongs to; undefined when it is not built. */
 export function cliScript(): string | undefined {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-      if (pkg.name === TOOL) {
-        const script = path.join(dir, 'dist', 'cli.js');
-        return fs.existsSync(script) ? script : undefined;
-      }
-    } catch {
-      // not here: look further up
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  const pkg = ownPackage();
+  if (pkg === undefined) return undefined;
+  const script = path.join(pkg.dir, 'dist', 'cli.js');
+  return fs.existsSync(script) ? script : undefined;
 }
 
 /** The command the git config runs: see INSTALL_HELP. */

@@ -8,6 +8,7 @@ import {
   parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio, Parsed,
 } from '../core/import';
 import { articlePathOf, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model';
+import { hasErrors } from '../core/problems';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar } from './check';
@@ -69,7 +70,6 @@ interface ArticleState {
   /** Its bytes on disk when read, to replace it only if nobody changed it meanwhile. */
   bytes?: Uint8Array;
   invalid: boolean;
-  isNew: boolean;
 }
 
 export async function importCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -229,10 +229,10 @@ function entityText(e: Entity): string {
 async function readState(ws: Workspace, articleAbs: string, anchor: Anchor): Promise<ArticleState> {
   const sidecarAbs = sidecarPathOf(articleAbs);
   const display = ws.displayOf(sidecarAbs, anchor);
-  if (!(await ws.isFile(sidecarAbs))) return { sidecarAbs, display, invalid: false, isNew: true };
+  if (!(await ws.isFile(sidecarAbs))) return { sidecarAbs, display, invalid: false };
   const check = await checkSidecar(ws, { abs: sidecarAbs, display, anchor, explicit: false });
-  const valid = !check.problems.some((p) => p.severity === 'error') && check.parsed?.sidecar !== undefined;
-  const state: ArticleState = { sidecarAbs, display, invalid: !valid, isNew: false };
+  const valid = !hasErrors(check.problems) && check.parsed?.sidecar !== undefined;
+  const state: ArticleState = { sidecarAbs, display, invalid: !valid };
   if (valid && check.parsed?.sidecar) state.sidecar = check.parsed.sidecar;
   if (check.bytes) state.bytes = check.bytes;
   return state;

@@ -32,8 +32,7 @@ export function realIo(): Io {
 
 /** A file system error as a short phrase, e.g. `permission denied (EACCES)`; never a stack trace. */
 export function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException | undefined;
-  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const code = errorCode(e);
   const known: Record<string, string> = {
     ENOENT: 'no such file or directory',
     EACCES: 'permission denied',
@@ -50,7 +49,7 @@ export function describeFsError(e: unknown): string {
     EIO: 'input/output error',
   };
   if (code && known[code]) return `${known[code]} (${code})`;
-  const message = err instanceof Error ? err.message : String(e);
+  const message = e instanceof Error ? e.message : String(e);
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 

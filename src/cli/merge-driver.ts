@@ -194,21 +194,20 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
     return false;
   }
   if (markers) {
-    const parse = (text: string) => readSidecar(text);
-    const ours = parse(markers.ours);
-    const theirs = parse(markers.theirs);
+    const ours = readSidecar(markers.ours);
+    const theirs = readSidecar(markers.theirs);
     if (!ours.sidecar) return problem('ours\' version (between <<<<<<< and =======) is not a valid sidecar', ours.problems[0]), false;
     if (!theirs.sidecar) return problem('theirs\' version (between ======= and >>>>>>>) is not a valid sidecar', theirs.problems[0]), false;
     let base: Sidecar | undefined;
     let baseFrom = 'the markers carry the base';
     if (markers.base !== undefined) {
-      base = parse(markers.base).sidecar;
+      base = readSidecar(markers.base).sidecar;
       if (!base) io.stderr(`${display}: note: the base version in the diff3 markers is not a valid sidecar; merging 2-way\n`);
     } else {
       // In the middle of a git merge, the index holds the common ancestor (stage 1).
       const staged = await mergeBaseFromIndex(abs);
       if (staged !== undefined) {
-        base = parse(staged).sidecar;
+        base = readSidecar(staged).sidecar;
         baseFrom = 'the base from git\'s index';
       }
     }

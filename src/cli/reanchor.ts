@@ -8,13 +8,10 @@ import { baseName, Entity } from '../core/model';
 import { formatProblem, Problem } from '../core/problems';
 import { needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, Span } from '../core/reanchor';
 import { sha256Hex } from '../core/sha256';
-import { readSidecar } from '../core/sidecar-read';
-import { writeSidecar } from '../core/sidecar-write';
-import { validateAgainstArticle } from '../core/validate';
 import { parseCommandArgs, plural, TOOL } from './args';
-import { checkSidecar, SidecarCheck } from './check';
-import { canonicalSidecar } from './fmt';
-import { formatPathError, Workspace, writeFileAtomic } from './files';
+import { checkBeforeWrite, checkSidecar, SidecarCheck } from './check';
+import { canonicalText } from './fmt';
+import { decodeUtf8, formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
 import { problemJson } from './validate';
 
@@ -220,7 +217,7 @@ async function reanchorOne(io: Io, check: SidecarCheck, opts: OneOptions): Promi
     return report;
   }
   report.dropped = result.orphans.length > 0;
-  const text = writeSidecar(canonicalSidecar(next, article, baseName(check.articleAbs)));
+  const text = canonicalText(next, article, baseName(check.articleAbs));
   // Never write what would not validate (e.g. the overlap policy, after a fuzzy move).
   const problems = resultProblems(text, article, check);
   if (problems.length > 0) {
@@ -232,18 +229,13 @@ async function reanchorOne(io: Io, check: SidecarCheck, opts: OneOptions): Promi
     report.status = 'would-reanchor';
     return report;
   }
-  const original = check.bytes;
   try {
-    const { mode } = await io.fs.stat(check.target.abs);
-    if ((mode & 0o222) === 0) {
+    const outcome = await rewriteSidecar(io, check.target.abs, text, check.bytes);
+    if (outcome !== 'written') {
       report.status = 'unwritable';
-      report.problems = [ioProblem('this sidecar is read-only, so it was not re-anchored; make it writable (e.g. `chmod u+w`) and run reanchor again')];
-      return report;
-    }
-    const outcome = await writeFileAtomic(io, check.target.abs, text, (current) => Buffer.from(current).equals(original));
-    if (outcome === 'changed') {
-      report.status = 'unwritable';
-      report.problems = [ioProblem('this sidecar changed on disk while it was being re-anchored, so it was not rewritten; run reanchor again')];
+      report.problems = [ioProblem(outcome === 'read-only'
+        ? 'this sidecar is read-only, so it was not re-anchored; make it writable (e.g. `chmod u+w`) and run reanchor again'
+        : 'this sidecar changed on disk while it was being re-anchored, so it was not rewritten; run reanchor again')];
       return report;
     }
   } catch (e) {
@@ -257,13 +249,9 @@ async function reanchorOne(io: Io, check: SidecarCheck, opts: OneOptions): Promi
 }
 
 function resultProblems(text: string, article: Article, check: SidecarCheck): Problem[] {
-  const parsed = readSidecar(text);
-  if (!parsed.sidecar) return parsed.problems;
-  return validateAgainstArticle(parsed.sidecar, article, {
-    labels: new Set(check.config.config.labels.map((l) => l.name)),
-    overlap: check.config.config.overlap,
-    entityLines: parsed.entityLines,
-  }).filter((p) => p.severity === 'error').map((p) => ({ ...p, line: 1, message: `after re-anchoring: ${p.message}; nothing written` }));
+  const { errors, parsed } = checkBeforeWrite(text, article, check.config.config);
+  if (!parsed.sidecar) return errors;
+  return errors.map((p) => ({ ...p, line: 1, message: `after re-anchoring: ${p.message}; nothing written` }));
 }
 
 function ioProblem(message: string): Problem {
@@ -273,12 +261,7 @@ function ioProblem(message: string): Problem {
 async function oldText(source: OldTextSource, articleAbs: string, sha256: string): Promise<string | undefined> {
   const bytes = await source(articleAbs, sha256).catch(() => undefined);
   if (!bytes || sha256Hex(bytes) !== sha256) return undefined;
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    return text;
-  } catch {
-    return undefined;
-  }
+  return decodeUtf8(bytes); // the BOM dropped, as the offsets count without it
 }
 
 // ---- Output ------------------------------------------------------------------------------

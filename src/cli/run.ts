@@ -1,8 +1,6 @@
 // The command-line tool without the process: `run(argv, io)` resolves to the exit status,
 // so tests call it directly with an in-memory `io`. main.ts wires it to the real process.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { TOOL, UsageError } from './args';
+import { ownPackage, TOOL, UsageError } from './args';
 import { fmtCommand } from './fmt';
 import { Io } from './io';
 import { statsCommand } from './stats';
@@ -124,15 +122,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** The package's version, from the package.json above this file (dist/ when bundled, out/src/cli/ in tests). */
+/** The package's version, from its package.json. */
 export function version(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === TOOL && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // not here: look further up
-    }
-    if (path.dirname(dir) === dir) return 'unknown';
-  }
+  const v = ownPackage()?.json.version;
+  return typeof v === 'string' ? v : 'unknown';
 }

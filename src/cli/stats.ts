@@ -1,5 +1,6 @@
 // `corpus-annotator stats [paths…]`: how far the annotation of a corpus has got.
 import { cmp, Sidecar, Status, STATUSES } from '../core/model';
+import { hasErrors } from '../core/problems';
 import { parseCommandArgs, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';
@@ -143,7 +144,7 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     addLabels(check.config.config.labels.map((l) => l.name));
     const entry: StatsInput['sidecars'][number] = {
       article: check.articleAbs,
-      valid: !check.problems.some((p) => p.severity === 'error'),
+      valid: !hasErrors(check.problems),
     };
     if (check.parsed?.sidecar) entry.sidecar = check.parsed.sidecar;
     sidecars.push(entry);

@@ -2,21 +2,18 @@
 // `suggested: true`) from gazetteers and pattern files, for an annotator to accept or reject.
 import * as path from 'node:path';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
-import { suggestionsConfig } from '../core/config';
+import { labelNames, suggestionsConfig } from '../core/config';
 import { emptySidecar } from '../core/edits';
 import { clip } from '../core/export';
 import { Gazetteer, parseGazetteer } from '../core/gazetteer';
-import { baseName, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model';
+import { articlePathOf, baseName, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model';
 import { parsePatterns, PatternSet } from '../core/patterns';
-import { formatProblem, Problem } from '../core/problems';
-import { readSidecar } from '../core/sidecar-read';
-import { writeSidecar } from '../core/sidecar-write';
+import { formatProblem, hasErrors, Problem } from '../core/problems';
 import { suggestForArticle, SuggestionSources } from '../core/suggest';
-import { validateAgainstArticle } from '../core/validate';
 import { parseCommandArgs, plural, stringList, TOOL, UsageError } from './args';
-import { checkSidecar } from './check';
-import { canonicalSidecar } from './fmt';
-import { Anchor, ConfigEntry, createFileAtomic, decodeUtf8, formatPathError, Target, Workspace, writeFileAtomic } from './files';
+import { checkBeforeWrite, checkSidecar } from './check';
+import { canonicalText } from './fmt';
+import { ConfigEntry, createFileAtomic, decodeUtf8, formatPathError, rewriteSidecar, Target, Workspace } from './files';
 import { describeFsError, Io } from './io';
 import { problemJson } from './validate';
 
@@ -91,13 +88,6 @@ interface SourceSet {
   failed: boolean;
 }
 
-interface ArticleTarget {
-  abs: string;
-  display: string;
-  anchor: Anchor;
-  explicit: boolean;
-}
-
 export async function suggestCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandArgs('suggest', argv, {
     gazetteer: { type: 'string', short: 'g', multiple: true },
@@ -125,11 +115,11 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   for (const e of found.errors) err(formatPathError(e) + '\n');
 
   // The articles: those matching the configuration's globs, and those of the sidecars found.
-  const byAbs = new Map<string, ArticleTarget>();
-  for (const a of found.articles) byAbs.set(a.abs, { abs: a.abs, display: a.display, anchor: a.anchor, explicit: a.explicit });
+  const byAbs = new Map<string, Target>();
+  for (const a of found.articles) byAbs.set(a.abs, a);
   for (const s of found.sidecars) {
-    const abs = s.abs.slice(0, -'.ann.yaml'.length);
-    if (!byAbs.has(abs)) byAbs.set(abs, { abs, display: s.display.slice(0, -'.ann.yaml'.length), anchor: s.anchor, explicit: s.explicit });
+    const abs = articlePathOf(s.abs);
+    if (!byAbs.has(abs)) byAbs.set(abs, { ...s, abs, display: articlePathOf(s.display) });
   }
   const articles = [...byAbs.values()].sort((a, b) => cmp(a.abs, b.abs));
 
@@ -168,32 +158,36 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
     const files = (list: string[], configured: string[]) => fromCli
       ? list.map((f) => ({ abs: ws.resolve(f), display: f }))
       : config.abs ? configured.map((f) => { const abs = path.resolve(base, f); return { abs, display: path.relative(io.cwd, abs) || abs }; }) : [];
-    const labels = new Set(config.config.labels.map((l) => l.name));
-    const set: SourceSet = { sources: { gazetteers: [], patterns: [], match: settings.match }, files: [], failed: false };
-    for (const f of files(cliGazetteers, settings.gazetteers)) {
-      set.files.push(f.display);
-      const text = await readText(f.abs);
-      if (typeof text !== 'string') { report(f.display, [text]); set.failed = true; continue; }
-      const parsed = parseGazetteer(text, path.basename(f.abs), { labels });
-      report(f.display, parsed.problems);
-      if (parsed.problems.some((p) => p.severity === 'error')) set.failed = true;
-      (set.sources.gazetteers as Gazetteer[]).push(parsed.gazetteer);
-    }
-    for (const f of files(cliPatterns, settings.patterns)) {
-      set.files.push(f.display);
-      const text = await readText(f.abs);
-      if (typeof text !== 'string') { report(f.display, [text]); set.failed = true; continue; }
-      const parsed = parsePatterns(text, path.basename(f.abs), { labels });
-      report(f.display, parsed.problems);
-      if (parsed.problems.some((p) => p.severity === 'error')) set.failed = true;
-      (set.sources.patterns as PatternSet[]).push(parsed.set);
-    }
+    const labels = labelNames(config.config);
+    const gazetteers: Gazetteer[] = [];
+    const patterns: PatternSet[] = [];
+    const set: SourceSet = { sources: { gazetteers, patterns, match: settings.match }, files: [], failed: false };
+    // Gazetteers and pattern files are read and checked alike; only their parser differs.
+    const load = async <T>(list: Array<{ abs: string; display: string }>, parse: (text: string, name: string) => { problems: Problem[]; value: T }, into: T[]) => {
+      for (const f of list) {
+        set.files.push(f.display);
+        const text = await readText(f.abs);
+        if (typeof text !== 'string') { report(f.display, [text]); set.failed = true; continue; }
+        const parsed = parse(text, path.basename(f.abs));
+        report(f.display, parsed.problems);
+        if (hasErrors(parsed.problems)) set.failed = true;
+        into.push(parsed.value);
+      }
+    };
+    await load(files(cliGazetteers, settings.gazetteers), (text, name) => {
+      const { gazetteer, problems } = parseGazetteer(text, name, { labels });
+      return { problems, value: gazetteer };
+    }, gazetteers);
+    await load(files(cliPatterns, settings.patterns), (text, name) => {
+      const { set: patternSet, problems } = parsePatterns(text, name, { labels });
+      return { problems, value: patternSet };
+    }, patterns);
     sourceSets.set(key, set);
     return set;
   };
 
   // Every source is read and checked before anything is written.
-  const plans: Array<{ target: ArticleTarget; config: ConfigEntry; set: SourceSet }> = [];
+  const plans: Array<{ target: Target; config: ConfigEntry; set: SourceSet }> = [];
   for (const target of articles) {
     const config = await ws.configFor(target.abs, target.anchor);
     plans.push({ target, config, set: await sourcesFor(config) });
@@ -273,7 +267,7 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   return failed ? 1 : 0;
 }
 
-async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: ArticleTarget, sidecarAbs: string, config: ConfigEntry, set: SourceSet, dryRun: boolean): Promise<void> {
+async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: Target, sidecarAbs: string, config: ConfigEntry, set: SourceSet, dryRun: boolean): Promise<void> {
   let sidecar: Sidecar;
   let article: Article;
   let original: Uint8Array | undefined;
@@ -315,12 +309,9 @@ async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: ArticleT
   const result = suggestForArticle(sidecar, article, set.sources);
   for (const src of result.truncated) r.warnings.push(`${src} stopped at a matching limit in ${target.display}: there may be more matches (make the pattern more specific)`);
   if (result.added.length === 0) return;
-  const text = writeSidecar(canonicalSidecar(result.sidecar, article, baseName(target.abs)));
+  const text = canonicalText(result.sidecar, article, baseName(target.abs));
   // Never write what would not validate (a bug guard: suggestions are built to fit).
-  const reread = readSidecar(text);
-  const bad = reread.sidecar
-    ? validateAgainstArticle(reread.sidecar, article, { labels: new Set(config.config.labels.map((l) => l.name)), overlap: config.config.overlap, entityLines: reread.entityLines }).filter((p) => p.severity === 'error')
-    : reread.problems;
+  const { errors: bad, parsed: reread } = checkBeforeWrite(text, article, config.config);
   if (bad.length) {
     r.status = 'invalid';
     r.problems = bad.map((p) => ({ ...p, line: 1, message: `after adding suggestions: ${p.message}; nothing written` }));
@@ -334,17 +325,12 @@ async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: ArticleT
   }
   try {
     if (original) {
-      const { mode } = await io.fs.stat(sidecarAbs);
-      if ((mode & 0o222) === 0) {
+      const outcome = await rewriteSidecar(io, sidecarAbs, text, original);
+      if (outcome !== 'written') {
         r.status = 'unwritable';
-        r.problems = [fileProblem('this sidecar is read-only, so nothing was added; make it writable (e.g. `chmod u+w`) and run suggest again')];
-        return;
-      }
-      const before = original;
-      const outcome = await writeFileAtomic(io, sidecarAbs, text, (now) => Buffer.from(now).equals(Buffer.from(before)));
-      if (outcome === 'changed') {
-        r.status = 'unwritable';
-        r.problems = [fileProblem('this sidecar changed on disk meanwhile, so nothing was added; run suggest again')];
+        r.problems = [fileProblem(outcome === 'read-only'
+          ? 'this sidecar is read-only, so nothing was added; make it writable (e.g. `chmod u+w`) and run suggest again'
+          : 'this sidecar changed on disk meanwhile, so nothing was added; run suggest again')];
         return;
       }
     } else if ((await createFileAtomic(io, sidecarAbs, text)) === 'exists') {

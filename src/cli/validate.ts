@@ -1,5 +1,5 @@
 // `corpus-annotator validate [paths…]`: checks sidecars against their articles and labels.
-import { formatProblem, Problem } from '../core/problems';
+import { formatProblem, hasErrors, Problem } from '../core/problems';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';
@@ -78,7 +78,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
       reportedConfigs.add(config.abs);
       if (config.problems.length) print({ path: config.display ?? config.abs, kind: 'config', problems: config.problems });
     }
-    if (check.problems.some((p) => p.severity === 'error')) withErrors++;
+    if (hasErrors(check.problems)) withErrors++;
     print({ path: target.display, kind: 'sidecar', article: check.articleDisplay, problems: check.problems });
   }
 
@@ -100,7 +100,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
         path: r.path,
         kind: r.kind,
         ...(r.article !== undefined ? { article: r.article } : {}),
-        valid: !r.problems.some((p) => p.severity === 'error'),
+        valid: !hasErrors(r.problems),
         problems: r.problems.map(problemJson),
       })),
     }, null, 2) + '\n');

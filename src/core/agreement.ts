@@ -17,6 +17,7 @@
 // the per-label F1s that are defined.
 import { cmp, Entity } from './model';
 import { OffsetMap } from './offsets';
+import { isSuggestion, withoutSuggestions } from './suggest';
 
 export interface AgreementDocument {
   document: string;
@@ -72,9 +73,6 @@ export interface AgreementReport {
   kappa: Kappa;
   perDocument: DocumentAgreement[];
 }
-
-const isSuggested = (e: Entity) => e.suggested === true;
-const notSuggested = (e: Entity) => e.suggested !== true;
 
 export function prf(tp: number, fp: number, fn: number): Prf {
   return {
@@ -187,7 +185,7 @@ export function cohenKappa(a: readonly string[], b: readonly string[]): Kappa {
 
 /** Suggestions (`suggested: true`) are left out on both sides: they are nobody's annotation yet. */
 export function computeAgreement(input: readonly AgreementDocument[]): AgreementReport {
-  const docs = input.map((d) => (d.a.some(isSuggested) || d.b.some(isSuggested) ? { ...d, a: d.a.filter(notSuggested), b: d.b.filter(notSuggested) } : d));
+  const docs = input.map((d) => (d.a.some(isSuggestion) || d.b.some(isSuggestion) ? { ...d, a: withoutSuggestions(d.a), b: withoutSuggestions(d.b) } : d));
   const labelNames = new Set<string>();
   const perLabel = new Map<string, { a: number; b: number; exact: number; partial: number }>();
   const stat = (l: string) => {

@@ -70,9 +70,8 @@ export function changedFields(x: Entity, y: Entity): ChangedField[] {
   keys.delete('span');
   const out: ChangedField[] = [];
   if (x.start !== y.start || x.end !== y.end || x.text !== y.text) out.push('span');
-  for (const k of [...keys].sort((p, q) => rank(p) - rank(q) || cmp(p, q))) {
-    if (valueText(x, k) !== valueText(y, k)) out.push(k);
-  }
+  for (const k of keys) if (valueText(x, k) !== valueText(y, k)) out.push(k);
+  // One sort at the end puts `span` (pushed first) in its place after `label`.
   return out.sort((p, q) => rank(p) - rank(q) || cmp(p, q));
 }
 

@@ -1,6 +1,6 @@
 // The label configuration, `.corpus-annotator.yaml` at the workspace root.
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { Problem } from './problems';
+import { Problem, yamlSyntaxProblem } from './problems';
 
 export const CONFIG_FILE = '.corpus-annotator.yaml';
 
@@ -87,10 +87,7 @@ export function readConfig(source: string): LoadedConfig {
     problems.push({ severity: 'error', code, message, line, column: col });
   };
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  for (const err of doc.errors) {
-    const { line, col } = lines.linePos(err.pos[0]);
-    problems.push({ severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${err.message.split('\n')[0]}`, line, column: col });
-  }
+  for (const err of doc.errors) problems.push(yamlSyntaxProblem(err, lines));
   const config: LabelConfig = { ...DEFAULT_CONFIG, labels: [...DEFAULT_CONFIG.labels] };
   if (doc.errors.length) return { config, problems };
   const root = doc.contents;
@@ -214,6 +211,11 @@ function readLabels(v: Node | null, report: (n: Node | null | undefined, m: stri
 const PALETTE = ['#e5534b', '#3b82f6', '#22a06b', '#c98a00', '#a855f7', '#8b949e', '#db2777', '#0891b2', '#65a30d', '#ea580c'];
 function paletteColor(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
+}
+
+/** The configured label names, as validation and the suggestion sources check labels against. */
+export function labelNames(config: LabelConfig): Set<string> {
+  return new Set(config.labels.map((l) => l.name));
 }
 
 /** The label whose tagging key is `slot` (1–9). */

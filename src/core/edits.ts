@@ -43,7 +43,7 @@ export function addEntities(s: Sidecar, article: Article, spans: readonly Span[]
       added.push(accepted);
       continue;
     }
-    if ([...entities, ...added].some(same)) continue;
+    if (entities.some(same) || added.some(same)) continue;
     const id = newEntityId(taken, opts.random);
     taken.add(id);
     const e: Entity = { id, label, start: span.start, end: span.end, text: article.offsets.slice(span.start, span.end) };
@@ -114,6 +114,6 @@ export function entitiesIn(s: Sidecar, span: Span): Entity[] {
 }
 
 /** A first annotation moves a `todo` document to `in-progress`: the sidebar shows work started. */
-function withStatusAdvanced(s: Sidecar, changed: boolean): Sidecar {
+export function withStatusAdvanced(s: Sidecar, changed: boolean): Sidecar {
   return changed && s.status === 'todo' ? { ...s, status: 'in-progress' } : s;
 }

@@ -24,8 +24,20 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + re + '$');
 }
 
+// Compiled once per glob: a corpus walk tests the same few globs against every file.
+const compiled = new Map<string, RegExp>();
+
+function compiledGlob(glob: string): RegExp {
+  let re = compiled.get(glob);
+  if (re === undefined) {
+    re = globToRegExp(glob);
+    compiled.set(glob, re);
+  }
+  return re;
+}
+
 /** Whether a `/`-separated relative path is matched by one of `include` and none of `exclude`. */
 export function matchesGlobs(relPath: string, include: readonly string[], exclude: readonly string[] = []): boolean {
   const p = relPath.replace(/\\/g, '/');
-  return include.some((g) => globToRegExp(g).test(p)) && !exclude.some((g) => globToRegExp(g).test(p));
+  return include.some((g) => compiledGlob(g).test(p)) && !exclude.some((g) => compiledGlob(g).test(p));
 }

@@ -28,8 +28,9 @@ import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import type { OverlapPolicy } from './config';
 import { cmp, compareEntities, Entity, SIDECAR_VERSION, Sidecar, Status, STATUSES } from './model';
 import { Problem } from './problems';
-import { ParsedSidecar, readSidecar } from './sidecar-read';
+import { readSidecar } from './sidecar-read';
 import { entityLine, quoted, scalar, writeSidecar } from './sidecar-write';
+import { clip } from './validate';
 
 export const CONFLICTS_KEY = 'conflicts';
 
@@ -230,11 +231,8 @@ export interface ConflictedSidecar {
   /** The settled part, when it is structurally sound. */
   sidecar?: Sidecar;
   conflicts: Conflict[];
-  /** Whether the file has a `conflicts:` key at all. */
-  hasConflictsKey: boolean;
   /** Problems other than the unresolved conflicts themselves. */
   problems: Problem[];
-  parsed?: ParsedSidecar;
 }
 
 /** Reads a sidecar that may hold a `conflicts:` list (as the merge driver writes it). */
@@ -242,7 +240,7 @@ export function readConflictedSidecar(source: string): ConflictedSidecar {
   const parsed = readSidecar(source);
   const others = parsed.problems.filter((p) => p.code !== 'unresolved-conflict');
   if (parsed.sidecar || !parsed.problems.some((p) => p.code === 'unresolved-conflict')) {
-    return { sidecar: parsed.sidecar, conflicts: [], hasConflictsKey: parsed.keyLines.has(CONFLICTS_KEY), problems: others, parsed };
+    return { sidecar: parsed.sidecar, conflicts: [], problems: others };
   }
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
@@ -251,7 +249,7 @@ export function readConflictedSidecar(source: string): ConflictedSidecar {
   const at = (node: Node | null | undefined) => lines.linePos(node?.range?.[0] ?? 0).line;
   const fail = (node: Node | null | undefined, message: string) =>
     problems.push({ severity: 'error', code: 'bad-conflict', message, line: at(node), column: 1 });
-  if (!isMap(root)) return { conflicts: [], hasConflictsKey: false, problems: others };
+  if (!isMap(root)) return { conflicts: [], problems: others };
   const pair = root.items.find((p) => isScalar(p.key) && p.key.value === CONFLICTS_KEY);
   const list = pair?.value as Node | null | undefined;
   // The settled part: the same text with the `conflicts:` entry blanked out (so lines keep their numbers).
@@ -289,7 +287,7 @@ export function readConflictedSidecar(source: string): ConflictedSidecar {
       conflicts.push(c);
     }
   } else fail(list, '`conflicts` must be a list');
-  const out: ConflictedSidecar = { conflicts, hasConflictsKey: true, problems, parsed };
+  const out: ConflictedSidecar = { conflicts, problems };
   if (settled.sidecar && problems.length === 0) out.sidecar = settled.sidecar;
   return out;
 }
@@ -505,9 +503,4 @@ function mergeSha(base: Sidecar | undefined, ours: Sidecar, theirs: Sidecar, not
     + 'and `corpus-annotator fmt` records the new hash once all match',
   );
   return kept;
-}
-
-function clip(s: string, max = 40): string {
-  const flat = s.replace(/\r?\n/g, '⏎');
-  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

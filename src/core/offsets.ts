@@ -77,10 +77,10 @@ export class OffsetMap {
   }
 }
 
-/** Number of code points in a string (what Python's `len()` returns). */
-export function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
+/** Number of code points in a string, or in its UTF-16 range [from, to) (what Python's `len()` returns). */
+export function codePointLength(s: string, from = 0, to = s.length): number {
+  let n = to - from;
+  for (let i = from; i < to - 1; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
       const d = s.charCodeAt(i + 1);

@@ -31,7 +31,7 @@
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { Article } from './article';
 import { Span } from './edits';
-import { Problem } from './problems';
+import { Problem, yamlSyntaxProblem } from './problems';
 import { Token, tokenizeSentences } from './tokenize';
 
 export interface TokenSpec {
@@ -113,10 +113,7 @@ export function parsePatterns(source: string, file: string, opts: PatternOptions
     problems.push({ severity: 'error', code: 'yaml-syntax', message: `this file cannot be read as YAML (${e instanceof Error ? e.message : String(e)})`, line: 1, column: 1 });
     return { set, problems };
   }
-  for (const err of doc.errors) {
-    const { line, col } = lines.linePos(err.pos[0]);
-    problems.push({ severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${err.message.split('\n')[0]}`, line, column: col });
-  }
+  for (const err of doc.errors) problems.push(yamlSyntaxProblem(err, lines));
   if (doc.errors.length) return { set, problems };
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { set, problems };

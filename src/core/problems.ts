@@ -1,4 +1,5 @@
 // A problem found in a file, positioned for the Problems panel and for `path:line:col: message`.
+import type { LineCounter, YAMLError } from 'yaml';
 
 export type Severity = 'error' | 'warning';
 
@@ -23,4 +24,10 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 
 export function formatProblem(path: string, p: Problem): string {
   return `${path}:${p.line}:${p.column}: ${p.severity}: ${p.message}`;
+}
+
+/** A YAML parser error as a problem, the same way for every YAML file read (its first line, at its position). */
+export function yamlSyntaxProblem(err: YAMLError, lines: LineCounter): Problem {
+  const { line, col } = lines.linePos(err.pos[0]);
+  return { severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${err.message.split('\n')[0]}`, line, column: col };
 }

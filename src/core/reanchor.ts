@@ -42,9 +42,9 @@ export type { Span };
  * How a moved entity was found: `exact-near` its quote, exactly, where its neighbours' shifts
  * put it; `context` its quote, exactly, at the one of several occurrences whose surrounding
  * text matches the old article's; `fuzzy` a slightly different text (a typo fixed, an accent
- * changed): its `text` is updated, and it deserves a look.
+ * changed): its `text` is updated, and it deserves a look; `chosen` the annotator picked it
+ * among ambiguous candidates.
  */
-/** How an entity was found again; `chosen`: the annotator picked it among ambiguous candidates. */
 export type MoveHow = 'exact-near' | 'context' | 'fuzzy' | 'chosen';
 
 export interface MovedEntity {

@@ -11,9 +11,9 @@
 // Both properties are tested differentially over generated and mutated sidecars
 // (test/unit/sidecar-fast-read.test.ts). About 50 times faster than the `yaml` package on a large
 // sidecar.
-import { cmp, Entity, SIDECAR_VERSION, Sidecar, Status, STATUSES } from './model';
+import { cmp, compareEntities, Entity, SIDECAR_VERSION, Sidecar, Status, STATUSES } from './model';
 import type { ParsedSidecar } from './sidecar-read';
-import { SIDECAR_HEADER } from './sidecar-write';
+import { NUMBER_LIKE, PLAIN, RESERVED, SIDECAR_HEADER } from './sidecar-write';
 
 // ---- The canonical scalars (mirrors of sidecar-write.ts's `scalar` and `quoted`) --------------
 //
@@ -22,10 +22,8 @@ import { SIDECAR_HEADER } from './sidecar-write';
 // Each scan function returns the position after what it read, or -1 when the text there is not
 // exactly what the writer would write; the value read is left in `value` / `numberValue`.
 
-// scalar(): plain exactly when PLAIN matches and neither RESERVED nor NUMBER_LIKE does.
-const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
-const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
-const NUMBER_LIKE = /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xXoObB][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$/;
+// scalar(): plain exactly when PLAIN matches and neither RESERVED nor NUMBER_LIKE does (the
+// writer's own expressions, imported, so the two cannot drift apart).
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -351,11 +349,8 @@ export function fastReadSidecar(source: string): ParsedSidecar | undefined {
     while (at < source.length) {
       const e = scanEntityLine(source, at);
       if (e === undefined) return undefined;
-      // Canonical order is (start, end, label, id), strictly (ids are unique).
-      if (previous !== undefined) {
-        const c = previous.start - e.start || previous.end - e.end || cmp(previous.label, e.label) || cmp(previous.id, e.id);
-        if (c >= 0) return undefined;
-      }
+      // Canonical order (the writer's sort), strictly: ids are unique.
+      if (previous !== undefined && compareEntities(previous, e) >= 0) return undefined;
       entities.push(e);
       previous = e;
       at = lineEnd;

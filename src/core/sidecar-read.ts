@@ -3,7 +3,7 @@
 // Structure only: whether the offsets agree with the article is validate.ts's job.
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { Entity, isStatus, SIDECAR_VERSION, Sidecar, STATUSES } from './model';
-import { Problem } from './problems';
+import { hasErrors, Problem, yamlSyntaxProblem } from './problems';
 import { fastReadSidecar } from './sidecar-fast-read';
 
 export interface ParsedSidecar {
@@ -71,9 +71,7 @@ class SidecarReader {
       this.problem(0, 'too-deep', `this file cannot be read as YAML (${e instanceof RangeError ? 'it is nested too deeply' : String(e)})`);
       return this.result();
     }
-    for (const err of doc.errors) {
-      this.problem(err.pos[0], 'yaml-syntax', `YAML syntax error: ${firstLine(err.message)}`);
-    }
+    for (const err of doc.errors) this.problems.push(yamlSyntaxProblem(err, this.lines));
     if (doc.errors.length) return this.result();
 
     this.doc = doc;
@@ -122,7 +120,7 @@ class SidecarReader {
     }
     const entities = this.entities(fields.get('entities'));
     this.conflicts(fields.get('conflicts'));
-    if (!versionOk || this.problems.some((p) => p.severity === 'error')) return this.result();
+    if (!versionOk || hasErrors(this.problems)) return this.result();
     return this.result({ version: SIDECAR_VERSION, document, sha256, status: status as Sidecar['status'], entities });
   }
 
@@ -341,10 +339,6 @@ class TooManyAliases extends Error {}
 
 function start(node: Node | YAMLMap | undefined | null): number {
   return node?.range?.[0] ?? 0;
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
 }
 
 /** The known key within two edits of `key`, to suggest for a typo. */

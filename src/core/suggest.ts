@@ -7,7 +7,7 @@
 // in file order, then the pattern files, each in file order). So running `suggest` twice adds
 // nothing the second time. A rejected suggestion leaves no trace: running it again proposes it again.
 import { Article } from './article';
-import { Span } from './edits';
+import { Span, withStatusAdvanced } from './edits';
 import { Gazetteer } from './gazetteer';
 import { Entity, newEntityId, Sidecar } from './model';
 import { DEFAULT_MATCH, FoldedText, MatchOptions, uncovered } from './occurrences';
@@ -134,7 +134,7 @@ export function acceptSuggestions(sidecar: Sidecar, ids: Iterable<string>, by?: 
     return by !== undefined && by !== '' ? { ...rest, by } : rest;
   });
   if (!changed) return sidecar;
-  return { ...sidecar, entities, status: sidecar.status === 'todo' ? 'in-progress' : sidecar.status };
+  return withStatusAdvanced({ ...sidecar, entities }, true);
 }
 
 /** Rejects suggestions: removes them. Ids that are not suggestions (accepted entities) are left alone. */

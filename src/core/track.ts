@@ -1,6 +1,7 @@
 // Keeps entity offsets right while the article's text is edited: each text change shifts the
 // entities after it, adjusts the ones it falls strictly inside, and removes the ones it destroys.
 import { Entity } from './model';
+import { codePointLength } from './offsets';
 
 /** One replacement, in code points of the text before it: [start, end) becomes `text`. */
 export interface TextChange {
@@ -89,9 +90,9 @@ export function changeBetween(before: string, after: string): TextChange | undef
   let s = 0;
   while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
   if (s > 0 && isLow(before.charCodeAt(before.length - s))) s--;
-  const start = codePoints(before, 0, p);
-  const end = start + codePoints(before, p, before.length - s);
-  return { start, end, insertedLength: codePoints(after, p, after.length - s) };
+  const start = codePointLength(before, 0, p);
+  const end = start + codePointLength(before, p, before.length - s);
+  return { start, end, insertedLength: codePointLength(after, p, after.length - s) };
 }
 
 function isHigh(c: number): boolean {
@@ -100,10 +101,4 @@ function isHigh(c: number): boolean {
 
 function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
-}
-
-function codePoints(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if (!(isLow(s.charCodeAt(i)) && i > from && isHigh(s.charCodeAt(i - 1)))) n++;
-  return n;
 }

@@ -86,7 +86,8 @@ export function overlappingPairs(entities: readonly Entity[]): Array<[Entity, En
   return pairs;
 }
 
-function clip(s: string, max = 40): string {
+/** An entity's text in a one-line message: line breaks shown as ⏎, cut at `max` characters. */
+export function clip(s: string, max = 40): string {
   const flat = s.replace(/\r?\n/g, '⏎');
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

@@ -3,16 +3,15 @@
 // corpusAnnotator.suggestionAtCursor (which the accept/reject keys need).
 import * as vscode from 'vscode';
 import { entitiesAt } from '../core/edits';
-import { isSidecarPath } from '../core/model';
 import { LabelService } from './labels';
 import { toCodePoint } from './positions';
-import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
+import { AnnotationStore } from './store';
 
 export class ActiveEditorContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private last = { article: false, entity: false, suggestion: false };
 
-  constructor(private readonly store: AnnotationStore, private readonly labels: LabelService) {
+  constructor(private readonly store: AnnotationStore, labels: LabelService) {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
       vscode.window.onDidChangeTextEditorSelection((e) => {
@@ -25,22 +24,15 @@ export class ActiveEditorContext implements vscode.Disposable {
     );
   }
 
-  /** Whether a document can be annotated: a corpus article, or any text file that already has a sidecar. */
-  isAnnotatable(doc: vscode.TextDocument): boolean {
-    if (isSidecarPath(doc.uri.path) || !ANNOTATABLE_SCHEMES.has(doc.uri.scheme)) return false;
-    if (this.labels.isArticle(doc.uri)) return true;
-    const ann = this.store.get(doc.uri);
-    return !!ann && ann.sidecarExists;
-  }
-
   async update(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     let article = false;
     let entity = false;
     let suggestion = false;
     // Decided from the globs at once, before any file is read: a key pressed right after opening
-    // an article must already find its keybinding enabled.
-    if (editor && this.isAnnotatable(editor.document) && !this.last.article) {
+    // an article must already find its keybinding enabled. (Checked only while the key is off: a
+    // selection change, the common case, matches the globs once, below.)
+    if (editor && !this.last.article && this.store.isAnnotatable(editor.document.uri)) {
       this.last = { ...this.last, article: true };
       await vscode.commands.executeCommand('setContext', 'corpusAnnotator.activeArticle', true);
     }
@@ -48,7 +40,7 @@ export class ActiveEditorContext implements vscode.Disposable {
       if (!this.store.get(editor.document.uri) && await this.store.isCandidate(editor.document.uri)) {
         await this.store.load(editor.document.uri);
       }
-      article = this.isAnnotatable(editor.document);
+      article = this.store.isAnnotatable(editor.document.uri);
       const ann = this.store.get(editor.document.uri);
       if (article && ann?.kind === 'ok') {
         const at = toCodePoint(editor.document, ann.offsets, editor.selection.active);

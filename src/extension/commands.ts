@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE, LabelConfig, LabelDef, labelForKey } from '../core/config';
 import { addEntities, entitiesAt, entitiesIn, relabelEntities, removeEntities, setNote, setStatus, Span } from '../core/edits';
-import { Entity, STATUSES, Status } from '../core/model';
+import { Entity, isSidecarPath, STATUSES, Status } from '../core/model';
 import { FoldedText, MatchOptions, uncovered } from '../core/occurrences';
 import { snapSelection } from '../core/snap';
 import { LabelService } from './labels';
@@ -34,7 +34,36 @@ export interface EntityRef {
   id: string;
 }
 
-const STATUS_DESCRIPTIONS: Record<Status, string> = {
+/**
+ * The entity a command was given: an EntityRef (hovers, tests, the tree's own commands), or a
+ * sidebar entity row, which VS Code passes as is to its menu commands (the row's own `id` is the
+ * row's, not the entity's). Anything else (another row, nothing): undefined. The one parser of
+ * these arguments, so every command reads a row the same way.
+ */
+export function entityRefOf(arg: unknown): EntityRef | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as { kind?: unknown; article?: unknown; id?: unknown; entity?: { id?: unknown } };
+  if (a.kind === 'entity') {
+    return a.article instanceof vscode.Uri && typeof a.entity?.id === 'string' ? { article: a.article.toString(), id: a.entity.id } : undefined;
+  }
+  if (a.kind !== undefined) return undefined;
+  const article = a.article instanceof vscode.Uri ? a.article.toString() : a.article;
+  return typeof article === 'string' && typeof a.id === 'string' ? { article, id: a.id } : undefined;
+}
+
+/** The entities under the editor's cursors (touching them) or inside its selections, each once. */
+export function entitiesAtSelections(editor: vscode.TextEditor, ann: DocAnnotations): Entity[] {
+  const found = new Map<string, Entity>();
+  for (const sel of editor.selections) {
+    const span = toSpan(editor.document, ann.offsets, sel);
+    const hits = sel.isEmpty ? entitiesAt(ann.sidecar, span.start) : entitiesIn(ann.sidecar, span);
+    for (const e of hits) found.set(e.id, e);
+  }
+  return [...found.values()];
+}
+
+/** What each document status means, where one is chosen or shown. */
+export const STATUS_DESCRIPTIONS: Record<Status, string> = {
   todo: 'not started',
   'in-progress': 'being annotated',
   done: 'annotated, waiting for review',
@@ -44,6 +73,15 @@ const STATUS_DESCRIPTIONS: Record<Status, string> = {
 export function keyHint(slot: number): string {
   return isMac ? `⌘⌥${slot}` : `Ctrl+Alt+${slot}`;
 }
+
+/** The default keys, for messages (package.json contributes them). */
+export const keys = {
+  tagAll: isMac ? '⌘⌥A' : 'Ctrl+Alt+A',
+  next: isMac ? '⌘⌥]' : 'Ctrl+Alt+]',
+  accept: isMac ? '⌘⌥Y' : 'Ctrl+Alt+Y',
+  reject: isMac ? '⌘⌥N' : 'Ctrl+Alt+N',
+  undo: isMac ? '⌘⌥Z' : 'Ctrl+Alt+Z',
+};
 
 export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -82,8 +120,9 @@ export class Commands implements vscode.Disposable {
     if (!editor) return 0;
     const label = labelForKey(this.labels.configFor(editor.document.uri), Number(slot));
     if (!label) {
-      const choice = await vscode.window.showWarningMessage(`No label has the key ${slot}. Give one \`key: ${slot}\` in ${CONFIG_FILE}.`, 'Open Configuration');
-      if (choice === 'Open Configuration') await this.openConfig(editor.document.uri);
+      // Not awaited (as register-command.ts explains): the key's answer is known; the button is optional.
+      void vscode.window.showWarningMessage(`No label has the key ${slot}. Give one \`key: ${slot}\` in ${CONFIG_FILE}.`, 'Open Configuration')
+        .then((choice) => (choice === 'Open Configuration' ? this.openConfig(editor.document.uri) : undefined));
       return 0;
     }
     return this.tag(editor, label);
@@ -151,7 +190,7 @@ export class Commands implements vscode.Disposable {
     const key = JSON.stringify(match);
     if (this.folded?.text !== ann.text || this.folded.key !== key) this.folded = { text: ann.text, key, folded: new FoldedText(ann.text, match) };
     const more = uncovered(this.folded.folded.find(entity.text), ann.sidecar.entities).length;
-    return more > 0 ? ` · ${more} more "${entity.text}" untagged here: ${isMac ? '⌘⌥A' : 'Ctrl+Alt+A'} suggests them` : '';
+    return more > 0 ? ` · ${more} more "${entity.text}" untagged here: ${keys.tagAll} suggests them` : '';
   }
 
   private async removeTag(ref?: EntityRef): Promise<number> {
@@ -262,14 +301,13 @@ export class Commands implements vscode.Disposable {
     // One entity at a time, as the sidebar and Problems panel list them.
     const only = args?.entity;
     for (;;) {
-      const pending = this.store.get(article)?.reanchorPending;
-      if (!pending) return true;
+      const current = this.store.get(article);
+      const pending = current?.reanchorPending;
+      if (!current || !pending) return true;
       const item = pending.result.ambiguous.find((a) => !only || a.entity.id === only);
       if (!item) break;
       const total = pending.result.ambiguous.length;
-      const text = this.store.get(article)?.text ?? '';
-      const offsets = this.store.get(article)?.offsets;
-      if (!offsets) return false;
+      const { text, offsets } = current;
       const lineOf = (cp: number) => text.slice(0, offsets.toUtf16(cp)).split('\n').length;
       type Pick = vscode.QuickPickItem & { choice: Span | 'drop' };
       const free = item.candidates.filter((c) => !pending.result.entities.some((e) => e.start === c.start && e.end === c.end && e.label === item.entity.label));
@@ -322,13 +360,7 @@ export class Commands implements vscode.Disposable {
     if (!editor) return undefined;
     const ann = await this.store.load(editor.document.uri);
     if (!this.usable(ann)) return undefined;
-    const found = new Map<string, Entity>();
-    for (const sel of editor.selections) {
-      const span = toSpan(editor.document, ann.offsets, sel);
-      const hits = sel.isEmpty ? entitiesAt(ann.sidecar, span.start) : entitiesIn(ann.sidecar, span);
-      for (const e of hits) found.set(e.id, e);
-    }
-    const entities = [...found.values()];
+    const entities = entitiesAtSelections(editor, ann);
     if (entities.length === 0) {
       void vscode.window.setStatusBarMessage('Corpus Annotator: no entity at the cursor', 3000);
       return undefined;
@@ -358,7 +390,7 @@ export class Commands implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open an article to annotate first.');
       return undefined;
     }
-    if (editor.document.uri.path.endsWith('.ann.yaml')) {
+    if (isSidecarPath(editor.document.uri.path)) {
       void vscode.window.showInformationMessage('This is a sidecar; open its article to annotate.');
       return undefined;
     }

@@ -114,14 +114,11 @@ export class CompareView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     return true;
   }
 
+  /** The article named (or the active editor's), also when it is its sidecar that is named or open. */
   private articleOf(given: string | undefined): vscode.Uri | undefined {
-    if (given !== undefined) {
-      const uri = vscode.Uri.parse(given);
-      return isSidecarPath(uri.path) ? uri.with({ path: articlePathOf(uri.path) }) : uri;
-    }
-    const doc = vscode.window.activeTextEditor?.document;
-    if (!doc) return undefined;
-    return isSidecarPath(doc.uri.path) ? doc.uri.with({ path: articlePathOf(doc.uri.path) }) : doc.uri;
+    const uri = given !== undefined ? vscode.Uri.parse(given) : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) return undefined;
+    return isSidecarPath(uri.path) ? uri.with({ path: articlePathOf(uri.path) }) : uri;
   }
 
   private async pick(sidecarUri: vscode.Uri): Promise<{ name: string; source: string } | undefined> {

@@ -4,7 +4,9 @@
 // events (documents it has not). A 10k-document corpus gets its rows and totals from this.
 import * as vscode from 'vscode';
 import { CorpusIndex, DocumentSummary, summariseSidecar } from '../core/corpus-index';
-import { articlePathOf, sidecarPathOf } from '../core/model';
+import { articlePathOf, Entity, sidecarPathOf } from '../core/model';
+import { isSuggestion } from '../core/suggest';
+import { coalesce } from './coalesce';
 import { Corpus } from './corpus';
 import { AnnotationStore, DocAnnotations } from './store';
 
@@ -20,7 +22,6 @@ export class CorpusCounts implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** Bumped per document at each update, so that a slow read never overwrites a newer summary. */
   private readonly generation = new Map<string, number>();
-  private syncing: Promise<void> | undefined;
 
   constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel) {
     const sidecars = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml');
@@ -49,35 +50,29 @@ export class CorpusCounts implements vscode.Disposable {
     return this.index.size === this.corpus.list().length ? this.index.totals() : undefined;
   }
 
-  /** Resolves once every article of the corpus (as last listed) has a summary. */
-  ready(): Promise<void> {
-    return this.syncing ?? this.sync();
-  }
+  /** Summarises the articles not yet known and forgets those gone (one pass at a time: see coalesce). */
+  private readonly sync = coalesce(async () => {
+    await this.corpus.ready();
+    const articles = this.corpus.list();
+    const keep = new Set(articles.map((u) => u.toString()));
+    for (const [key] of [...this.index.documents()]) if (!keep.has(key)) this.index.delete(key);
+    const todo = articles.filter((u) => !this.index.get(u.toString()));
+    const started = Date.now();
+    for (let i = 0; i < todo.length; i += READ_CONCURRENCY) {
+      // A document the store has loaded by now (the active editor's, the Problems panel's
+      // background load) is summarised from it, as its changes are: its sidecar is not read again.
+      await Promise.all(todo.slice(i, i + READ_CONCURRENCY).map((u) => (this.store.get(u) ? this.fromStore(u, false) : this.readSummary(u, false))));
+    }
+    if (todo.length) this.log.info(`summarised ${todo.length} sidecar(s) for the sidebar in ${Date.now() - started} ms`);
+    this.emitter.fire(undefined);
+  });
 
-  /** Summarises the articles not yet known and forgets those gone. */
-  private sync(): Promise<void> {
-    this.syncing = (async () => {
-      await this.corpus.ready();
-      const articles = this.corpus.list();
-      const keep = new Set(articles.map((u) => u.toString()));
-      for (const [key] of [...this.index.documents()]) if (!keep.has(key)) this.index.delete(key);
-      const todo = articles.filter((u) => !this.index.get(u.toString()));
-      const started = Date.now();
-      for (let i = 0; i < todo.length; i += READ_CONCURRENCY) {
-        await Promise.all(todo.slice(i, i + READ_CONCURRENCY).map((u) => this.readSummary(u, false)));
-      }
-      if (todo.length) this.log.info(`summarised ${todo.length} sidecar(s) for the sidebar in ${Date.now() - started} ms`);
-      this.emitter.fire(undefined);
-    })();
-    return this.syncing;
-  }
-
-  private fromStore(article: vscode.Uri): void {
+  private fromStore(article: vscode.Uri, fire = true): void {
     const ann = this.store.get(article);
     if (!ann || !this.corpus.has(article)) return;
     this.bump(article);
     this.index.set(article.toString(), summaryOf(ann));
-    this.emitter.fire(article);
+    if (fire) this.emitter.fire(article);
   }
 
   /** Reads a sidecar and summarises it; a read that a newer update overtook is dropped. */
@@ -115,11 +110,20 @@ export class CorpusCounts implements vscode.Disposable {
 /** A loaded document's summary, from what the store shows. */
 function summaryOf(ann: DocAnnotations): DocumentSummary {
   if (ann.kind !== 'ok') return { state: 'invalid', entities: 0, suggestions: 0, labels: new Map(), errors: ann.problems.filter((p) => p.severity === 'error').length };
+  return { state: ann.sidecarExists ? 'ok' : 'none', status: ann.sidecar.status, ...countEntities(ann.sidecar.entities), errors: 0 };
+}
+
+/**
+ * Entities (suggestions apart) per label, in first-seen order, their total, and the suggestions:
+ * how the sidebar and the status bar count a loaded document (core/corpus-index.ts counts a
+ * sidecar's text the same way).
+ */
+export function countEntities(entities: readonly Entity[]): { entities: number; suggestions: number; labels: Map<string, number> } {
   const labels = new Map<string, number>();
   let suggestions = 0;
-  for (const e of ann.sidecar.entities) {
-    if (e.suggested === true) suggestions++;
+  for (const e of entities) {
+    if (isSuggestion(e)) suggestions++;
     else labels.set(e.label, (labels.get(e.label) ?? 0) + 1);
   }
-  return { state: ann.sidecarExists ? 'ok' : 'none', status: ann.sidecar.status, entities: ann.sidecar.entities.length - suggestions, suggestions, labels, errors: 0 };
+  return { entities: entities.length - suggestions, suggestions, labels };
 }

@@ -1,8 +1,8 @@
 // Highlights entities in every visible editor: one decoration type per label and nesting depth
 // (never one per range), rebuilt only when labels or the relevant settings change.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG, LabelDef } from '../core/config';
-import { LabelService } from './labels';
+import { LabelDef } from '../core/config';
+import { LabelService, themeColor } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore } from './store';
 
@@ -22,7 +22,7 @@ export type RenderedDecorations = Record<string, vscode.Range[]>;
 export const SUGGESTED_KEY = '(suggestions)';
 
 export class Decorations implements vscode.Disposable {
-  private types = new Map<string, LabelTypes>();
+  private readonly types = new Map<string, LabelTypes>();
   private readonly rendered = new Map<string, RenderedDecorations>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -30,13 +30,7 @@ export class Decorations implements vscode.Disposable {
     this.disposables.push(
       store.onDidChange(({ article }) => this.renderArticle(article)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
-        for (const e of editors) {
-          void this.store.isCandidate(e.document.uri).then(async (yes) => {
-            if (!yes) return;
-            await this.store.load(e.document.uri);
-            this.render(e);
-          });
-        }
+        for (const e of editors) void this.loadAndRender(e);
       }),
       labels.onDidChange(() => this.rebuild()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -47,19 +41,20 @@ export class Decorations implements vscode.Disposable {
 
   /** Renders the editors already open at activation. */
   async start(): Promise<void> {
-    await Promise.all(vscode.window.visibleTextEditors.map(async (e) => {
-      if (await this.store.isCandidate(e.document.uri)) {
-        await this.store.load(e.document.uri);
-        this.render(e);
-      }
-    }));
+    await Promise.all(vscode.window.visibleTextEditors.map((e) => this.loadAndRender(e)));
+  }
+
+  /** Draws an editor's entities, loading them first if the document is worth it. */
+  private async loadAndRender(editor: vscode.TextEditor): Promise<void> {
+    if (!(await this.store.isCandidate(editor.document.uri))) return;
+    await this.store.load(editor.document.uri);
+    this.render(editor);
   }
 
   /** What was last drawn for a document, by label. */
   renderedFor(uri: vscode.Uri): RenderedDecorations {
     return this.rendered.get(uri.toString()) ?? {};
   }
-
 
   private renderArticle(article: vscode.Uri): void {
     const key = article.toString();
@@ -150,27 +145,21 @@ export class Decorations implements vscode.Disposable {
   }
 
   private rebuild(): void {
+    this.disposeTypes();
+    for (const e of vscode.window.visibleTextEditors) this.render(e);
+  }
+
+  private disposeTypes(): void {
     for (const t of this.types.values()) {
       t.outer.dispose();
       t.inner.dispose();
       t.suggested.dispose();
     }
     this.types.clear();
-    for (const e of vscode.window.visibleTextEditors) this.render(e);
   }
 
   dispose(): void {
-    for (const t of this.types.values()) {
-      t.outer.dispose();
-      t.inner.dispose();
-      t.suggested.dispose();
-    }
+    this.disposeTypes();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** The contributed theme colour for a default label left at its default colour; the configured colour otherwise. */
-function themeColor(label: LabelDef): string | vscode.ThemeColor {
-  const def = DEFAULT_CONFIG.labels.find((l) => l.name === label.name);
-  return def && def.color === label.color.toLowerCase() ? new vscode.ThemeColor(`corpusAnnotator.label${label.name}`) : label.color;
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { articlePathOf, baseName } from '../core/model';
 import { Problem } from '../core/problems';
+import { coalesce } from './coalesce';
 import { Corpus } from './corpus';
 import { LabelService } from './labels';
 import { AnnotationStore, DocAnnotations } from './store';
@@ -52,8 +53,11 @@ export class SidecarDiagnostics implements vscode.Disposable {
     for (const ann of store.all()) void this.updateArticle(ann.article);
   }
 
-  /** Loads every article that has a sidecar, so its problems are known without opening it. */
-  private async loadAllSidecars(): Promise<void> {
+  /**
+   * Loads every article that has a sidecar, so its problems are known without opening it. Asked
+   * for at each change of the article list: one pass (one search of the workspace) at a time.
+   */
+  private readonly loadAllSidecars = coalesce(async () => {
     try {
       const started = Date.now();
       const sidecars = await vscode.workspace.findFiles('**/*.ann.yaml', '**/{node_modules,.git}/**');
@@ -66,7 +70,7 @@ export class SidecarDiagnostics implements vscode.Disposable {
     } catch (e) {
       this.log.error(`cannot list the sidecars of the workspace: ${e instanceof Error ? e.message : String(e)}`);
     }
-  }
+  });
 
   private async loadSidecarArticle(sidecar: vscode.Uri): Promise<void> {
     const article = articleOf(sidecar);
@@ -169,7 +173,7 @@ export class SidecarDiagnostics implements vscode.Disposable {
 }
 
 /** A problem (1-based, in the file's text) as a diagnostic: from its position to its end, or to the end of its line. */
-export function toDiagnostic(p: Problem, lines: readonly string[]): vscode.Diagnostic {
+function toDiagnostic(p: Problem, lines: readonly string[]): vscode.Diagnostic {
   const lineIndex = Math.max(0, p.line - 1);
   const text = lines[lineIndex] ?? '';
   let start = Math.min(Math.max(0, p.column - 1), text.length);

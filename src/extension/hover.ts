@@ -10,7 +10,7 @@ import { toCodePoint, toRange } from './positions';
 import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 
 /** The commands the hover links to; the only ones its trusted markdown may run. */
-export const HOVER_COMMANDS = {
+const HOVER_COMMANDS = {
   changeLabel: 'corpusAnnotator.changeLabel',
   editNote: 'corpusAnnotator.editNote',
   remove: 'corpusAnnotator.removeTag',
@@ -50,7 +50,7 @@ export class EntityHover implements vscode.HoverProvider, vscode.Disposable {
 }
 
 /** The hover's content for entities of one article, innermost first, separated by rules. */
-export function entityMarkdown(entities: readonly Entity[], article: vscode.Uri, config: LabelConfig): vscode.MarkdownString {
+function entityMarkdown(entities: readonly Entity[], article: vscode.Uri, config: LabelConfig): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);
   md.isTrusted = { enabledCommands: Object.values(HOVER_COMMANDS) };
   md.supportHtml = true; // only for the label's colour swatch; every user-provided string is escaped
@@ -95,12 +95,12 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
 }
 
 /** Escapes markdown (and inline HTML) syntax so user text shows literally. */
-export function escapeMarkdown(s: string): string {
+function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&$]/g, '\\$&').replace(/\r?\n/g, '  \n');
 }
 
 /** A code span that shows `s` literally, whatever backticks it contains. */
-export function codeSpan(s: string): string {
+function codeSpan(s: string): string {
   const flat = s.replace(/\r?\n/g, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);

@@ -1,6 +1,6 @@
 // The label configuration of each workspace folder (.corpus-annotator.yaml), kept current.
 import * as vscode from 'vscode';
-import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, readConfig } from '../core/config';
+import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, LabelDef, readConfig } from '../core/config';
 import { matchesGlobs } from '../core/glob';
 import { isSidecarPath } from '../core/model';
 import { Problem } from '../core/problems';
@@ -60,4 +60,14 @@ export class LabelService implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * How a label is coloured in the editor and the sidebar: a default label left at its default
+ * colour takes the contributed theme colour (corpusAnnotator.labelPER…, adjustable per theme);
+ * any other, its configured colour.
+ */
+export function themeColor(label: LabelDef): string | vscode.ThemeColor {
+  const def = DEFAULT_CONFIG.labels.find((l) => l.name === label.name);
+  return def && def.color === label.color.toLowerCase() ? new vscode.ThemeColor(`corpusAnnotator.label${label.name}`) : label.color;
 }

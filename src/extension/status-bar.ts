@@ -2,22 +2,17 @@
 // whether the sidecar has errors or changes wait for the article to be saved. Click: the sidebar.
 import * as vscode from 'vscode';
 import { LabelConfig } from '../core/config';
-import { baseName, isSidecarPath, Status } from '../core/model';
-import { keyHint } from './commands';
+import { baseName } from '../core/model';
+import { suggestionsOf } from '../core/suggest';
+import { keyHint, STATUS_DESCRIPTIONS } from './commands';
+import { countEntities } from './corpus-counts';
 import { LabelService } from './labels';
-import { ANNOTATABLE_SCHEMES, AnnotationStore, DocAnnotations } from './store';
+import { AnnotationStore, DocAnnotations } from './store';
 
-export const STATUS_ITEM_ID = 'corpusAnnotator.status';
+const STATUS_ITEM_ID = 'corpusAnnotator.status';
 
 /** What the pure text functions read of an article's annotations. */
 export type StatusInput = Pick<DocAnnotations, 'article' | 'kind' | 'sidecar' | 'problems' | 'pendingSave' | 'sidecarExists'>;
-
-const STATUS_MEANING: Record<Status, string> = {
-  todo: 'not started',
-  'in-progress': 'being annotated',
-  done: 'annotated, waiting for review',
-  reviewed: 'checked by a reviewer',
-};
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -31,7 +26,7 @@ function errorCount(ann: StatusInput): number {
 export function statusText(ann: StatusInput): string {
   if (ann.kind === 'unreadable') return '$(error) cannot annotate this file';
   if (ann.kind === 'invalid') return `$(warning) sidecar has errors (${errorCount(ann)})`;
-  const suggestions = ann.sidecar.entities.filter((e) => e.suggested === true).length;
+  const suggestions = suggestionsOf(ann.sidecar).length;
   const parts = [`$(tag) ${plural(ann.sidecar.entities.length - suggestions, 'entity', 'entities')}`];
   if (suggestions > 0) parts.push(`$(lightbulb) ${plural(suggestions, 'suggestion', 'suggestions')}`);
   parts.push(ann.sidecar.status);
@@ -41,8 +36,7 @@ export function statusText(ann: StatusInput): string {
 
 /** Entities per label: every configured label (in configuration order, zeros included), then unknown ones. */
 export function countsByLabel(ann: StatusInput, config: LabelConfig): Array<{ label: string; count: number; key?: number; known: boolean }> {
-  const counts = new Map<string, number>();
-  for (const e of ann.sidecar.entities) if (e.suggested !== true) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+  const counts = countEntities(ann.sidecar.entities).labels;
   const rows: Array<{ label: string; count: number; key?: number; known: boolean }> = config.labels.map((l) => {
     const row: { label: string; count: number; key?: number; known: boolean } = { label: l.name, count: counts.get(l.name) ?? 0, known: true };
     if (l.key !== undefined) row.key = l.key;
@@ -69,7 +63,7 @@ export function statusTooltip(ann: StatusInput, config: LabelConfig): string {
     return out.join('\n');
   }
   const status = ann.sidecar.status;
-  out.push(`Status: **${status}** (${STATUS_MEANING[status]})${ann.sidecarExists ? '' : ' — no sidecar yet: it is created with the first entity'}`);
+  out.push(`Status: **${status}** (${STATUS_DESCRIPTIONS[status]})${ann.sidecarExists ? '' : ' — no sidecar yet: it is created with the first entity'}`);
   if (ann.pendingSave) out.push('', '$(circle-filled) Annotation changes are unsaved: they are written when the article is saved.');
   out.push('', '| Label | Key | Entities |', '|:--|:--|--:|');
   for (const row of countsByLabel(ann, config)) {
@@ -100,15 +94,10 @@ export class AnnotationStatusBar implements vscode.Disposable {
     this.update();
   }
 
-  /** Same rule as the `corpusAnnotator.activeArticle` context key (ActiveEditorContext.isAnnotatable). */
-  private isAnnotatable(doc: vscode.TextDocument): boolean {
-    if (isSidecarPath(doc.uri.path) || !ANNOTATABLE_SCHEMES.has(doc.uri.scheme)) return false;
-    return this.labels.isArticle(doc.uri) || !!this.store.get(doc.uri)?.sidecarExists;
-  }
-
   private update(): void {
     const doc = vscode.window.activeTextEditor?.document;
-    if (!doc || !this.isAnnotatable(doc)) {
+    // Shown where the `corpusAnnotator.activeArticle` context key is set: the same rule.
+    if (!doc || !this.store.isAnnotatable(doc.uri)) {
       this.item.hide();
       return;
     }
@@ -119,13 +108,14 @@ export class AnnotationStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = statusText(ann);
+    const text = statusText(ann);
+    this.item.text = text;
     const tooltip = new vscode.MarkdownString(statusTooltip(ann, this.labels.configFor(doc.uri)), true);
     this.item.tooltip = tooltip;
     this.item.backgroundColor = ann.kind === 'invalid'
       ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : ann.kind === 'unreadable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    this.item.accessibilityInformation = { label: `Corpus Annotator: ${statusText(ann).replace(/\$\([\w-]+\)\s*/g, '')}` };
+    this.item.accessibilityInformation = { label: `Corpus Annotator: ${text.replace(/\$\([\w-]+\)\s*/g, '')}` };
     this.item.show();
   }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Article, ArticleDecodeError, articleFromText, decodeArticle } from '../core/article';
 import { emptySidecar, Span } from '../core/edits';
 import { History } from '../core/history';
-import { baseName, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
+import { articlePathOf, baseName, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { OffsetMap } from '../core/offsets';
 import { hasErrors, Problem } from '../core/problems';
 import { reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../core/reanchor';
@@ -80,7 +80,7 @@ class Entry implements DocAnnotations {
    * Used once: taken out by each write, put back when the new text is on disk.
    */
   written: WrittenSidecar | undefined;
-  /** The article bytes write() last checked, and what they decoded to: the same bytes are not decoded and hashed again. */
+  /** The article bytes last checked (checkArticle), and what they decoded to: the same bytes are not decoded and hashed again. */
   checkedArticle: CheckedArticle | undefined;
   /** The bytes write() last wrote or found, and their text: the same bytes on disk are not decoded again. */
   sidecarBytes: { readonly bytes: Uint8Array; readonly text: string } | undefined;
@@ -124,6 +124,16 @@ export class AnnotationStore implements vscode.Disposable {
   /** Every loaded article. */
   all(): DocAnnotations[] {
     return [...this.entries.values()];
+  }
+
+  /**
+   * Whether a file can be annotated (the `corpusAnnotator.activeArticle` context key, the status
+   * bar): a corpus article, or any file with a file-like scheme that has a sidecar already. Decided
+   * without reading a file, from the globs and what is loaded.
+   */
+  isAnnotatable(uri: vscode.Uri): boolean {
+    if (isSidecarPath(uri.path) || !ANNOTATABLE_SCHEMES.has(uri.scheme)) return false;
+    return this.labels.isArticle(uri) || !!this.entries.get(uri.toString())?.sidecarExists;
   }
 
   /**
@@ -538,8 +548,8 @@ export class AnnotationStore implements vscode.Disposable {
 
   /** A sidecar or article changed on disk: reload unless it is our own write. */
   async onFileChanged(uri: vscode.Uri): Promise<void> {
-    const isSidecar = uri.path.endsWith('.ann.yaml');
-    const articleUri = isSidecar ? uri.with({ path: uri.path.slice(0, -'.ann.yaml'.length) }) : uri;
+    const isSidecar = isSidecarPath(uri.path);
+    const articleUri = isSidecar ? uri.with({ path: articlePathOf(uri.path) }) : uri;
     const entry = this.entries.get(articleUri.toString());
     if (!entry) return;
     if (isSidecar) {
@@ -561,7 +571,7 @@ export class AnnotationStore implements vscode.Disposable {
       // an editor with unsaved edits keeps its text (VS Code asks on save), a clean one follows
       // the file, and so do the annotations: they are reloaded from disk.
       try {
-        const disk = decodeArticle(await vscode.workspace.fs.readFile(articleUri));
+        const disk = checkArticle(entry, await vscode.workspace.fs.readFile(articleUri));
         if (disk.sha256 === entry.articleSha && disk.text === entry.text) return;
       } catch {
         // deleted or unreadable: the reload says so
@@ -647,7 +657,7 @@ export class AnnotationStore implements vscode.Disposable {
   private async reconcileIfSaved(entry: Entry, reloadIfChangedOutside = false): Promise<'reconciled' | 'reloaded' | 'not-saved-text' | 'failed'> {
     try {
       const text = entry.text;
-      const disk = decodeArticle(await vscode.workspace.fs.readFile(entry.article));
+      const disk = checkArticle(entry, await vscode.workspace.fs.readFile(entry.article));
       if (disk.text !== text || entry.text !== text) return 'not-saved-text';
       if (entry.articleSha !== undefined && disk.sha256 !== entry.articleSha) {
         // A content change showing a new file: reloaded from outside. (A save arrives as a
@@ -691,7 +701,9 @@ export class AnnotationStore implements vscode.Disposable {
     const entry = this.entries.get(doc.uri.toString());
     if (!entry || entry.kind !== 'ok') return;
     try {
-      const disk = decodeArticle(await vscode.workspace.fs.readFile(doc.uri));
+      // Through the entry's cache: the write below and the file watcher's event for this save read
+      // the same bytes again, and need not decode and hash them again.
+      const disk = checkArticle(entry, await vscode.workspace.fs.readFile(doc.uri));
       if (disk.text !== entry.text) {
         // Saved with another encoding or line ending than the buffer: our offsets no longer apply.
         this.log.warn(`${doc.uri.fsPath}: the saved file differs from the editor text; reloading annotations`);
@@ -794,8 +806,8 @@ interface CheckedArticle {
 
 /**
  * The article's bytes decoded and hashed, as decodeArticle does — or, when they are exactly the
- * bytes this entry's last write checked (compared in full), what they decoded to then: a large
- * article is not decoded and hashed again for every annotation change.
+ * bytes this entry last checked (compared in full), what they decoded to then: a large article is
+ * not decoded and hashed again for every annotation change, nor by each step of one save.
  */
 function checkArticle(entry: Entry, bytes: Uint8Array): CheckedArticle {
   const last = entry.checkedArticle;

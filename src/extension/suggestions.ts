@@ -4,13 +4,12 @@
 // annotations. Everything here goes through core operations and the store.
 import * as vscode from 'vscode';
 import { Entity, baseName } from '../core/model';
-import { entitiesAt, entitiesIn, setAttributes } from '../core/edits';
+import { entitiesAt, setAttributes } from '../core/edits';
 import { proposeOccurrences } from '../core/occurrences';
-import { acceptSuggestions, rejectSuggestions } from '../core/suggest';
-import { EntityRef } from './commands';
+import { acceptSuggestions, isSuggestion, rejectSuggestions, suggestionsOf } from '../core/suggest';
+import { entitiesAtSelections, EntityRef, entityRefOf, keys } from './commands';
 import { Corpus } from './corpus';
-import { isMac } from './platform';
-import { toCodePoint, toRange, toSpan } from './positions';
+import { toCodePoint, toRange } from './positions';
 import { registerCommand } from './register-command';
 import { suggestInArticles } from './suggest-many';
 import { readSettings } from './settings';
@@ -96,12 +95,7 @@ export class SuggestionCommands implements vscode.Disposable {
       article = editor.document.uri;
       const ann = await this.store.load(article);
       if (ann.kind !== 'ok') return 0;
-      ids = new Set();
-      for (const sel of editor.selections) {
-        const span = toSpan(editor.document, ann.offsets, sel);
-        const hits = sel.isEmpty ? entitiesAt(ann.sidecar, span.start) : entitiesIn(ann.sidecar, span);
-        for (const e of hits) if (e.suggested === true) ids.add(e.id);
-      }
+      ids = new Set(entitiesAtSelections(editor, ann).filter(isSuggestion).map((e) => e.id));
       if (ids.size === 0) {
         void vscode.window.setStatusBarMessage(`Corpus Annotator: no suggestion at the cursor (${keys.next} goes to the next one)`, 4000);
         return 0;
@@ -120,7 +114,7 @@ export class SuggestionCommands implements vscode.Disposable {
     const article = ref && typeof ref.article === 'string' ? vscode.Uri.parse(ref.article) : vscode.window.activeTextEditor?.document.uri;
     if (!article) return 0;
     const ann = await this.store.load(article);
-    const ids = new Set(ann.sidecar.entities.filter((e) => e.suggested === true).map((e) => e.id));
+    const ids = new Set(suggestionsOf(ann.sidecar).map((e) => e.id));
     if (ann.kind !== 'ok' || ids.size === 0) {
       void vscode.window.setStatusBarMessage(`Corpus Annotator: no suggestions in ${baseName(article.path)}`, 3000);
       return 0;
@@ -138,7 +132,7 @@ export class SuggestionCommands implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return false;
     const ann = await this.store.load(editor.document.uri);
-    const suggestions = ann.sidecar.entities.filter((e) => e.suggested === true).sort((a, b) => a.start - b.start || a.end - b.end);
+    const suggestions = suggestionsOf(ann.sidecar).sort((a, b) => a.start - b.start || a.end - b.end);
     if (ann.kind !== 'ok' || suggestions.length === 0) {
       if (wrapMessage) void vscode.window.setStatusBarMessage('Corpus Annotator: no suggestions in this article', 3000);
       return false;
@@ -227,15 +221,6 @@ export class SuggestionCommands implements vscode.Disposable {
   }
 }
 
-/** An entity named by an EntityRef or by a sidebar row (`{ kind: 'entity', article: Uri, entity }`). */
-function entityRefOf(arg: unknown): EntityRef | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const a = arg as { article?: unknown; id?: unknown; entity?: { id?: unknown } };
-  const article = a.article instanceof vscode.Uri ? a.article.toString() : a.article;
-  const id = typeof a.id === 'string' ? a.id : a.entity?.id;
-  return typeof article === 'string' && typeof id === 'string' ? { article, id } : undefined;
-}
-
 /** An article named by an ArticleRef or by a sidebar row (document or Suggestions). */
 function articleRefOf(arg: unknown): ArticleRef | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
@@ -252,13 +237,3 @@ function suggestedKb(ann: DocAnnotations, entity: Entity): string | undefined {
 function suggestedCanonical(ann: DocAnnotations, entity: Entity): string | undefined {
   return ann.sidecar.entities.find((e) => e.text === entity.text && e.label === entity.label && e.attrs?.canonical)?.attrs?.canonical;
 }
-
-/** The default keys, for messages (package.json contributes them). */
-export const keys = {
-  tagAll: isMac ? '⌘⌥A' : 'Ctrl+Alt+A',
-  next: isMac ? '⌘⌥]' : 'Ctrl+Alt+]',
-  accept: isMac ? '⌘⌥Y' : 'Ctrl+Alt+Y',
-  reject: isMac ? '⌘⌥N' : 'Ctrl+Alt+N',
-  undo: isMac ? '⌘⌥Z' : 'Ctrl+Alt+Z',
-};
-

@@ -3,13 +3,14 @@
 // tree-only commands (reveal, relabel, remove, go to sidecar line). Reads the store, never writes it:
 // changes go through the tagging commands.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG, LabelDef } from '../core/config';
+import { DEFAULT_CONFIG, LabelConfig, LabelDef } from '../core/config';
 import { baseName, cmp, Entity, Status } from '../core/model';
 import { readSidecar } from '../core/sidecar-read';
-import { EntityRef } from './commands';
+import { isSuggestion, suggestionsOf, withoutSuggestions } from '../core/suggest';
+import { EntityRef, entityRefOf } from './commands';
 import { Corpus } from './corpus';
 import { CorpusCounts } from './corpus-counts';
-import { LabelService } from './labels';
+import { LabelService, themeColor } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
 import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
@@ -35,6 +36,29 @@ type TreeNode =
   | { readonly kind: 'entity'; readonly id: string; readonly article: vscode.Uri; readonly entity: Entity; readonly line: number; readonly grouping: Grouping };
 
 type EntityNode = Extract<TreeNode, { kind: 'entity' }>;
+
+// Rows other than documents and folders are made afresh (by getChildren, and by getParent for
+// reveal): their ids must be the same both ways, so each kind is built in one place.
+function labelNode(label: string): TreeNode {
+  return { kind: 'label', id: `label:${label}`, label };
+}
+
+function surfaceNode(label: string, surface: string): TreeNode {
+  return { kind: 'surface', id: `label:${label}/surface:${surface}`, label, surface };
+}
+
+function docLabelNode(article: vscode.Uri, label: string): TreeNode {
+  return { kind: 'docLabel', id: `doc:${article.toString()}/label:${label}`, article, label };
+}
+
+function suggestionsNode(article: vscode.Uri): TreeNode {
+  return { kind: 'suggestions', id: `doc:${article.toString()}/suggestions`, article };
+}
+
+function entityNode(article: vscode.Uri, entity: Entity, line: number, grouping: Grouping): EntityNode {
+  const id = grouping === 'document' ? `ent:${article.toString()}#${entity.id}` : `occ:${article.toString()}#${entity.id}`;
+  return { kind: 'entity', id, article, entity, line, grouping };
+}
 
 interface Occurrence {
   readonly article: vscode.Uri;
@@ -163,32 +187,20 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         return this.documentNodes(element.folder);
       case 'document':
         return this.documentChildren(element.article);
-      case 'docLabel': {
-        const ann = await this.store.load(element.article);
-        if (ann.kind !== 'ok') return [];
-        return ann.sidecar.entities
-          .filter((e) => e.label === element.label && e.suggested !== true && matchesFilter(this.filter, e))
-          .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
-          .map((e) => this.entityNode(ann, e, 'document'));
-      }
-      case 'suggestions': {
-        const ann = await this.store.load(element.article);
-        if (ann.kind !== 'ok') return [];
-        return ann.sidecar.entities
-          .filter((e) => e.suggested === true && matchesFilter(this.filter, e))
-          .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
-          .map((e) => this.entityNode(ann, e, 'document'));
-      }
+      case 'docLabel':
+        return this.entityRows(element.article, (e) => e.label === element.label && !isSuggestion(e));
+      case 'suggestions':
+        return this.entityRows(element.article, isSuggestion);
       case 'label': {
         const group = (await this.index()).labels.get(element.label);
         if (!group) return [];
         return [...group.surfaces]
           .sort(([sa, a], [sb, b]) => b.length - a.length || cmp(sa, sb))
-          .map(([surface]) => ({ kind: 'surface', id: `label:${element.label}/surface:${surface}`, label: element.label, surface }));
+          .map(([surface]) => surfaceNode(element.label, surface));
       }
       case 'surface': {
         const occurrences = (await this.index()).labels.get(element.label)?.surfaces.get(element.surface) ?? [];
-        return occurrences.map((o) => ({ kind: 'entity', id: `occ:${o.article.toString()}#${o.entity.id}`, article: o.article, entity: o.entity, line: o.line, grouping: this.grouping }));
+        return occurrences.map((o) => entityNode(o.article, o.entity, o.line, this.grouping));
       }
       default:
         return [];
@@ -228,15 +240,12 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       case 'suggestions':
         return this.docNode(node.article);
       case 'surface':
-        return { kind: 'label', id: `label:${node.label}`, label: node.label };
+        return labelNode(node.label);
       case 'entity': {
         if (node.grouping === 'document') {
-          return node.entity.suggested === true
-            ? { kind: 'suggestions', id: `doc:${node.article.toString()}/suggestions`, article: node.article }
-            : { kind: 'docLabel', id: `doc:${node.article.toString()}/label:${node.entity.label}`, article: node.article, label: node.entity.label };
+          return isSuggestion(node.entity) ? suggestionsNode(node.article) : docLabelNode(node.article, node.entity.label);
         }
-        const surface = this.surfaceKey(node.entity, node.grouping);
-        return { kind: 'surface', id: `label:${node.entity.label}/surface:${surface}`, label: node.entity.label, surface };
+        return surfaceNode(node.entity.label, this.surfaceKey(node.entity, node.grouping));
       }
     }
   }
@@ -249,7 +258,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       const index = await this.index();
       return [...index.labels.keys()]
         .sort(this.labelOrder(undefined))
-        .map((label) => ({ kind: 'label', id: `label:${label}`, label }));
+        .map(labelNode);
     }
     const folders = this.corpusFolders();
     if (folders.length <= 1) return this.documentNodes(folders[0]);
@@ -296,17 +305,22 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     }
     if (ann.kind !== 'ok') return [];
     const shown = ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e));
-    const labels = new Set(shown.filter((e) => e.suggested !== true).map((e) => e.label));
+    const labels = new Set(withoutSuggestions(shown).map((e) => e.label));
     const rows: TreeNode[] = [];
     // First: the suggestions are what the annotator has to decide on.
-    if (shown.some((e) => e.suggested === true)) rows.push({ kind: 'suggestions', id: `doc:${article.toString()}/suggestions`, article });
-    for (const label of [...labels].sort(this.labelOrder(article))) rows.push({ kind: 'docLabel', id: `doc:${article.toString()}/label:${label}`, article, label });
+    if (shown.some(isSuggestion)) rows.push(suggestionsNode(article));
+    for (const label of [...labels].sort(this.labelOrder(article))) rows.push(docLabelNode(article, label));
     return rows;
   }
 
-  private entityNode(ann: DocAnnotations, entity: Entity, grouping: Grouping): EntityNode {
-    const id = grouping === 'document' ? `ent:${ann.article.toString()}#${entity.id}` : `occ:${ann.article.toString()}#${entity.id}`;
-    return { kind: 'entity', id, article: ann.article, entity, line: this.lineOf(ann, entity), grouping };
+  /** The entity rows under a document's label or Suggestions row: those `pick` takes that the filter shows, in text order. */
+  private async entityRows(article: vscode.Uri, pick: (e: Entity) => boolean): Promise<TreeNode[]> {
+    const ann = await this.store.load(article);
+    if (ann.kind !== 'ok') return [];
+    return ann.sidecar.entities
+      .filter((e) => pick(e) && matchesFilter(this.filter, e))
+      .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
+      .map((e) => entityNode(ann.article, e, this.lineOf(ann, e), 'document'));
   }
 
   /** 1-based line of an entity's start in the article: line breaks before its UTF-16 offset. */
@@ -348,7 +362,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       const ann = this.store.get(uri);
       if (ann?.kind !== 'ok') continue;
       for (const e of [...ann.sidecar.entities].sort((a, b) => a.start - b.start || a.end - b.end)) {
-        if (e.suggested === true || !matchesFilter(this.filter, e)) continue;
+        if (isSuggestion(e) || !matchesFilter(this.filter, e)) continue;
         let group = labels.get(e.label);
         if (!group) labels.set(e.label, (group = { count: 0, surfaces: new Map() }));
         group.count++;
@@ -427,7 +441,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       tooltip.appendMarkdown('\n\n');
       tooltip.appendText(ann.problems[0]?.message ?? 'This file cannot be annotated.');
     } else {
-      const suggestions = ann.sidecar.entities.filter((e) => e.suggested === true).length;
+      const suggestions = suggestionsOf(ann.sidecar).length;
       const total = ann.sidecar.entities.length - suggestions;
       const shown = this.filter ? ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length : total + suggestions;
       const status = ann.sidecar.status;
@@ -495,7 +509,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     item.description = String(count);
-    item.iconPath = labelIcon(def, node.label);
+    item.iconPath = labelIcon(def);
     item.tooltip = `${node.label}: ${plural(count, 'entity')}${def?.description ? `\n${def.description}` : ''}`;
     item.contextValue = ';label;';
     return item;
@@ -503,7 +517,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private suggestionsItem(node: Extract<TreeNode, { kind: 'suggestions' }>): vscode.TreeItem {
     const ann = this.store.get(node.article);
-    const suggestions = ann?.sidecar.entities.filter((e) => e.suggested === true && matchesFilter(this.filter, e)) ?? [];
+    const suggestions = ann ? suggestionsOf(ann.sidecar).filter((e) => matchesFilter(this.filter, e)) : [];
     const item = new vscode.TreeItem('Suggestions', vscode.TreeItemCollapsibleState.Expanded);
     item.id = node.id;
     item.description = String(suggestions.length);
@@ -520,7 +534,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     item.description = String(count);
-    item.iconPath = labelIcon(def, node.label);
+    item.iconPath = labelIcon(def);
     item.tooltip = `${node.label}: ${plural(count, 'entity')}, ${plural(group?.surfaces.size ?? 0, 'surface form')}${def?.description ? `\n${def.description}` : ''}`;
     item.contextValue = ';label;';
     return item;
@@ -605,11 +619,17 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   // ---- labels ----------------------------------------------------------------------------------
 
+  /** The label configurations that apply: the document's folder's, or every folder's in turn (the default without folders). */
+  private configs(scope: vscode.Uri | undefined): LabelConfig[] {
+    if (scope) return [this.labels.configFor(scope)];
+    const configs = this.corpusFolders().map((f) => this.labels.configFor(f.uri));
+    return configs.length ? configs : [DEFAULT_CONFIG];
+  }
+
   private labelDef(name: string, scope: vscode.Uri | undefined): LabelDef | undefined {
-    if (scope) return this.labels.configFor(scope).labels.find((l) => l.name === name);
-    for (const folder of this.corpusFolders()) {
-      const def = this.labels.configFor(folder.uri).labels.find((l) => l.name === name);
-      if (def) return def;
+    for (const c of this.configs(scope)) {
+      const def = c.labels.find((l) => l.name === name);
+      if (def || scope) return def;
     }
     return DEFAULT_CONFIG.labels.find((l) => l.name === name);
   }
@@ -617,9 +637,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   /** Configuration order (of the document's folder, or of every folder in turn), unknown labels last by name. */
   private labelOrder(scope: vscode.Uri | undefined): (a: string, b: string) => number {
     const order: string[] = [];
-    const configs = scope ? [this.labels.configFor(scope)] : this.corpusFolders().map((f) => this.labels.configFor(f.uri));
-    if (configs.length === 0) configs.push(DEFAULT_CONFIG);
-    for (const c of configs) for (const l of c.labels) if (!order.includes(l.name)) order.push(l.name);
+    for (const c of this.configs(scope)) for (const l of c.labels) if (!order.includes(l.name)) order.push(l.name);
     const rank = (l: string) => {
       const i = order.indexOf(l);
       return i < 0 ? order.length : i;
@@ -747,7 +765,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       const ann = this.store.get(uri);
       if (!ann) continue;
       loaded++;
-      total += ann.sidecar.entities.filter((e) => e.suggested !== true).length;
+      total += withoutSuggestions(ann.sidecar.entities).length;
       if (this.filter) matching += ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length;
     }
     let complete = loaded === articles.length;
@@ -788,8 +806,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       });
       if (input === undefined) return;
     }
-    const known = new Set<string>();
-    for (const f of this.corpusFolders()) for (const l of this.labels.configFor(f.uri).labels) known.add(l.name);
+    const known = new Set(this.configs(undefined).flatMap((c) => c.labels.map((l) => l.name)));
     if (known.size === 0) for (const l of DEFAULT_CONFIG.labels) known.add(l.name);
     await this.setFilter(parseFilter(input, known));
   }
@@ -817,7 +834,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   /** Opens the article, selects the entity and scrolls to it. */
   private async revealEntity(arg: unknown): Promise<boolean> {
-    const ref = refOf(arg);
+    const ref = entityRefOf(arg);
     if (!ref) return false;
     const uri = vscode.Uri.parse(ref.article);
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -837,7 +854,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   /** relabel/remove from the tree: the tagging commands with an EntityRef. */
   private async delegate(command: string, arg: unknown): Promise<unknown> {
-    const ref = refOf(arg);
+    const ref = entityRefOf(arg);
     if (!ref) return undefined;
     return vscode.commands.executeCommand(command, ref);
   }
@@ -848,7 +865,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
    */
   private async openSidecarLine(arg: unknown): Promise<number | undefined> {
     const node = arg as Partial<TreeNode> | undefined;
-    const ref = refOf(arg);
+    const ref = entityRefOf(arg);
     const article = ref ? vscode.Uri.parse(ref.article) : node && 'article' in node && node.article instanceof vscode.Uri ? node.article : undefined;
     if (!article) return undefined;
     const ann = await this.store.load(article);
@@ -904,27 +921,16 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 }
 
-/** An EntityRef from what a command receives: an EntityRef, or an entity row of the tree. */
-function refOf(arg: unknown): EntityRef | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const a = arg as { kind?: unknown; article?: unknown; id?: unknown; entity?: Entity };
-  if (a.kind === 'entity' && a.article instanceof vscode.Uri && a.entity) return { article: a.article.toString(), id: a.entity.id };
-  if (a.kind === undefined && typeof a.article === 'string' && typeof a.id === 'string') return { article: a.article, id: a.id };
-  return undefined;
-}
-
 /** Fallback when the reader has no line for an id: the line holding `id: <id>`. */
 function lineOfId(text: string, id: string): number | undefined {
   const m = new RegExp(`\\bid:\\s*["']?${id.replace(/[^a-z0-9]/gi, '')}\\b`).exec(text);
   return m ? text.slice(0, m.index).split('\n').length : undefined;
 }
 
-function labelIcon(def: LabelDef | undefined, name: string): vscode.ThemeIcon | vscode.Uri {
-  const builtin = DEFAULT_CONFIG.labels.find((l) => l.name === name);
+function labelIcon(def: LabelDef | undefined): vscode.ThemeIcon | vscode.Uri {
   if (!def) return new vscode.ThemeIcon('circle-outline');
-  if (builtin && builtin.color === def.color.toLowerCase()) {
-    return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(`corpusAnnotator.label${name}`));
-  }
+  const color = themeColor(def);
+  if (color instanceof vscode.ThemeColor) return new vscode.ThemeIcon('circle-filled', color);
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(def.color);
   if (!m) return new vscode.ThemeIcon('circle-filled');
   const rgb = `rgb(${parseInt(m[1] as string, 16)},${parseInt(m[2] as string, 16)},${parseInt(m[3] as string, 16)})`;

@@ -5,29 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../host/paths.mjs';
-import { startWorkbench, waitForFile } from './support.mjs';
+import { useWorkbench, waitForFile } from './support.mjs';
 
 const ARTICLE = '003_3e55259b9cbe4b4c.txt';
 const NAME = 'Abdellatif Hammouchi';
 
 describe('e2e: annotating with the keyboard', function () {
-  /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
-  let session;
-
-  before(async function () {
-    session = await startWorkbench();
-  });
-
-  after(async function () {
-    await session?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const shot = await session.wb.screenshot(`FAILED-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-      if (shot) console.log(`      screenshot of the failure: ${shot}`);
-    }
-  });
+  const session = useWorkbench();
 
   it('Ctrl+Alt+1 tags the selection as PER: on disk, highlighted, and listed in the sidebar', async function () {
     const { wb, page, folder } = session;

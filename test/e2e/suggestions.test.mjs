@@ -6,34 +6,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../host/paths.mjs';
-import { startWorkbench, waitForFile } from './support.mjs';
+import { useWorkbench, waitForFile } from './support.mjs';
 
 const ARTICLE = '000_a5c2016fc8888533.txt';
 
 describe('e2e: suggestions from tag all occurrences', function () {
-  /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
-  let session;
+  const session = useWorkbench();
   let sidecar;
 
   before(async function () {
-    session = await startWorkbench();
     // Set-up as a reviewer would leave it: only the first "Laftit" tagged (the others' lines deleted).
     sidecar = path.join(session.folder, `${ARTICLE}.ann.yaml`);
     const lines = fs.readFileSync(sidecar, 'utf8').split('\n');
     const laftit = lines.filter((l) => l.includes('text: "Laftit"'));
     assert.ok(laftit.length > 2);
     fs.writeFileSync(sidecar, lines.filter((l) => !laftit.slice(1).includes(l)).join('\n'));
-  });
-
-  after(async function () {
-    await session?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const shot = await session.wb.screenshot(`FAILED-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-      if (shot) console.log(`      screenshot of the failure: ${shot}`);
-    }
   });
 
   const entities = () => parse(fs.readFileSync(sidecar, 'utf8')).entities ?? [];

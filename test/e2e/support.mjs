@@ -35,6 +35,37 @@ export async function startWorkbench({ settings } = {}) {
 }
 
 /**
+ * Registers, in the calling describe(), the hooks of one workbench session for its tests: started
+ * before them, stopped after them, and a screenshot `FAILED-<test title>.png` (under test-results/,
+ * `failurePrefix` instead of `FAILED-`) of any test that fails. The returned object is filled in by
+ * the `before` hook: read it inside tests and later hooks, not while the describe() body runs.
+ * @param {{ settings?: Record<string, unknown>, failurePrefix?: string }} [options]
+ * @returns {Awaited<ReturnType<typeof startWorkbench>>}
+ */
+export function useWorkbench({ settings, failurePrefix = 'FAILED-' } = {}) {
+  const session = /** @type {Awaited<ReturnType<typeof startWorkbench>>} */ ({});
+  let started = false;
+
+  before(async function () {
+    Object.assign(session, await startWorkbench({ settings }));
+    started = true;
+  });
+
+  after(async function () {
+    if (started) await session.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && started) {
+      const shot = await session.wb.screenshot(`${failurePrefix}${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+      if (shot) console.log(`      screenshot of the failure: ${shot}`);
+    }
+  });
+
+  return session;
+}
+
+/**
  * Resolves with check(content)'s first non-undefined result, re-checking on every change in the
  * file's directory (fs.watch) and every 200 ms as a safety net. Rejects after `timeoutMs`.
  * @template T

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startWorkbench, waitForFile } from './support.mjs';
+import { useWorkbench, waitForFile } from './support.mjs';
 
 const ARTICLE = '003_3e55259b9cbe4b4c.txt';
 const NAME = 'Abdellatif Hammouchi';
@@ -22,23 +22,7 @@ function entities(node) {
 }
 
 describe('e2e: tagging from the UI', function () {
-  /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
-  let session;
-
-  before(async function () {
-    session = await startWorkbench();
-  });
-
-  after(async function () {
-    await session?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const shot = await session.wb.screenshot(`FAILED-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-      if (shot) console.log(`      screenshot of the failure: ${shot}`);
-    }
-  });
+  const session = useWorkbench();
 
   it('"Tag Selection As…" + PER from the palette writes the entity to the sidecar on disk', async function () {
     const { wb, folder } = session;

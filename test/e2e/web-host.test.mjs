@@ -4,29 +4,16 @@ import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startWorkbench, waitForFile } from './support.mjs';
+import { useWorkbench, waitForFile } from './support.mjs';
 
 const ARTICLE = '004_b0de303a7d7bdf73.txt';
 const TEXT = 'Assemblée générale';
 
 describe('e2e: in the browser (web worker extension host)', function () {
-  /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
-  let session;
-
-  before(async function () {
+  const session = useWorkbench({
     // The same switch test/host/run-web.mjs uses: run this extension in the web worker host.
-    session = await startWorkbench({ settings: { 'remote.extensionKind': { 'corpus-annotator.corpus-annotator': ['web'] } } });
-  });
-
-  after(async function () {
-    await session?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const shot = await session.wb.screenshot(`FAILED-web-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
-      if (shot) console.log(`      screenshot of the failure: ${shot}`);
-    }
+    settings: { 'remote.extensionKind': { 'corpus-annotator.corpus-annotator': ['web'] } },
+    failurePrefix: 'FAILED-web-',
   });
 
   it('runs in the web worker host and tags from the palette, writing the sidecar on disk', async function () {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil, workspaceDir } from './helpers';
+import { activateApi, articleUri, poll, waitForFile, waitForStore, waitUntil, workspaceDir } from './helpers';
 
 interface Api {
   annotations(article: vscode.Uri): Promise<{ kind: string; sidecar: { entities: Array<{ id: string; label: string }> } }>;
@@ -27,16 +27,6 @@ interface SidecarEntity { id: string; label: string; start: number; end: number;
 
 const ARTICLE = '002_60ac6a68424218b9.txt';
 const line = (e: SidecarEntity) => `  - {id: ${e.id}, label: ${e.label}, start: ${e.start}, end: ${e.end}, text: ${JSON.stringify(e.text)}}`;
-/** Re-checks `check` every 50 ms until it gives a value (bounded). */
-async function settled<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const compareState = async () => (await vscode.commands.executeCommand<CompareState>('corpusAnnotator.compare._state')) as CompareState;
 
@@ -47,9 +37,7 @@ describe('working in git', () => {
   let original: string;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext);
-    api = (await ext.activate()) as Api;
+    api = await activateApi();
     original = fs.readFileSync(sidecarPath(), 'utf8');
   });
 
@@ -112,10 +100,10 @@ describe('working in git', () => {
       // Keep right on the entity only in the current annotations: dismissed, nothing written.
       const before = fs.readFileSync(sidecarPath(), 'utf8');
       await vscode.commands.executeCommand('corpusAnnotator.compare.acceptRight', b.id);
-      state = await settled(async () => {
+      state = await poll(async () => {
         const now = await compareState();
         return now.rows.length === 0 ? now : undefined;
-      }, 'no difference left');
+      }, 'no difference left', 10_000);
       assert.deepEqual(state.rows, []);
       assert.match(state.message ?? '', /^No differences between .*alice\.ann\.yaml \(left\) and the current annotations \(right\)\.$/);
       assert.equal(fs.readFileSync(sidecarPath(), 'utf8'), before);

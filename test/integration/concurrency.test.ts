@@ -3,12 +3,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore } from './helpers';
+import { activateApi, articleUri, waitForFile, waitForStore } from './helpers';
 
 describe('concurrent writers', () => {
   it('keeps an entity another window wrote just before this window tags', async () => {
-    const api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+    const api = await activateApi();
     const uri = articleUri('001_e23791ebed5de2ea.txt');
     const sidecarPath = `${uri.fsPath}.ann.yaml`;
     const original = fs.readFileSync(sidecarPath, 'utf8');

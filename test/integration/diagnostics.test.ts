@@ -3,7 +3,7 @@
 // and everything comes back once it is fixed. Every file a test changes is restored.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { articleUri, EXTENSION_ID, waitUntil, workspaceDir, waitForStore } from './helpers';
+import { activateApi, articleUri, waitForStore, waitUntil, workspaceDir } from './helpers';
 
 /** The part of the extension's API these tests use (they must not import src/: a second copy). */
 interface Api {
@@ -49,8 +49,6 @@ function waitForDiagnostics<T>(uris: vscode.Uri[], check: () => T | undefined | 
   });
 }
 
-/** Resolves once `check()` (re-run after each store change) is true; bounded. */
-
 function drawn(api: Api, article: vscode.Uri): number {
   return Object.values(api.decorations(article)).reduce((n, ranges) => n + ranges.length, 0);
 }
@@ -67,9 +65,7 @@ describe('diagnostics', () => {
   let api: Api;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is installed`);
-    api = (await ext.activate()) as Api;
+    api = await activateApi();
   });
 
   it('shows a sidecar broken on disk in the Problems panel, draws nothing, overwrites nothing, and recovers once it is restored', async () => {

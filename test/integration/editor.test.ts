@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore, waitUntil } from './helpers';
+import { activateApi, articleUri, waitForFile, waitForStore, waitUntil } from './helpers';
 
 const ARTICLE = '002_60ac6a68424218b9.txt';
 
@@ -22,7 +22,7 @@ describe('editor experience', () => {
   let originalCount: number;
 
   before(async () => {
-    api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+    api = await activateApi();
     uri = articleUri(ARTICLE);
     sidecarPath = `${uri.fsPath}.ann.yaml`;
     originalSidecar = fs.readFileSync(sidecarPath);

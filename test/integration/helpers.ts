@@ -1,8 +1,9 @@
-// Shared by the integration tests: where the workspace is, and waiting without fixed sleeps.
+// Shared by the integration tests: where the workspace is, the extension's API, and waiting without fixed sleeps.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CorpusAnnotatorApi } from '../../src/extension/main';
 
 /** publisher.name from package.json */
 export const EXTENSION_ID = 'corpus-annotator.corpus-annotator';
@@ -16,6 +17,13 @@ export function workspaceDir(): string {
 
 export function articleUri(name: string): vscode.Uri {
   return vscode.Uri.file(path.join(workspaceDir(), name));
+}
+
+/** Activates the extension (once; later calls return the same API) and returns its API. */
+export async function activateApi(): Promise<CorpusAnnotatorApi> {
+  const ext = vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.activate();
 }
 
 /**
@@ -58,13 +66,25 @@ export function waitForFile<T>(
   });
 }
 
-/** Polls `condition` until true (bounded); for state the API has no event for, e.g. Extension.isActive. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+/** Re-runs `probe` (bounded, 50 ms apart) until it gives a value other than undefined, and resolves with it. */
+async function retry<T>(probe: () => Promise<T | undefined>, timeoutMs: number, timeoutMessage: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(timeoutMessage);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Polls `condition` until true (bounded); for state the API has no event for, e.g. Extension.isActive. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  await retry(async () => (condition() ? true : undefined), timeoutMs, `timed out after ${timeoutMs} ms waiting until ${what}`);
+}
+
+/** Polls `probe` until it gives a value other than undefined (bounded); for state read through async calls, e.g. test-only commands. */
+export function poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  return retry(probe, timeoutMs, `timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 /**
@@ -102,9 +122,7 @@ export function waitForStore(
 
 /** Waits until the corpus lists (or, with `present` false, no longer lists) an article: the file watcher reports it. */
 export async function waitForCorpus(api: { articles(): Promise<vscode.Uri[]> }, uri: vscode.Uri, present = true, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await api.articles()).some((u) => u.toString() === uri.toString()) !== present) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${uri.fsPath} to ${present ? 'join' : 'leave'} the corpus`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const listed = async () => (await api.articles()).some((u) => u.toString() === uri.toString());
+  await retry(async () => ((await listed()) === present ? true : undefined), timeoutMs,
+    `timed out after ${timeoutMs} ms waiting for ${uri.fsPath} to ${present ? 'join' : 'leave'} the corpus`);
 }

@@ -2,7 +2,7 @@
 // editor asks for it: label with its key, text, id, provenance, note, attributes and command links.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { articleUri, EXTENSION_ID, waitForStore } from './helpers';
+import { activateApi, articleUri, waitForStore } from './helpers';
 
 interface Entity { id: string; label: string; start: number; end: number; text: string; note?: string; attrs?: Record<string, string> }
 interface Api {
@@ -42,9 +42,7 @@ describe('hover', () => {
   let inner: Entity;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext);
-    api = (await ext.activate()) as Api;
+    api = await activateApi();
     uri = articleUri(ARTICLE);
     const ann = await api.annotations(uri);
     assert.equal(ann.kind, 'ok');

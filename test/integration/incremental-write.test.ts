@@ -7,14 +7,13 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
-import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore } from './helpers';
+import { activateApi, articleUri, waitForFile, waitForStore } from './helpers';
 
 const entityLines = (text: string) => text.split('\n').filter((l) => l.startsWith('  - {'));
 
 describe('incremental sidecar writes', () => {
   it('tag, relabel, remove, undo, redo and status changes each leave the canonical sidecar of the model on disk', async () => {
-    const api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+    const api = await activateApi();
     const uri = articleUri('003_3e55259b9cbe4b4c.txt');
     const sidecarPath = `${uri.fsPath}.ann.yaml`;
     const original = fs.existsSync(sidecarPath) ? fs.readFileSync(sidecarPath, 'utf8') : undefined;
@@ -85,7 +84,7 @@ describe('incremental sidecar writes', () => {
   });
 
   it('never patches a sidecar another program changed since the last write: its change is kept', async () => {
-    const api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+    const api = await activateApi();
     const uri = articleUri('001_e23791ebed5de2ea.txt');
     const sidecarPath = `${uri.fsPath}.ann.yaml`;
     const original = fs.readFileSync(sidecarPath, 'utf8');

@@ -6,12 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForFile, waitForCorpus, waitForStore, waitUntil, workspaceDir } from './helpers';
+import { activateApi, articleUri, waitForCorpus, waitForFile, waitForStore, waitUntil, workspaceDir } from './helpers';
 
 describe('re-anchoring after the article changed on disk', () => {
   let api: CorpusAnnotatorApi;
   before(async () => {
-    api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+    api = await activateApi();
   });
 
   /** Runs `body` on an article, then puts the article and its sidecar back as shipped. */

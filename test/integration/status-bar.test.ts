@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { countsByLabel, StatusInput, statusText, statusTooltip } from '../../src/extension/status-bar';
-import { articleUri, EXTENSION_ID, waitForFile, waitForStore } from './helpers';
+import { activateApi, articleUri, waitForFile, waitForStore } from './helpers';
 
 interface Api {
   annotations(article: vscode.Uri): Promise<StatusInput>;
@@ -29,9 +29,7 @@ describe('status bar', () => {
   let uri: vscode.Uri;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext);
-    api = (await ext.activate()) as Api;
+    api = await activateApi();
     uri = articleUri(ARTICLE);
   });
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { articleUri, EXTENSION_ID, waitForStore } from './helpers';
+import { activateApi, articleUri, waitForStore } from './helpers';
 
 const A000 = '000_a5c2016fc8888533.txt';
 const A001 = '001_e23791ebed5de2ea.txt';
@@ -33,7 +33,7 @@ describe('suggestions: tag all occurrences, review, link', () => {
   const saved = new Map<string, Buffer>();
 
   before(async () => {
-    api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate()) as CorpusAnnotatorApi;
+    api = await activateApi();
     for (const name of [A000, A001]) saved.set(name, fs.readFileSync(`${articleUri(name).fsPath}.ann.yaml`));
   });
 
@@ -197,7 +197,7 @@ describe('suggestions: gazetteers and patterns on the seed corpus', () => {
   const shipped = new Map<string, Buffer>();
 
   before(async () => {
-    await vscode.extensions.getExtension<CorpusAnnotatorApi>(EXTENSION_ID)?.activate();
+    await activateApi();
     for (const name of names) shipped.set(name, fs.readFileSync(`${articleUri(name).fsPath}.ann.yaml`));
   });
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import { articleUri, EXTENSION_ID, waitForFile } from './helpers';
+import { activateApi, articleUri, poll, waitForFile } from './helpers';
 
 interface Row {
   id?: string;
@@ -84,22 +84,9 @@ function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
   return m;
 }
 
-/** Re-checks `probe` (bounded, 50 ms apart) until it returns a value. */
-async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('tree', () => {
   before(async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is installed`);
-    api = (await ext.activate()) as Api;
+    api = await activateApi();
     assert.equal((await api.articles()).length, ARTICLES.length);
     await vscode.commands.executeCommand('corpusAnnotator.tree.groupByDocument');
     await vscode.commands.executeCommand('corpusAnnotator.tree.clearFilter');

@@ -1,30 +1,21 @@
 // Inter-annotator agreement (src/core/agreement.ts, `corpus-annotator agree`), checked against
 // values computed by hand on small cases (the computation is written next to each expectation).
 import { strict as assert } from 'node:assert';
-import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
 import { cohenKappa, computeAgreement, partialMatches, tokenize, tokenLabels } from '../../src/core/agreement';
 import { Entity } from '../../src/core/model';
 import { sha256Hex } from '../../src/core/sha256';
 import { writeSidecar } from '../../src/core/sidecar-write';
-
-function at(text: string, surface: string, label: string, id: string): Entity {
-  const i = text.indexOf(surface);
-  if (i < 0) throw new Error(surface);
-  const start = [...text.slice(0, i)].length;
-  return { id, label, start, end: start + [...surface].length, text: surface };
-}
+import { cli } from './helpers/cli';
+import { entityAt } from './helpers/corpus';
+import { tempDirs } from './helpers/tmp';
 
 const close = (actual: number | null | undefined, expected: number, what = '') =>
   assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
 
 // Tokens (code points):  Le 0-2 | roi 3-6 | Mohammed 7-15 | VI 16-18 | a 19-20 | reçu 21-25 | Interpol 26-34 | à 35-36 | Rabat 37-42
 const T1 = 'Le roi Mohammed VI a reçu Interpol à Rabat.';
-const A1 = [at(T1, 'Mohammed VI', 'PER', 'a1'), at(T1, 'Interpol', 'ORG', 'a2'), at(T1, 'Rabat', 'LOC', 'a3')];
-const B1 = [at(T1, 'roi Mohammed VI', 'PER', 'b1'), at(T1, 'Interpol', 'ORG', 'b2'), at(T1, 'Rabat', 'ORG', 'b3'), at(T1, 'Le', 'MISC', 'b4')];
+const A1 = [entityAt(T1, 'Mohammed VI', 'PER', 'a1'), entityAt(T1, 'Interpol', 'ORG', 'a2'), entityAt(T1, 'Rabat', 'LOC', 'a3')];
+const B1 = [entityAt(T1, 'roi Mohammed VI', 'PER', 'b1'), entityAt(T1, 'Interpol', 'ORG', 'b2'), entityAt(T1, 'Rabat', 'ORG', 'b3'), entityAt(T1, 'Le', 'MISC', 'b4')];
 const T2 = 'Rien ici.';
 
 describe('agreement', () => {
@@ -40,8 +31,8 @@ describe('agreement', () => {
     it('take the label of the outermost entity touching them, else O', () => {
       const text = 'la Coupe du Maroc des Marocains';
       const tokens = tokenize(text);
-      const cup = at(text, 'Coupe du Maroc', 'EVENT', 'e1');
-      const maroc = at(text, 'Maroc', 'LOC', 'e2');
+      const cup = entityAt(text, 'Coupe du Maroc', 'EVENT', 'e1');
+      const maroc = entityAt(text, 'Maroc', 'LOC', 'e2');
       const partial = { id: 'e3', label: 'LOC', start: 22, end: 27, text: 'Maroc' }; // «Maroc» of «Marocains»
       assert.deepEqual(tokenLabels(tokens, [maroc, cup, partial]), ['O', 'EVENT', 'EVENT', 'EVENT', 'O', 'LOC']);
     });
@@ -141,28 +132,7 @@ describe('agreement', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const tmpRoots: string[] = [];
-after(async () => {
-  for (const r of tmpRoots) await fsp.rm(r, { recursive: true, force: true });
-});
-
-async function makeTree(files: Record<string, string>): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-agree-'));
-  tmpRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fsp.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
-
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { makeTree } = tempDirs('agree');
 
 const side = (text: string, document: string, entities: Entity[]) =>
   writeSidecar({ version: 1, document, sha256: sha256Hex(Buffer.from(text, 'utf8')), status: 'done', entities });

@@ -14,10 +14,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
 import { decodeArticle } from '../../src/core/article';
 import { readConfig } from '../../src/core/config';
 import { Entity, Sidecar } from '../../src/core/model';
@@ -27,40 +24,15 @@ import { sha256Hex } from '../../src/core/sha256';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
 import { validateAgainstArticle } from '../../src/core/validate';
-import { article, demoArticle } from './helpers/corpus';
+import { cli } from './helpers/cli';
+import { article, demoArticle, entityAt } from './helpers/corpus';
+import { tempDirs } from './helpers/tmp';
 
-const tmpRoots: string[] = [];
-after(async () => {
-  for (const root of tmpRoots) await fsp.rm(root, { recursive: true, force: true });
-});
-
-async function makeTree(files: Record<string, string | Uint8Array>): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-bad-input-'));
-  tmpRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fsp.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { makeTree } = tempDirs('bad-input');
 
 const cpLen = (s: string) => [...s].length;
 /** An entity on the n-th occurrence of `surface`, code point offsets. */
-function ent(text: string, surface: string, id: string, label = 'PER', nth = 0): Entity {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(surface, at + 1);
-  assert.ok(at >= 0, surface);
-  const start = cpLen(text.slice(0, at));
-  return { id, label, start, end: start + cpLen(surface), text: surface };
-}
+const ent = (text: string, surface: string, id: string, label = 'PER', nth = 0): Entity => entityAt(text, surface, label, id, nth);
 const sidecarOf = (bytes: Uint8Array | string, entities: Entity[], document = 'a.txt'): string =>
   writeSidecar({ version: 1, document, sha256: sha256Hex(typeof bytes === 'string' ? Buffer.from(bytes) : bytes), status: 'in-progress', entities });
 const LABELS = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);

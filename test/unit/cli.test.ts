@@ -1,21 +1,21 @@
 // The corpus-annotator command-line tool: run in-process through run(argv, io) on corpora built
 // in temporary directories, and once as the real bundled executable (dist/cli.js).
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { canonicalSidecar } from '../../src/cli/fmt';
-import { CliFs, Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
+import { CliFs } from '../../src/cli/io';
 import { computeStats, formatStatsTable } from '../../src/cli/stats';
 import { articleFromText } from '../../src/core/article';
 import { Entity, Sidecar } from '../../src/core/model';
 import { sha256Hex } from '../../src/core/sha256';
 import { SIDECAR_HEADER, writeSidecar } from '../../src/core/sidecar-write';
-
-const REPO = path.resolve(__dirname, '../../..');
+import { buildCliIfStale, cli, CLI_BIN, CliResult } from './helpers/cli';
+import { entityAt, REPO_ROOT } from './helpers/corpus';
+import { tempDirs } from './helpers/tmp';
 
 // Small literal articles: accents, ’, « », an emoji before an entity, CRLF line ends.
 const A_TEXT = 'Le ministre de l’Intérieur, Abdelouafi Laftit, a présenté « Maroc Numérique 2030 » à Rabat.\n';
@@ -25,28 +25,19 @@ const C_TEXT = 'Aucune entité annotée ici, « pour l’instant ».\n';
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 const sha = (s: string) => sha256Hex(utf8(s));
 
-/** An entity on the n-th occurrence of `surface`, with code point offsets (what sidecars store). */
-function ent(text: string, surface: string, label: string, id: string, nth = 0): Entity {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(surface, at + 1);
-  if (at < 0) throw new Error(`no "${surface}" in the text`);
-  const start = [...text.slice(0, at)].length;
-  return { id, label, start, end: start + [...surface].length, text: surface };
-}
-
 function sidecar(text: string, document: string, status: Sidecar['status'], entities: Entity[]): string {
   return writeSidecar({ version: 1, document, sha256: sha(text), status, entities });
 }
 
 const A_ENTITIES = [
-  ent(A_TEXT, 'Abdelouafi Laftit', 'PER', 'aper01'),
-  ent(A_TEXT, 'Maroc Numérique 2030', 'MISC', 'amis02'),
-  ent(A_TEXT, 'Rabat', 'LOC', 'aloc03'),
+  entityAt(A_TEXT, 'Abdelouafi Laftit', 'PER', 'aper01'),
+  entityAt(A_TEXT, 'Maroc Numérique 2030', 'MISC', 'amis02'),
+  entityAt(A_TEXT, 'Rabat', 'LOC', 'aloc03'),
 ];
 const B_ENTITIES = [
-  ent(B_TEXT, 'Raja Casablanca', 'ORG', 'borg01'),
-  ent(B_TEXT, 'Casablanca', 'LOC', 'bloc02', 1),
-  ent(B_TEXT, '14 mars 2025', 'DATE', 'bdat03'),
+  entityAt(B_TEXT, 'Raja Casablanca', 'ORG', 'borg01'),
+  entityAt(B_TEXT, 'Casablanca', 'LOC', 'bloc02', 1),
+  entityAt(B_TEXT, '14 mars 2025', 'DATE', 'bdat03'),
 ];
 
 /** The demo corpus of these tests: two valid sidecars, an article without one, and decoys. */
@@ -63,39 +54,7 @@ function validCorpus(): Record<string, string | Uint8Array> {
   };
 }
 
-const tmpRoots: string[] = [];
-
-async function makeTree(files: Record<string, string | Uint8Array>): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-cli-'));
-  tmpRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    await fsp.mkdir(path.dirname(abs), { recursive: true });
-    await fsp.writeFile(abs, content);
-  }
-  return root;
-}
-
-after(async () => {
-  for (const root of tmpRoots) {
-    await fsp.chmod(root, 0o700).catch(() => undefined);
-    await fsp.rm(root, { recursive: true, force: true });
-  }
-});
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], cwd: string, fsImpl: CliFs = fsp): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsImpl };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { makeTree } = tempDirs('cli');
 
 /** A file system whose `op` fails with `code` for the paths `when` selects. */
 function failingFs(op: 'readFile' | 'open', when: (p: string) => boolean, code = 'EACCES'): CliFs {
@@ -120,7 +79,7 @@ function colOf(text: string, line: number, needle: string): number {
   return i + 1;
 }
 
-function assertNoStack(r: Result): void {
+function assertNoStack(r: CliResult): void {
   assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, 'no stack trace');
   assert.doesNotMatch(r.stdout + r.stderr, /internal error/);
 }
@@ -156,7 +115,7 @@ describe('corpus-annotator CLI', () => {
     });
 
     describe('reports each kind of invalid sidecar with path:line:col and exits 1', () => {
-      async function expectOne(files: Record<string, string | Uint8Array>, prefix: string, message: RegExp): Promise<Result> {
+      async function expectOne(files: Record<string, string | Uint8Array>, prefix: string, message: RegExp): Promise<CliResult> {
         const root = await makeTree(files);
         const r = await cli(['validate', 'corpus'], root);
         const out = lines(r.stdout);
@@ -621,7 +580,7 @@ describe('corpus-annotator CLI', () => {
     });
 
     it('--version prints the package version', async () => {
-      const { version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+      const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
       for (const flag of ['--version', '-v']) {
         const r = await cli([flag], os.tmpdir());
         assert.deepEqual([r.code, r.stdout], [0, `${version}\n`]);
@@ -651,31 +610,22 @@ describe('corpus-annotator CLI', () => {
 
   describe('the built executable dist/cli.js', function () {
     this.timeout(60000);
-    const bin = path.join(REPO, 'dist', 'cli.js');
-
-    before(() => {
-      // Rebuild when a source is newer than the bundle (`npm run build` does the same).
-      const sources = ['src/cli', 'src/core'].flatMap((d) => fs.readdirSync(path.join(REPO, d)).map((f) => path.join(REPO, d, f)));
-      const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
-      if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < newest) {
-        execFileSync(process.execPath, ['esbuild.js'], { cwd: REPO, stdio: 'pipe' });
-      }
-    });
+    before(buildCliIfStale);
 
     it('starts with a node shebang and validates a directory (exit codes and output)', async () => {
-      assert.ok(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n'));
+      assert.ok(fs.readFileSync(CLI_BIN, 'utf8').startsWith('#!/usr/bin/env node\n'));
       const root = await makeTree(validCorpus());
-      const ok = spawnSync(process.execPath, [bin, 'validate', root], { encoding: 'utf8' });
+      const ok = spawnSync(process.execPath, [CLI_BIN, 'validate', root], { encoding: 'utf8' });
       assert.equal(ok.stderr, '2 sidecars checked: 0 with errors, 0 problems (0 errors, 0 warnings)\n');
       assert.equal(ok.status, 0);
 
       await fsp.writeFile(path.join(root, 'sub/b.txt'), 'Bravo !\n');
-      const bad = spawnSync(process.execPath, [bin, 'validate', root], { encoding: 'utf8' });
+      const bad = spawnSync(process.execPath, [CLI_BIN, 'validate', root], { encoding: 'utf8' });
       assert.equal(bad.status, 1);
       assert.match(bad.stdout, new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/sub/b\\.txt\\.ann\\.yaml:7:1: error: entity borg01 \\(ORG "Raja Casablanca"\\) ends at 23, past the end`));
       assert.match(bad.stderr, /^2 sidecars checked: 1 with errors, 3 problems \(3 errors, 0 warnings\)\n$/);
 
-      const usage = spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8' });
+      const usage = spawnSync(process.execPath, [CLI_BIN, 'frobnicate'], { encoding: 'utf8' });
       assert.equal(usage.status, 2);
       assert.match(usage.stderr, /unknown command 'frobnicate'/);
     });

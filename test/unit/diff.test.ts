@@ -1,15 +1,12 @@
 // Annotation diff (src/core/annotation-diff.ts) and `corpus-annotator diff` on directories and files
 // (revisions are covered with real git in git.test.ts).
 import { strict as assert } from 'node:assert';
-import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
 import { countDiffs, diffEntities, diffSidecars, formatDocumentDiff, textconv } from '../../src/core/annotation-diff';
 import { mergeSidecars, writeConflictedSidecar } from '../../src/core/merge';
 import { Entity, Sidecar } from '../../src/core/model';
 import { writeSidecar } from '../../src/core/sidecar-write';
+import { cli } from './helpers/cli';
+import { tempDirs } from './helpers/tmp';
 
 const E = (id: string, label: string, start: number, end: number, text: string, extra: Partial<Entity> = {}): Entity => ({ id, label, start, end, text, ...extra });
 const sc = (entities: Entity[], status: Sidecar['status'] = 'in-progress'): Sidecar => ({ version: 1, document: 'a.txt', sha256: 'a'.repeat(64), status, entities });
@@ -74,28 +71,7 @@ describe('annotation diff', () => {
   });
 });
 
-const tmpRoots: string[] = [];
-after(async () => {
-  for (const r of tmpRoots) await fsp.rm(r, { recursive: true, force: true });
-});
-
-async function makeTree(files: Record<string, string>): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-diff-'));
-  tmpRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fsp.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
-
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { makeTree } = tempDirs('diff');
 
 describe('corpus-annotator diff', () => {
   const tree = {

@@ -9,9 +9,10 @@ import { CONLL_DOCSTART } from '../../src/core/export';
 import { IMPORT_FORMATS as IMPORTABLE } from '../../src/core/import';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
-import { demoDocs, generatedDocs, spanKeys, TestDoc } from './export.test';
+import { cli } from './helpers/cli';
 import { DEMO_CORPUS } from './helpers/corpus';
-import { cli, makeTree } from './import.test';
+import { demoDocs, generatedDocs, spanKeys, TestDoc } from './helpers/docs';
+import { tempDirs } from './helpers/tmp';
 
 /** A corpus directory holding the given documents (with or without their sidecars). */
 function files(docs: TestDoc[], withSidecars: boolean): Record<string, string | Uint8Array> {
@@ -33,6 +34,8 @@ async function sidecarsIn(dir: string): Promise<Map<string, string[]>> {
   }
   return out;
 }
+
+const { makeTree } = tempDirs('export-cli');
 
 const expected = (docs: TestDoc[]) => new Map(docs.map((d) => [`${d.name}.ann.yaml`, spanKeys(d.sidecar.entities)]));
 

@@ -4,138 +4,26 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Article, articleFromText, decodeArticle } from '../../src/core/article';
+import { articleFromText } from '../../src/core/article';
 import {
   CONLL_DOCSTART, DocumentOutput, EXPORT_FORMATS, ExportDocument, exportDocument, ExportFilter, ExportOptions, ExportTally, formatIssue,
   JsonArrayWriter, selectEntities, spansFromTags,
 } from '../../src/core/export';
 import { IMPORT_FORMATS, ImportFormat, ImportRecord, mergeImported, parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio } from '../../src/core/import';
-import { articlePathOf, compareEntities, Entity, Sidecar } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
+import { Entity } from '../../src/core/model';
 import { tokenizeSentences } from '../../src/core/tokenize';
-import { DEMO_CORPUS, REPO_ROOT } from './helpers/corpus';
+import { entityAt, REPO_ROOT } from './helpers/corpus';
+import { demoDocs, generatedDocs, spanKeys, TestDoc } from './helpers/docs';
 
-export const GOLDEN_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'golden');
+const GOLDEN_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'golden');
 const GOLDEN_DOC = '002_60ac6a68424218b9.txt';
 
-// ---------------------------------------------------------------------------------------------
-// Test corpora: the demo, and generated documents (shared with import.test.ts)
-
-export interface TestDoc {
-  /** File name of the article. */
-  name: string;
-  /** The article's bytes (with a BOM for some generated ones). */
-  bytes: Uint8Array;
-  article: Article;
-  sidecar: Sidecar;
-}
-
-export function demoDocs(): TestDoc[] {
-  return fs.readdirSync(DEMO_CORPUS).filter((f) => f.endsWith('.ann.yaml')).sort().map((f) => {
-    const sidecar = readSidecar(fs.readFileSync(path.join(DEMO_CORPUS, f), 'utf8')).sidecar;
-    if (!sidecar) throw new Error(`demo sidecar ${f} does not read`);
-    const bytes = fs.readFileSync(path.join(DEMO_CORPUS, articlePathOf(f)));
-    return { name: articlePathOf(f), bytes, article: decodeArticle(bytes), sidecar };
-  });
-}
-
-export function asExportDocument(d: TestDoc): ExportDocument {
+function asExportDocument(d: TestDoc): ExportDocument {
   return { name: d.name, relPath: d.name, article: d.article, sidecar: d.sidecar };
 }
 
-/** A small deterministic generator (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const PEOPLE = ['Abdellatif Hammouchi', 'Abdelouafi Laftit', 'Mohammed 𝔸li', 'Jose\u0301 Martí', 'محمد بن علي', 'Zoé Ðurić'];
-const ORGS = ['Interpol', 'DGSN', 'Raja Casablanca', 'الأمن الوطني', 'Sûrete\u0301 nationale'];
-const PLACES = ['Rabat', 'Casablanca', 'Fe\u0301s', 'المغرب', 'Marrakech', '𝔸ncona'];
-const DECOR = ['🎉', '👩🏽‍💻', '𝔸', '🇲🇦', 'e\u0301', '😊😊', 'ﷺ'];
-const KB = ['wikidata:Q1028', 'wikidata:Q3551', 'geonames:2538475'];
-
-type Piece = string | { text: string; label: string; note?: string; attrs?: Record<string, string>; inner?: Piece[] };
-
-/**
- * Generated articles: French sentences with entities after emoji, 𝔸, NFD accents, Arabic;
- * some with CRLF line ends, some with a BOM; nested entities (an ORG in an EVENT), notes,
- * knowledge-base ids and other attributes.
- */
-export function generatedDocs(seed = 7, count = 8): TestDoc[] {
-  const rand = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const docs: TestDoc[] = [];
-  for (let d = 0; d < count; d++) {
-    const crlf = d % 2 === 1;
-    const bom = d % 3 === 0;
-    const pieces: Piece[] = [];
-    const nl = crlf ? '\r\n' : '\n';
-    pieces.push(`${pick(DECOR)} Dépêche n° ${d + 1}`, nl);
-    for (let s = 0; s < 6; s++) {
-      const org = pick(ORGS);
-      switch (Math.floor(rand() * 4)) {
-        case 0:
-          pieces.push(`${pick(DECOR)} `, { text: pick(PEOPLE), label: 'PER', ...(rand() < 0.3 ? { attrs: { kb: pick(KB) } } : {}) },
-            ' a rencontré le directeur de ', { text: org, label: 'ORG' }, ' à ', { text: pick(PLACES), label: 'LOC' }, '. ');
-          break;
-        case 1:
-          pieces.push('La ', { text: '', label: 'EVENT', inner: ['93e session d’', { text: 'Interpol', label: 'ORG' }] },
-            ` s’est tenue à «\u00A0`, { text: pick(PLACES), label: 'LOC', note: 'ville hôte\nà vérifier' }, '\u00A0» ', pick(DECOR), ' ! ');
-          break;
-        case 2:
-          pieces.push('M. ', { text: pick(PEOPLE), label: 'PER', attrs: { kb: pick(KB), role: 'directeur' } }, ' (', { text: 'DGSN', label: 'ORG' }, '-',
-            { text: 'DGST', label: 'ORG' }, ') a parlé de 32,3 % et de 3.000 agents. ');
-          break;
-        default:
-          pieces.push(`Le 3 mars, ${pick(DECOR)} `, { text: org, label: 'ORG', note: 'sigle' }, ` et l’`, { text: pick(ORGS), label: 'ORG' }, ' ont signé.');
-          pieces.push(nl);
-      }
-    }
-    pieces.push(nl);
-    let text = '';
-    let cp = 0;
-    const entities: Entity[] = [];
-    let n = 0;
-    const emit = (p: Piece) => {
-      if (typeof p === 'string') {
-        text += p;
-        cp += [...p].length;
-        return;
-      }
-      const start = cp;
-      if (p.inner) p.inner.forEach(emit);
-      else emit(p.text);
-      const surface = [...text].slice(start, cp).join('');
-      const e: Entity = { id: `g${d}x${String(n++).padStart(3, '0')}`, label: p.label, start, end: cp, text: surface, src: n % 5 === 0 ? 'propagated' : 'manual' };
-      if (p.note !== undefined) e.note = p.note;
-      if (p.attrs) e.attrs = p.attrs;
-      entities.push(e);
-    };
-    pieces.forEach(emit);
-    const body = Buffer.from(text, 'utf8');
-    const bytes = bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
-    const article = decodeArticle(bytes);
-    assert.equal(article.text, text);
-    const name = `gen_${String(d).padStart(2, '0')}.txt`;
-    docs.push({ name, bytes, article, sidecar: { version: 1, document: name, sha256: article.sha256, status: d % 4 === 0 ? 'done' : 'reviewed', entities: entities.sort(compareEntities) } });
-  }
-  return docs;
-}
-
-/** (start, end, label) of entities, sorted, as comparable strings. */
-export function spanKeys(entities: ReadonlyArray<{ start: number; end: number; label: string }>): string[] {
-  return entities.map((e) => `${e.start}-${e.end} ${e.label}`).sort();
-}
-
 /** Reads a document's export back with the import reader of the format. */
-export function readBack(format: ImportFormat, out: DocumentOutput, doc: ExportDocument): ImportRecord {
+function readBack(format: ImportFormat, out: DocumentOutput, doc: ExportDocument): ImportRecord {
   let parsed;
   if (format === 'jsonl') parsed = parseJsonlLine(out.text.trimEnd(), 'x');
   else if (format === 'doccano') parsed = parseDoccanoLine(out.text.trimEnd(), 'x');
@@ -217,7 +105,7 @@ describe('export', () => {
 
     it('--tokens: a span not aligned to tokens keeps its offsets, has no token indices, and is reported', () => {
       const text = 'Le ministère de l’Intérieur (MI) à Rabat.\n';
-      const doc = docOf(text, [ent(text, 'inistère', 'ORG', 'aaa001'), ent(text, 'Rabat', 'LOC', 'aaa002')]);
+      const doc = docOf(text, [entityAt(text, 'inistère', 'ORG', 'aaa001'), entityAt(text, 'Rabat', 'LOC', 'aaa002')]);
       const out = exportDocument('jsonl', doc, {}, { tokens: true });
       const spans = (JSON.parse(out.text) as { spans: Array<Record<string, unknown>> }).spans;
       assert.deepEqual(spans[0], { start: 4, end: 12, label: 'ORG' });
@@ -284,8 +172,8 @@ describe('export', () => {
     it('writes the text exactly (BOM removed, CRLF kept) and T, #, N, A lines in code points', () => {
       const text = '\u{1F389} M. Laftit\r\na vu Interpol.\r\n';
       const doc = docOf(text, [
-        { ...ent(text, 'Laftit', 'PER', 'aaa001'), note: 'ministre\nde l’Intérieur', attrs: { kb: 'wikidata:Q3551', gender: 'm', title: 'M. le ministre' } },
-        ent(text, 'Interpol', 'ORG', 'aaa002'),
+        { ...entityAt(text, 'Laftit', 'PER', 'aaa001'), note: 'ministre\nde l’Intérieur', attrs: { kb: 'wikidata:Q3551', gender: 'm', title: 'M. le ministre' } },
+        entityAt(text, 'Interpol', 'ORG', 'aaa002'),
       ]);
       const out = exportDocument('brat', doc);
       assert.equal(out.text, text);
@@ -303,7 +191,7 @@ describe('export', () => {
 
     it('splits an entity across a line break into one fragment per line', () => {
       const text = 'Direction générale\r\nde la sûreté nationale.\n';
-      const doc = docOf(text, [ent(text, 'Direction générale\r\nde la sûreté nationale', 'ORG', 'aaa001')]);
+      const doc = docOf(text, [entityAt(text, 'Direction générale\r\nde la sûreté nationale', 'ORG', 'aaa001')]);
       const out = exportDocument('brat', doc);
       assert.equal(out.ann, 'T1\tORG 0 18;20 42\tDirection générale de la sûreté nationale\n');
       const back = readBack('brat', out, doc);
@@ -319,14 +207,14 @@ describe('export', () => {
 
     it('starts each document with -DOCSTART-, one "token TAG" line per token, a blank line after each sentence', () => {
       const text = 'M. Abdelouafi Laftit est à Rabat. Il rentre.\nFin';
-      const out = exportDocument('conll', docOf(text, [ent(text, 'Abdelouafi Laftit', 'PER', 'aaa001'), ent(text, 'Rabat', 'LOC', 'aaa002')]));
+      const out = exportDocument('conll', docOf(text, [entityAt(text, 'Abdelouafi Laftit', 'PER', 'aaa001'), entityAt(text, 'Rabat', 'LOC', 'aaa002')]));
       assert.equal(out.text, [
         CONLL_DOCSTART, '',
         'M. O', 'Abdelouafi B-PER', 'Laftit I-PER', 'est O', 'à O', 'Rabat B-LOC', '. O', '',
         'Il O', 'rentre O', '. O', '',
         'Fin O', '', '',
       ].join('\n'));
-      const bilou = exportDocument('conll', docOf(text, [ent(text, 'Abdelouafi Laftit', 'PER', 'aaa001'), ent(text, 'Rabat', 'LOC', 'aaa002')]), {}, { scheme: 'bilou' });
+      const bilou = exportDocument('conll', docOf(text, [entityAt(text, 'Abdelouafi Laftit', 'PER', 'aaa001'), entityAt(text, 'Rabat', 'LOC', 'aaa002')]), {}, { scheme: 'bilou' });
       assert.match(bilou.text, /\nAbdelouafi B-PER\nLaftit L-PER\n/);
       assert.match(bilou.text, /\nRabat U-LOC\n/);
     });
@@ -346,9 +234,9 @@ describe('export', () => {
     it('reports an entity boundary inside a token, never moves it; reports notes and attributes', () => {
       const text = 'Les Marocains et la DGSN-DGST.\n';
       const doc = docOf(text, [
-        ent(text, 'Marocain', 'MISC', 'aaa001'),
-        { ...ent(text, 'DGSN', 'ORG', 'aaa002'), note: 'sûreté' },
-        { ...ent(text, 'DGST', 'ORG', 'aaa003'), attrs: { kb: 'wikidata:Q1' } },
+        entityAt(text, 'Marocain', 'MISC', 'aaa001'),
+        { ...entityAt(text, 'DGSN', 'ORG', 'aaa002'), note: 'sûreté' },
+        { ...entityAt(text, 'DGST', 'ORG', 'aaa003'), attrs: { kb: 'wikidata:Q1' } },
       ]);
       const out = exportDocument('conll', doc);
       assert.doesNotMatch(out.text, /MISC/);
@@ -364,7 +252,7 @@ describe('export', () => {
       const text = 'Il a rencontré la Sté. Générale du Maroc hier.';
       assert.equal(tokenizeSentences(text).length, 2);
       assert.match(exportDocument('conll', docOf(text, [])).text, /\nSté O\n\. O\n\nGénérale O\n/, 'without the entity, two sentences');
-      const out = exportDocument('conll', docOf(text, [ent(text, 'Sté. Générale du Maroc', 'ORG', 'aaa001')]));
+      const out = exportDocument('conll', docOf(text, [entityAt(text, 'Sté. Générale du Maroc', 'ORG', 'aaa001')]));
       assert.match(out.text, /\nSté B-ORG\n\. I-ORG\nGénérale I-ORG\n/, 'with it, one');
     });
 
@@ -468,9 +356,9 @@ describe('export', () => {
   describe('knowledge-base ids and canonical names', () => {
     const text = 'Le roi Mohammed VI a reçu M. Hammouchi à Rabat.';
     const entities = [
-      { ...ent(text, 'Mohammed VI', 'PER', 'per001'), attrs: { kb: 'wikidata:Q57553', canonical: 'Mohammed VI du Maroc', role: 'roi' } },
-      { ...ent(text, 'Hammouchi', 'PER', 'per002'), attrs: { canonical: 'Abdellatif Hammouchi' } },
-      ent(text, 'Rabat', 'LOC', 'loc001'),
+      { ...entityAt(text, 'Mohammed VI', 'PER', 'per001'), attrs: { kb: 'wikidata:Q57553', canonical: 'Mohammed VI du Maroc', role: 'roi' } },
+      { ...entityAt(text, 'Hammouchi', 'PER', 'per002'), attrs: { canonical: 'Abdellatif Hammouchi' } },
+      entityAt(text, 'Rabat', 'LOC', 'loc001'),
     ];
     const doc = docOf(text, entities);
 
@@ -506,16 +394,7 @@ describe('export', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** An entity on the n-th occurrence of `surface`, in code points. */
-export function ent(text: string, surface: string, label: string, id: string, nth = 0): Entity {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(surface, at + 1);
-  if (at < 0) throw new Error(`no "${surface}" in the text`);
-  const start = [...text.slice(0, at)].length;
-  return { id, label, start, end: start + [...surface].length, text: surface };
-}
-
-export function docOf(text: string, entities: Entity[], name = 'a.txt'): ExportDocument {
+function docOf(text: string, entities: Entity[], name = 'a.txt'): ExportDocument {
   const article = articleFromText(text);
   return { name, relPath: name, article, sidecar: { version: 1, document: name, sha256: article.sha256, status: 'done', entities } };
 }

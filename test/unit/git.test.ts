@@ -12,9 +12,8 @@ import { Entity, Sidecar, Status } from '../../src/core/model';
 import { sha256Hex } from '../../src/core/sha256';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
-
-const REPO = path.resolve(__dirname, '../../..');
-const BIN = path.join(REPO, 'dist', 'cli.js');
+import { buildCliIfStale, CLI_BIN } from './helpers/cli';
+import { tempDirs } from './helpers/tmp';
 
 const TEXT = 'Abdellatif Hammouchi a reçu Interpol à Rabat le 3 mars 2025.\n';
 const TEXT2 = 'Mise à jour. Abdellatif Hammouchi a reçu Interpol à Rabat le 3 mars 2025.\n';
@@ -44,18 +43,14 @@ function gitRun(cwd: string, ...args: string[]): SpawnSyncReturns<string> {
   return spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
 }
 function tool(cwd: string, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, env: ENV, encoding: 'utf8' });
+  return spawnSync(process.execPath, [CLI_BIN, ...args], { cwd, env: ENV, encoding: 'utf8' });
 }
 
-const tmpRoots: string[] = [];
-after(() => {
-  for (const r of tmpRoots) fs.rmSync(r, { recursive: true, force: true });
-});
+const { tmpDirSync } = tempDirs('git');
 
 /** A repository with a.txt and its sidecar committed on `main`; drivers installed unless told not to. */
 function repo(entities: Entity[], opts: { drivers?: boolean } = {}): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-git-'));
-  tmpRoots.push(root);
+  const root = tmpDirSync();
   git(root, 'init', '-q', '-b', 'main');
   git(root, 'config', 'user.name', 'Test');
   git(root, 'config', 'user.email', 'test@example.com');
@@ -81,16 +76,7 @@ const read = (root: string, f = 'a.txt.ann.yaml') => fs.readFileSync(path.join(r
 describe('git drivers, with real git', function () {
   this.timeout(60000);
 
-  before(() => {
-    // Rebuild when a source is newer than the bundle (as cli.test.ts does).
-    const sources = fs.readdirSync(path.join(REPO, 'src'), { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile() && d.name.endsWith('.ts'))
-      .map((d) => path.join(d.parentPath, d.name));
-    const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
-    if (!fs.existsSync(BIN) || fs.statSync(BIN).mtimeMs < newest) {
-      execFileSync(process.execPath, ['esbuild.js'], { cwd: REPO, stdio: 'pipe' });
-    }
-  });
+  before(buildCliIfStale);
 
   describe('install-git-drivers', () => {
     it('writes .gitattributes and the git config, pointing at the running dist/cli.js', () => {
@@ -98,8 +84,8 @@ describe('git drivers, with real git', function () {
       assert.equal(read(root, '.gitattributes'),
         '# Corpus Annotator: merge sidecars as sets of entities, show them one entity per line in git diff (corpus-annotator install-git-drivers)\n'
         + '*.ann.yaml merge=corpus-annotator diff=corpus-annotator\n');
-      assert.equal(git(root, 'config', 'merge.corpus-annotator.driver').trim(), `node ${BIN} merge-driver %O %A %B %P`);
-      assert.equal(git(root, 'config', 'diff.corpus-annotator.textconv').trim(), `node ${BIN} diff --textconv`);
+      assert.equal(git(root, 'config', 'merge.corpus-annotator.driver').trim(), `node ${CLI_BIN} merge-driver %O %A %B %P`);
+      assert.equal(git(root, 'config', 'diff.corpus-annotator.textconv').trim(), `node ${CLI_BIN} diff --textconv`);
       assert.match(git(root, 'config', 'merge.corpus-annotator.name'), /Corpus Annotator/);
       assert.equal(git(root, 'check-attr', 'merge', 'diff', '--', 'sub/x.txt.ann.yaml'),
         'sub/x.txt.ann.yaml: merge: corpus-annotator\nsub/x.txt.ann.yaml: diff: corpus-annotator\n');
@@ -145,9 +131,8 @@ describe('git drivers, with real git', function () {
       const root = repo([HAMMOUCHI], { drivers: false });
       assert.equal(tool(root, 'install-git-drivers', '--command', 'npx --no-install corpus-annotator').status, 0);
       assert.equal(git(root, 'config', 'merge.corpus-annotator.driver').trim(), 'npx --no-install corpus-annotator merge-driver %O %A %B %P');
-      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-nogit-'));
-      tmpRoots.push(outside);
-      const r = spawnSync(process.execPath, [BIN, 'install-git-drivers'], { cwd: outside, env: { ...ENV, GIT_CEILING_DIRECTORIES: path.dirname(outside) }, encoding: 'utf8' });
+      const outside = tmpDirSync();
+      const r = spawnSync(process.execPath, [CLI_BIN, 'install-git-drivers'], { cwd: outside, env: { ...ENV, GIT_CEILING_DIRECTORIES: path.dirname(outside) }, encoding: 'utf8' });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /is not inside a git repository/);
     });

@@ -3,7 +3,6 @@
 // skipped, conflicts reported), dry runs, invalid sidecars left untouched.
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Article, articleFromText } from '../../src/core/article';
 import {
@@ -12,14 +11,14 @@ import {
 import { Entity, Sidecar } from '../../src/core/model';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
-import { Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
-import { ent } from './export.test';
+import { cli } from './helpers/cli';
+import { entityAt } from './helpers/corpus';
+import { tempDirs } from './helpers/tmp';
 
 const TEXT = 'Bravo 🎉 Raja Casablanca !\r\nLe club a été reçu à Casablanca par M. Laftit.\r\n';
-const RAJA = ent(TEXT, 'Raja Casablanca', 'ORG', 'borg01');
-const CASA = ent(TEXT, 'Casablanca', 'LOC', 'bloc02', 1);
-const LAFTIT = ent(TEXT, 'Laftit', 'PER', 'bper03');
+const RAJA = entityAt(TEXT, 'Raja Casablanca', 'ORG', 'borg01');
+const CASA = entityAt(TEXT, 'Casablanca', 'LOC', 'bloc02', 1);
+const LAFTIT = entityAt(TEXT, 'Laftit', 'PER', 'bper03');
 const utf16 = (surface: string, nth = 0) => {
   let at = -1;
   for (let i = 0; i <= nth; i++) at = TEXT.indexOf(surface, at + 1);
@@ -203,29 +202,7 @@ describe('ArticleMatcher', () => {
 // ---------------------------------------------------------------------------------------------
 // The command line
 
-const tmpRoots: string[] = [];
-after(async () => {
-  for (const root of tmpRoots) await fsp.rm(root, { recursive: true, force: true });
-});
-
-export async function makeTree(files: Record<string, string | Uint8Array>): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-import-'));
-  tmpRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    await fsp.mkdir(path.dirname(abs), { recursive: true });
-    await fsp.writeFile(abs, content);
-  }
-  return root;
-}
-
-export async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { makeTree } = tempDirs('import');
 
 /** Every file under a directory with its bytes and modification time. */
 async function snapshot(dir: string): Promise<Map<string, string>> {

@@ -7,13 +7,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
 import { Conflict, mergeSidecars, readConflictedSidecar, resolveConflicts, splitConflictMarkers, writeConflictedSidecar } from '../../src/core/merge';
 import { Entity, Sidecar, Status } from '../../src/core/model';
 import { sha256Hex } from '../../src/core/sha256';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
+import { cli } from './helpers/cli';
+import { tempDirs } from './helpers/tmp';
 
 // 0         1         2         3         4         5         6
 // 0123456789012345678901234567890123456789012345678901234567890123
@@ -266,27 +266,7 @@ describe('splitting raw git conflict markers', () => {
 // ---------------------------------------------------------------------------------------------
 // The commands, in-process.
 
-const tmpRoots: string[] = [];
-async function makeTree(files: Record<string, string>): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-merge-'));
-  tmpRoots.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fsp.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
-after(async () => {
-  for (const r of tmpRoots) await fsp.rm(r, { recursive: true, force: true });
-});
-
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { makeTree } = tempDirs('merge');
 
 describe('corpus-annotator merge-driver', () => {
   const base = writeSidecar(sc([HAMMOUCHI, INTERPOL]));

@@ -9,8 +9,9 @@ import { Sidecar, STATUSES } from '../../src/core/model';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
 import { DEMO_CORPUS } from './helpers/corpus';
+import { seededProperties } from './helpers/fc';
 
-const SEED = process.env.FC_SEED !== undefined && process.env.FC_SEED !== '' ? Number(process.env.FC_SEED) : 777;
+const { check } = seededProperties(777);
 
 /** The totals recomputed from every document's summary. */
 function recount(index: CorpusIndex): CorpusTotals {
@@ -64,15 +65,14 @@ describe('corpus index', () => {
       { weight: 1, arbitrary: fc.constant(undefined) }, // no sidecar
     );
     const op = fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), del: fc.boolean(), text: sidecar });
-    const details = fc.check(fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+    check(fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
       const index = new CorpusIndex();
       for (const o of ops) {
         if (o.del) index.delete(o.key);
         else index.update(o.key, o.text);
         assert.deepEqual(index.totals(), recount(index));
       }
-    }), { seed: SEED, numRuns: 300 });
-    if (details.failed) throw new Error(`seed ${SEED}: ${fc.defaultReportMessage(details)}`);
+    }), 300);
   });
 
   it('counts suggestions apart: not entities, not in the label counts', () => {

@@ -9,18 +9,10 @@ import { fastReadSidecar } from '../../src/core/sidecar-fast-read';
 import { patchSidecar, SidecarEdit, WrittenSidecar, writeSidecarIncrementally } from '../../src/core/sidecar-patch';
 import { readSidecarFull } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
+import { seededProperties } from './helpers/fc';
 
-const DEFAULT_SEED = 4242;
-const SEED = process.env.FC_SEED !== undefined && process.env.FC_SEED !== '' ? Number(process.env.FC_SEED) : DEFAULT_SEED;
-if (!Number.isInteger(SEED)) throw new Error(`FC_SEED must be an integer, not "${process.env.FC_SEED}"`);
-
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  const details = fc.check(property, { seed: SEED, numRuns });
-  if (details.failed) {
-    throw new Error(`property failed with seed ${SEED} (reproduce with FC_SEED=${SEED}); after ${details.numRuns} runs, counterexample path "${details.counterexamplePath}":\n`
-      + fc.defaultReportMessage(details));
-  }
-}
+const PROPERTIES = seededProperties(4242);
+const { check } = PROPERTIES;
 
 const str = fc.string({ unit: fc.constantFrom('a', 'é', ' ', '"', '\\', '\n', '\u00a0', '😀', '\ud800', ':', 'true', '1'), maxLength: 6 });
 const labelArb = fc.constantFrom('PER', 'ORG', 'LOC', 'DATE', 'a b', 'null', '1e5');
@@ -84,7 +76,7 @@ function apply(model: Sidecar, op: Op): { model: Sidecar; edit: SidecarEdit } {
   return { model: { ...model, entities: model.entities.map((e) => (chosen.has(e.id) ? changed(e) : e)) }, edit: { replace } };
 }
 
-describe(`incremental canonical write (sidecar-patch, fast-check, seed ${SEED})`, function () {
+describe(`incremental canonical write (sidecar-patch, fast-check, seed ${PROPERTIES.seed})`, function () {
   this.timeout(60_000);
   let steps = 0;
   after(() => console.log(`      patch cases: ${steps} patched steps`));

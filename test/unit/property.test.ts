@@ -10,21 +10,10 @@ import { reanchor } from '../../src/core/reanchor';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
 import { trackChanges } from '../../src/core/track';
+import { seededProperties } from './helpers/fc';
 
-const DEFAULT_SEED = 20261123;
-const SEED = process.env.FC_SEED !== undefined && process.env.FC_SEED !== '' ? Number(process.env.FC_SEED) : DEFAULT_SEED;
-if (!Number.isInteger(SEED)) throw new Error(`FC_SEED must be an integer, not "${process.env.FC_SEED}"`);
-
-/** Runs a property with the suite's seed; a failure says how to reproduce it. */
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  const details = fc.check(property, { seed: SEED, numRuns });
-  if (details.failed) {
-    throw new Error(`property failed with seed ${SEED} (reproduce with FC_SEED=${SEED}); after ${details.numRuns} runs, counterexample path "${details.counterexamplePath}":\n`
-      + fc.defaultReportMessage(details));
-  }
-  RUNS.total += details.numRuns;
-}
-const RUNS = { total: 0 };
+const PROPERTIES = seededProperties(20261123);
+const { check } = PROPERTIES;
 
 // ---- Generators ------------------------------------------------------------------------------
 
@@ -117,11 +106,11 @@ function applyEdits(text: string, edits: readonly Edit[]): { text: string; chang
   return { text: cps.join(''), changes: changes.map((c) => ({ start: c.start, end: c.end, insertedLength: codePointLength(c.ins) })) };
 }
 
-describe(`properties (fast-check, seed ${SEED}${SEED === DEFAULT_SEED ? ', the default; FC_SEED overrides' : ', from FC_SEED'})`, function () {
+describe(`properties (fast-check, ${PROPERTIES.title})`, function () {
   this.timeout(60_000);
 
   after(() => {
-    assert.ok(RUNS.total >= 10_000, `only ${RUNS.total} generated cases`);
+    assert.ok(PROPERTIES.runs >= 10_000, `only ${PROPERTIES.runs} generated cases`);
   });
 
   describe('OffsetMap, the code point ↔ UTF-16 converter', () => {

@@ -6,45 +6,15 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gitOldText, reanchorWith } from '../../src/cli/reanchor';
-import { CliFs, Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
+import { Io } from '../../src/cli/io';
 import { Entity } from '../../src/core/model';
 import { sha256Hex } from '../../src/core/sha256';
 import { writeSidecar } from '../../src/core/sidecar-write';
-import { DEMO_CORPUS } from './helpers/corpus';
+import { cli } from './helpers/cli';
+import { DEMO_CORPUS, entityAt } from './helpers/corpus';
+import { tempDirs } from './helpers/tmp';
 
-const tmpRoots: string[] = [];
-after(async () => {
-  for (const root of tmpRoots) {
-    await fsp.chmod(root, 0o700).catch(() => undefined);
-    await fsp.rm(root, { recursive: true, force: true });
-  }
-});
-
-async function tmpDir(): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-reanchor-'));
-  tmpRoots.push(root);
-  return root;
-}
-
-async function makeTree(files: Record<string, string | Uint8Array>): Promise<string> {
-  const root = await tmpDir();
-  for (const [rel, content] of Object.entries(files)) {
-    await fsp.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fsp.writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
-
-interface Result { code: number; stdout: string; stderr: string }
-
-async function cli(argv: string[], cwd: string, fsImpl: CliFs = fsp): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsImpl };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { tmpDir, makeTree } = tempDirs('reanchor');
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 const readAll = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
@@ -213,11 +183,7 @@ describe('corpus-annotator reanchor', () => {
 
   describe('never rewrites what it should not', () => {
     const TEXT = 'Hier, M. Laftit était à Rabat.\n';
-    const ent = (text: string, s: string, id: string, label: string): Entity => {
-      const start = [...text.slice(0, text.indexOf(s))].length;
-      return { id, label, start, end: start + [...s].length, text: s };
-    };
-    const entities = [ent(TEXT, 'Laftit', 'p1', 'PER'), ent(TEXT, 'Rabat', 'l1', 'LOC')];
+    const entities = [entityAt(TEXT, 'Laftit', 'PER', 'p1'), entityAt(TEXT, 'Rabat', 'LOC', 'l1')];
     const side = writeSidecar({ version: 1, document: 'a.txt', sha256: sha256Hex(Buffer.from(TEXT)), status: 'done', entities });
     const NEW = '🚨 ' + TEXT;
 

@@ -8,7 +8,7 @@ import { OffsetMap } from '../../src/core/offsets';
 import { maxFuzzyEdits, needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../../src/core/reanchor';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { trackChanges } from '../../src/core/track';
-import { DEMO_CORPUS } from './helpers/corpus';
+import { cpIndexOf, DEMO_CORPUS, entityAt } from './helpers/corpus';
 
 interface Doc {
   name: string;
@@ -27,15 +27,6 @@ function loadDocs(): Doc[] {
 
 const cps = (s: string) => [...s];
 const cpLen = (s: string) => cps(s).length;
-/** Code point offset of the n-th occurrence of `needle`. */
-function cpOf(text: string, needle: string, nth = 0): number {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = text.indexOf(needle, at + 1);
-    if (at < 0) throw new Error(`no ${nth + 1}th "${needle}"`);
-  }
-  return cpLen(text.slice(0, at));
-}
 
 /**
  * Replaces code points [start, end) by `insert` and says where each entity should be: the live
@@ -235,10 +226,7 @@ describe('re-anchoring', () => {
   });
 
   describe('never guesses', () => {
-    const ent = (text: string, surface: string, id: string, label = 'PER', nth = 0): Entity => {
-      const start = cpOf(text, surface, nth);
-      return { id, label, start, end: start + cpLen(surface), text: surface };
-    };
+    const ent = (text: string, surface: string, id: string, label = 'PER', nth = 0): Entity => entityAt(text, surface, label, id, nth);
 
     it('a quote found twice near where it was, with nothing to tell them apart, is ambiguous', () => {
       const old = 'Le ministre Laftit a parlé. Puis M. Laftit a voté.';
@@ -247,7 +235,7 @@ describe('re-anchoring', () => {
       const r = reanchor([e], text);
       assert.deepEqual(r.entities, []);
       assert.equal(r.ambiguous.length, 1);
-      assert.deepEqual(r.ambiguous[0]?.candidates, [{ start: cpOf(text, 'Laftit'), end: cpOf(text, 'Laftit') + 6 }, { start: cpOf(text, 'Laftit', 1), end: cpOf(text, 'Laftit', 1) + 6 }]);
+      assert.deepEqual(r.ambiguous[0]?.candidates, [{ start: cpIndexOf(text, 'Laftit'), end: cpIndexOf(text, 'Laftit') + 6 }, { start: cpIndexOf(text, 'Laftit', 1), end: cpIndexOf(text, 'Laftit', 1) + 6 }]);
       assert.equal(reanchoredSidecar({ version: 1, document: 'a.txt', status: 'todo', entities: [e] }, articleFromText(text), r), undefined);
     });
 
@@ -256,7 +244,7 @@ describe('re-anchoring', () => {
       const e = ent(old, 'Laftit', 'p1', 'PER', 1);
       const text = 'Préambule inséré. Le ministre Laftit a parlé. Puis M. Laftit a voté.';
       const r = reanchor([e], text, { oldText: old });
-      assert.deepEqual(r.moved.map((m) => [m.how, m.entity.start]), [['context', cpOf(text, 'Laftit', 1)]]);
+      assert.deepEqual(r.moved.map((m) => [m.how, m.entity.start]), [['context', cpIndexOf(text, 'Laftit', 1)]]);
       // An old text that does not hold the quote at the entity's offsets is no evidence.
       assert.equal(reanchor([e], text, { oldText: 'autre chose' }).ambiguous.length, 1);
     });

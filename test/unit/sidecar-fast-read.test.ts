@@ -12,19 +12,10 @@ import { fastReadSidecar, parseEntityLine } from '../../src/core/sidecar-fast-re
 import { readSidecar, readSidecarFull } from '../../src/core/sidecar-read';
 import { quoted, writeSidecar } from '../../src/core/sidecar-write';
 import { DEMO_CORPUS } from './helpers/corpus';
+import { seededProperties } from './helpers/fc';
 
-const DEFAULT_SEED = 90210;
-const SEED = process.env.FC_SEED !== undefined && process.env.FC_SEED !== '' ? Number(process.env.FC_SEED) : DEFAULT_SEED;
-if (!Number.isInteger(SEED)) throw new Error(`FC_SEED must be an integer, not "${process.env.FC_SEED}"`);
-
-/** Runs a property with the suite's seed; a failure says how to reproduce it. */
-function check<T>(property: fc.IProperty<T>, numRuns: number): void {
-  const details = fc.check(property, { seed: SEED, numRuns });
-  if (details.failed) {
-    throw new Error(`property failed with seed ${SEED} (reproduce with FC_SEED=${SEED}); after ${details.numRuns} runs, counterexample path "${details.counterexamplePath}":\n`
-      + fc.defaultReportMessage(details));
-  }
-}
+const PROPERTIES = seededProperties(90210);
+const { check } = PROPERTIES;
 
 /** What the differential properties saw, reported at the end (and checked: both paths exercised). */
 const COUNTS = { generated: 0, generatedFast: 0, generatedInvalid: 0, mutated: 0, mutatedFast: 0, mutatedFullValid: 0 };
@@ -164,7 +155,7 @@ function differential(text: string, fullWhenRefused = true): { fast: boolean; va
   return { fast: true, valid };
 }
 
-describe(`fast canonical sidecar reader (fast-check, seed ${SEED}${SEED === DEFAULT_SEED ? ', the default; FC_SEED overrides' : ', from FC_SEED'})`, function () {
+describe(`fast canonical sidecar reader (fast-check, ${PROPERTIES.title})`, function () {
   this.timeout(60_000);
 
   after(function () {

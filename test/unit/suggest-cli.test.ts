@@ -3,26 +3,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Io } from '../../src/cli/io';
-import { run } from '../../src/cli/run';
 import { readSidecar } from '../../src/core/sidecar-read';
+import { cli } from './helpers/cli';
 import { DEMO_CORPUS } from './helpers/corpus';
+import { tempDirs } from './helpers/tmp';
 
-const tmpRoots: string[] = [];
-after(async () => {
-  for (const root of tmpRoots) {
-    await fsp.chmod(root, 0o700).catch(() => undefined);
-    await fsp.rm(root, { recursive: true, force: true });
-  }
-});
-
-async function tmpDir(): Promise<string> {
-  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'corpus-annotator-suggest-'));
-  tmpRoots.push(root);
-  return root;
-}
+const { tmpDir } = tempDirs('suggest');
 
 /** A copy of the demo corpus under <root>/corpus; without its sidecars when `bare`. */
 async function demoCopy(opts: { bare?: boolean } = {}): Promise<string> {
@@ -30,16 +17,6 @@ async function demoCopy(opts: { bare?: boolean } = {}): Promise<string> {
   await fsp.cp(DEMO_CORPUS, path.join(root, 'corpus'), { recursive: true });
   if (opts.bare) for (const f of fs.readdirSync(path.join(root, 'corpus'))) if (f.endsWith('.ann.yaml')) fs.unlinkSync(path.join(root, 'corpus', f));
   return root;
-}
-
-interface Result { code: number; stdout: string; stderr: string }
-
-async function cli(argv: string[], cwd: string): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, fs: fsp };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
 }
 
 const sidecarFiles = (dir: string) => Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith('.ann.yaml')).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));

@@ -3,15 +3,9 @@ import { Entity, Sidecar } from '../../src/core/model';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
 import { overlappingPairs, validateAgainstArticle } from '../../src/core/validate';
-import { article, cpIndexOf, demoArticle } from './helpers/corpus';
+import { article, demoArticle, entityAt } from './helpers/corpus';
 
 const LABELS = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);
-
-/** An entity for the n-th occurrence of `surface` in `text`, with code point offsets. */
-function at(text: string, surface: string, label: string, id: string, nth = 0): Entity {
-  const start = cpIndexOf(text, surface, nth);
-  return { id, label, start, end: start + [...surface].length, text: surface };
-}
 
 function sidecarFor(sha256: string, entities: Entity[], document = 'a.txt'): Sidecar {
   return { version: 1, document, sha256, status: 'in-progress', entities };
@@ -36,7 +30,7 @@ describe('validation against the article', () => {
     for (const [prefix, spans] of seeds) {
       it(`accepts real entities of ${prefix}… and rejects them shifted by one`, () => {
         const { path: p, article: a } = demoArticle(prefix);
-        const entities = spans.map(([surface, label, nth], i) => at(a.text, surface, label, `e${i}`, nth ?? 0));
+        const entities = spans.map(([surface, label, nth], i) => entityAt(a.text, surface, label, `e${i}`, nth ?? 0));
         // Python's text[start:end] is the code point slice: check it independently of OffsetMap.
         for (const e of entities) assert.equal([...a.text].slice(e.start, e.end).join(''), e.text);
         assert.deepEqual(check(sidecarFor(a.sha256, entities, p.split('/').pop()), a), []);
@@ -58,7 +52,7 @@ describe('validation against the article', () => {
   it('counts an emoji or 𝔸 before an entity as one character', () => {
     const text = '🚨👮 Alerte 𝔸 : M. Laftit à Marrakech';
     const a = article(text);
-    const e = at(text, 'Laftit', 'PER', 'p1');
+    const e = entityAt(text, 'Laftit', 'PER', 'p1');
     assert.equal(e.start, text.indexOf('Laftit') - 3); // three astral characters before it
     assert.deepEqual(check(sidecarFor(a.sha256, [e]), a), []);
     const utf16Offsets = { ...e, start: text.indexOf('Laftit'), end: text.indexOf('Laftit') + 6 };
@@ -68,7 +62,7 @@ describe('validation against the article', () => {
   it('keeps NFD accents as separate code points', () => {
     const text = 'Le ministe\u0300re de l\u2019Inte\u0301rieur';
     const a = article(text);
-    const e = at(text, 'Inte\u0301rieur', 'ORG', 'o1');
+    const e = entityAt(text, 'Inte\u0301rieur', 'ORG', 'o1');
     assert.equal(e.end - e.start, 10); // I n t e ◌́ r i e u r
     assert.deepEqual(check(sidecarFor(a.sha256, [e]), a), []);
   });
@@ -76,7 +70,7 @@ describe('validation against the article', () => {
   it('counts CRLF as two characters', () => {
     const text = 'Titre\r\n\r\nInterpol à Lyon\r\n';
     const a = article(text);
-    const e = at(text, 'Lyon', 'LOC', 'l1');
+    const e = entityAt(text, 'Lyon', 'LOC', 'l1');
     assert.equal(e.start, 20); // 5 + 2×CRLF (4) + 11
     assert.deepEqual(check(sidecarFor(a.sha256, [e]), a), []);
   });
@@ -90,7 +84,7 @@ describe('validation against the article', () => {
   it('handles Arabic and typographic quotes', () => {
     const text = 'قال عبد اللطيف حموشي « المغرب » et l’Interpol';
     const a = article(text);
-    const entities = [at(text, 'عبد اللطيف حموشي', 'PER', 'a1'), at(text, 'المغرب', 'LOC', 'a2'), at(text, 'Interpol', 'ORG', 'a3')];
+    const entities = [entityAt(text, 'عبد اللطيف حموشي', 'PER', 'a1'), entityAt(text, 'المغرب', 'LOC', 'a2'), entityAt(text, 'Interpol', 'ORG', 'a3')];
     assert.deepEqual(check(sidecarFor(a.sha256, entities), a), []);
   });
 
@@ -136,10 +130,10 @@ describe('validation against the article', () => {
   describe('overlap policy', () => {
     const text = 'Université Mohammed V de Rabat';
     const a = article(text);
-    const org = at(text, text, 'ORG', 'o');
-    const nested = at(text, 'Rabat', 'LOC', 'l');
-    const crossing = at(text, 'Mohammed V de', 'MISC', 'm');
-    const crossed = at(text, 'de Rabat', 'LOC', 'r');
+    const org = entityAt(text, text, 'ORG', 'o');
+    const nested = entityAt(text, 'Rabat', 'LOC', 'l');
+    const crossing = entityAt(text, 'Mohammed V de', 'MISC', 'm');
+    const crossed = entityAt(text, 'de Rabat', 'LOC', 'r');
     it('allow: anything goes', () => {
       assert.deepEqual(check(sidecarFor(a.sha256, [org, nested, crossing]), a, { overlap: 'allow' }), []);
     });

@@ -60,14 +60,21 @@ export function keepOutermost(doc: ExportDocument, items: readonly Aligned[]): {
     (b.entity.end - b.entity.start) - (a.entity.end - a.entity.start) || a.entity.start - b.entity.start || (a.entity.label < b.entity.label ? -1 : a.entity.label > b.entity.label ? 1 : 0) || (a.entity.id < b.entity.id ? -1 : 1));
   const kept: Aligned[] = [];
   const dropped: ExportIssue[] = [];
+  // Which kept entity covers each token (its index in `kept`; -1: none). A kept entity is at least
+  // as long as a later one, so one that overlaps it covers its first or its last token: two
+  // look-ups instead of a scan of `kept` (quadratic on a document with many thousand entities).
+  const owner = new Int32Array(items.reduce((n, a) => Math.max(n, a.last + 1), 0)).fill(-1);
   for (const item of order) {
     const e = item.entity;
-    const blocker = kept.find((k) => k.entity.start < e.end && e.start < k.entity.end);
-    if (!blocker) {
+    const atFirst = owner[item.first] as number;
+    const atLast = owner[item.last] as number;
+    if (atFirst < 0 && atLast < 0) {
+      owner.fill(kept.length, item.first, item.last + 1);
       kept.push(item);
       continue;
     }
-    const k = blocker.entity;
+    // The earliest kept of the two, as a scan of `kept` in order would find.
+    const k = (kept[atFirst < 0 ? atLast : atLast < 0 ? atFirst : Math.min(atFirst, atLast)] as Aligned).entity;
     const nested = k.start <= e.start && e.end <= k.end;
     const how = nested ? (k.start === e.start && k.end === e.end ? 'has the same span as' : 'is nested in') : 'overlaps';
     dropped.push(issue(doc, e, 'overlap', true, `dropped: it ${how} ${k.id} ${k.label} "${clip(k.text, 40)}", which is kept`));

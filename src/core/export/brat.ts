@@ -11,6 +11,11 @@ import { clip, DocumentOutput, ExportDocument, ExportIssue, issue } from './comm
 
 const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 
+/** Whether a kb id, attribute name or value fits a brat field: not empty, no spaces. */
+function isBratToken(s: string): boolean {
+  return s !== '' && !/\s/.test(s);
+}
+
 export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): DocumentOutput {
   const text = doc.article.text;
   const o = doc.article.offsets;
@@ -26,9 +31,10 @@ export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): Do
       continue;
     }
     const id = `T${++t}`;
-    const fragments = fragmentsOf(text, o.toUtf16(e.start), o.toUtf16(e.end)).map(([s, en]) => [o.toCodePoint(s), o.toCodePoint(en)]);
-    const surface = fragments.map(([s, en]) => o.slice(s as number, en as number)).join(' ');
-    lines.push(`${id}\t${e.label} ${fragments.map(([s, en]) => `${s} ${en}`).join(';')}\t${surface}`);
+    // In UTF-16, so the surface is sliced straight from the text; code points only for the offsets written.
+    const fragments = fragmentsOf(text, o.toUtf16(e.start), o.toUtf16(e.end));
+    const surface = fragments.map(([s, en]) => text.slice(s, en)).join(' ');
+    lines.push(`${id}\t${e.label} ${fragments.map(([s, en]) => `${o.toCodePoint(s)} ${o.toCodePoint(en)}`).join(';')}\t${surface}`);
     if (e.note !== undefined) {
       const flat = e.note.replace(LINE_BREAK, ' ');
       if (flat !== e.note) issues.push(issue(doc, e, 'line-break', false, `the line breaks of its note became spaces (a brat note is one line): "${clip(e.note)}"`));
@@ -37,9 +43,9 @@ export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): Do
     const attrEntries = Object.entries(e.attrs ?? {}).sort(([a], [b]) => (a === 'kb' ? -1 : b === 'kb' ? 1 : a < b ? -1 : a > b ? 1 : 0));
     for (const [k, v] of attrEntries) {
       if (k === 'kb') {
-        if (/\s/.test(v) || v === '') issues.push(issue(doc, e, 'attrs', false, `its kb "${clip(v)}" is not written (a brat Reference id cannot contain spaces)`));
+        if (!isBratToken(v)) issues.push(issue(doc, e, 'attrs', false, `its kb "${clip(v)}" is not written (a brat Reference id cannot contain spaces)`));
         else lines.push(`N${++refs}\tReference ${id} ${v}\t${surface}`);
-      } else if (/\s/.test(k) || /\s/.test(v) || k === '' || v === '') {
+      } else if (!isBratToken(k) || !isBratToken(v)) {
         issues.push(issue(doc, e, 'attrs', false, `its attribute ${k}=${clip(v)} is not written (brat attribute names and values cannot contain spaces)`));
       } else {
         lines.push(`A${++attrs}\t${k} ${id} ${v}`);
@@ -79,7 +85,7 @@ export function bratConf(labels: Iterable<string>, attrValues: ReadonlyMap<strin
 export function collectBratAttrs(entities: readonly Entity[], into: Map<string, Set<string>>): void {
   for (const e of entities) {
     for (const [k, v] of Object.entries(e.attrs ?? {})) {
-      if (k === 'kb' || /\s/.test(k) || /\s/.test(v) || k === '' || v === '') continue;
+      if (k === 'kb' || !isBratToken(k) || !isBratToken(v)) continue; // what exportBrat writes as an A line
       let set = into.get(k);
       if (!set) into.set(k, (set = new Set()));
       set.add(v);

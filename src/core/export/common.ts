@@ -89,7 +89,7 @@ export function includesDocument(sidecar: Sidecar, filter: ExportFilter): boolea
  * Suggestions are left out unless `includeSuggestions`.
  */
 export function selectEntities(entities: readonly Entity[], filter: ExportFilter): Entity[] {
-  const excluded = (filter.excludeSrc ?? []).map(globToRegExp);
+  const excluded = (filter.excludeSrc ?? []).map(srcPatternToRegExp);
   return entities.filter((e) =>
     (filter.includeSuggestions === true || e.suggested !== true) &&
     (!filter.labels?.size || filter.labels.has(e.label)) && !excluded.some((re) => re.test(e.src ?? '')),
@@ -101,8 +101,9 @@ export function countLeftOutSuggestions(entities: readonly Entity[], filter: Exp
   return filter.includeSuggestions === true ? 0 : entities.filter((e) => e.suggested === true).length;
 }
 
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp('^' + glob.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 's');
+/** A `src` pattern: only `*`, which also crosses `/` (not a path glob: see glob.ts for those). */
+function srcPatternToRegExp(pattern: string): RegExp {
+  return new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 's');
 }
 
 /** One report line: `doc: id LABEL "text": message`. */
@@ -140,12 +141,6 @@ export class ExportTally {
     }
   }
 
-  get dropped(): number {
-    let n = 0;
-    for (const t of this.issues.values()) n += t.dropped;
-    return n;
-  }
-
   get issueCount(): number {
     let n = 0;
     for (const t of this.issues.values()) n += t.count;
@@ -177,22 +172,20 @@ export function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** The attributes other than `held` (by default `kb`, which formats with a knowledge-base field hold apart). */
-export function otherAttrs(e: Entity, held: readonly string[] = ['kb']): Record<string, string> | undefined {
-  if (!e.attrs) return undefined;
-  const rest = Object.entries(e.attrs).filter(([k]) => !held.includes(k));
-  return rest.length ? Object.fromEntries(rest) : undefined;
-}
-
-/** Notes and attributes the format cannot hold, reported for each kept entity. */
-export function lostDetails(doc: ExportDocument, entities: readonly Entity[], opts: { kb: boolean; format: string }): ExportIssue[] {
+/** Notes and attributes the format cannot hold (it holds neither), reported for each kept entity. */
+export function lostDetails(doc: ExportDocument, entities: readonly Entity[], format: string): ExportIssue[] {
   const out: ExportIssue[] = [];
   for (const e of entities) {
-    if (e.note !== undefined) out.push(issue(doc, e, 'note', false, `its note is not written (${opts.format} has no place for notes): "${clip(e.note)}"`));
-    const attrs = opts.kb ? otherAttrs(e) : e.attrs;
-    if (attrs && Object.keys(attrs).length) {
-      out.push(issue(doc, e, 'attrs', false, `its attributes are not written (${opts.format} has no place for them): ${Object.entries(attrs).map(([k, v]) => `${k}=${v}`).join(', ')}`));
+    if (e.note !== undefined) out.push(issue(doc, e, 'note', false, `its note is not written (${format} has no place for notes): "${clip(e.note)}"`));
+    if (e.attrs && Object.keys(e.attrs).length) {
+      out.push(issue(doc, e, 'attrs', false, `its attributes are not written (${format} has no place for them): ${Object.entries(e.attrs).map(([k, v]) => `${k}=${v}`).join(', ')}`));
     }
   }
   return out;
+}
+
+/** Issues in the document's entity order, so a report reads top to bottom. */
+export function sortIssues<T extends { entityId: string }>(issues: T[], entities: readonly Entity[]): T[] {
+  const rank = new Map(entities.map((e, i) => [e.id, i]));
+  return issues.map((x, i) => ({ x, i })).sort((a, b) => (rank.get(a.x.entityId) ?? 0) - (rank.get(b.x.entityId) ?? 0) || a.i - b.i).map(({ x }) => x);
 }

@@ -6,7 +6,7 @@
 import { Entity } from '../model';
 import { tokenizeSentences } from '../tokenize';
 import { alignEntities, keepOutermost } from './align';
-import { DocumentOutput, ExportDocument, lostDetails, TagScheme } from './common';
+import { DocumentOutput, ExportDocument, lostDetails, sortIssues, TagScheme } from './common';
 
 export const CONLL_DOCSTART = '-DOCSTART- -X- O O';
 
@@ -41,14 +41,8 @@ export function exportConll(doc: ExportDocument, entities: readonly Entity[], sc
   });
   if (tokens.length) text += '\n';
   const keptEntities = kept.map((k) => k.entity);
-  const issues = [...misaligned, ...dropped, ...lostDetails(doc, keptEntities, { kb: false, format: 'CoNLL' })];
+  const issues = [...misaligned, ...dropped, ...lostDetails(doc, keptEntities, 'CoNLL')];
   return { text, exported: kept.length, issues: sortIssues(issues, entities) };
-}
-
-/** Issues in the document's entity order, so a report reads top to bottom. */
-export function sortIssues<T extends { entityId: string }>(issues: T[], entities: readonly Entity[]): T[] {
-  const rank = new Map(entities.map((e, i) => [e.id, i]));
-  return issues.map((x, i) => ({ x, i })).sort((a, b) => (rank.get(a.x.entityId) ?? 0) - (rank.get(b.x.entityId) ?? 0) || a.i - b.i).map(({ x }) => x);
 }
 
 /** Entity spans (token indices, last inclusive) read back from a tag sequence, IOB2 or BILOU. */

@@ -15,5 +15,5 @@ export function exportDoccano(doc: ExportDocument, entities: readonly Entity[]):
     sha256: doc.article.sha256,
     status: doc.sidecar.status,
   };
-  return { text: jsonLine(record) + '\n', exported: entities.length, issues: lostDetails(doc, entities, { kb: false, format: 'doccano' }) };
+  return { text: jsonLine(record) + '\n', exported: entities.length, issues: lostDetails(doc, entities, 'doccano') };
 }

@@ -7,10 +7,9 @@
 import { Entity } from '../model';
 import { tokenize } from '../tokenize';
 import { alignEntities, Aligned } from './align';
-import { DocumentOutput, ExportDocument, jsonLine, otherAttrs } from './common';
-import { sortIssues } from './conll';
+import { DocumentOutput, ExportDocument, jsonLine, sortIssues } from './common';
 
-export interface JsonlSpan {
+interface JsonlSpan {
   start: number;
   end: number;
   token_start?: number;
@@ -48,6 +47,13 @@ export function exportJsonl(doc: ExportDocument, entities: readonly Entity[], op
   });
   record.meta = meta(doc);
   return { text: jsonLine(record) + '\n', exported: entities.length, issues };
+}
+
+/** The attributes other than `held` (those the format has a field of its own for). */
+function otherAttrs(e: Entity, held: readonly string[]): Record<string, string> | undefined {
+  if (!e.attrs) return undefined;
+  const rest = Object.entries(e.attrs).filter(([k]) => !held.includes(k));
+  return rest.length ? Object.fromEntries(rest) : undefined;
 }
 
 function meta(doc: ExportDocument): Record<string, string> {

@@ -8,8 +8,8 @@
 import { Entity } from '../model';
 import { DocumentOutput, ExportDocument, lostDetails } from './common';
 
-export const LS_FROM_NAME = 'label';
-export const LS_TO_NAME = 'text';
+const LS_FROM_NAME = 'label';
+const LS_TO_NAME = 'text';
 
 /** The labelling configuration the exported tasks fit, for the given labels. */
 export function labelStudioConfig(labels: readonly string[]): string {
@@ -37,7 +37,7 @@ export function exportLabelStudio(doc: ExportDocument, entities: readonly Entity
       }),
     }],
   };
-  return { text: JSON.stringify(task), exported: entities.length, issues: lostDetails(doc, entities, { kb: false, format: 'Label Studio' }) };
+  return { text: JSON.stringify(task), exported: entities.length, issues: lostDetails(doc, entities, 'Label Studio') };
 }
 
 /** Writes tasks as one JSON array, a task per line, without holding them all. */

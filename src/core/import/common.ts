@@ -45,6 +45,29 @@ export interface Parsed {
   issues: ImportIssue[];
 }
 
+/** A source that gave nothing but one error. */
+export function failed(origin: string, message: string): Parsed {
+  return { records: [], issues: [{ origin, severity: 'error', message }] };
+}
+
+/** JSON.parse, its failure as the message to report. */
+export function parseJson(json: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(json) as unknown };
+  } catch (e) {
+    return { error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+/** One line of a JSONL source (doccano, spaCy / Prodigy): an object with a "text" string, or why it is not. */
+export function parseTextLine(line: string): { value: Record<string, unknown>; text: string } | { error: string } {
+  const json = parseJson(line);
+  if ('error' in json) return json;
+  const value = json.value;
+  if (!isObject(value) || typeof value.text !== 'string') return { error: 'a line must be a JSON object with a "text" string' };
+  return { value, text: value.text };
+}
+
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -3,24 +3,18 @@
 // UTF-16 code units, converted to code points. `document` (or `meta.document`) names the article.
 import { isStatus } from '../model';
 import { OffsetMap } from '../offsets';
-import { ImportedSpan, ImportIssue, isObject, isOffset, Parsed } from './common';
+import { failed, ImportedSpan, ImportIssue, isObject, isOffset, Parsed, parseTextLine } from './common';
 import { utf16ToCodePoint } from './utf16';
 
 export function parseDoccanoLine(line: string, origin: string): Parsed {
   const issues: ImportIssue[] = [];
-  const fail = (message: string): Parsed => ({ records: [], issues: [{ origin, severity: 'error', message }] });
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (e) {
-    return fail(`not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (!isObject(value) || typeof value.text !== 'string') return fail('a line must be a JSON object with a "text" string');
-  const text = value.text;
+  const parsed = parseTextLine(line);
+  if ('error' in parsed) return failed(origin, parsed.error);
+  const { value, text } = parsed;
   const offsets = new OffsetMap(text);
   const triples: Array<[unknown, unknown, unknown]> = [];
   const raw = value.label ?? value.labels ?? value.entities ?? [];
-  if (!Array.isArray(raw)) return fail('"label" must be a list of [start, end, "LABEL"]');
+  if (!Array.isArray(raw)) return failed(origin, '"label" must be a list of [start, end, "LABEL"]');
   for (const item of raw) {
     if (Array.isArray(item)) triples.push([item[0], item[1], item[2]]);
     else if (isObject(item)) triples.push([item.start_offset, item.end_offset, item.label]);

@@ -2,23 +2,18 @@
 // kb_id → attrs.kb, canonical → attrs.canonical (what our export writes).
 // Offsets are code points. Prodigy's rejected or ignored answers are not imported (reported).
 import { isStatus } from '../model';
-import { ImportedSpan, ImportIssue, isObject, isOffset, Parsed, stringRecord } from './common';
+import { failed, ImportedSpan, ImportIssue, isObject, isOffset, Parsed, parseTextLine, stringRecord } from './common';
 
 export function parseJsonlLine(line: string, origin: string): Parsed {
   const issues: ImportIssue[] = [];
-  const fail = (message: string): Parsed => ({ records: [], issues: [{ origin, severity: 'error', message }] });
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (e) {
-    return fail(`not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (!isObject(value) || typeof value.text !== 'string') return fail('a line must be a JSON object with a "text" string');
+  const parsed = parseTextLine(line);
+  if ('error' in parsed) return failed(origin, parsed.error);
+  const { value, text } = parsed;
   if (value.answer !== undefined && value.answer !== 'accept') {
-    return fail(`not imported: Prodigy's answer is "${String(value.answer)}" (only accepted examples are annotations)`);
+    return failed(origin, `not imported: Prodigy's answer is "${String(value.answer)}" (only accepted examples are annotations)`);
   }
   const raw = value.spans ?? value.entities ?? [];
-  if (!Array.isArray(raw)) return fail('"spans" must be a list');
+  if (!Array.isArray(raw)) return failed(origin, '"spans" must be a list');
   const spans: ImportedSpan[] = [];
   raw.forEach((s, i) => {
     if (!isObject(s) || !isOffset(s.start) || !isOffset(s.end) || typeof s.label !== 'string' || s.label === '') {
@@ -37,7 +32,7 @@ export function parseJsonlLine(line: string, origin: string): Parsed {
   const meta = isObject(value.meta) ? value.meta : {};
   const document = typeof meta.document === 'string' ? meta.document : undefined;
   return {
-    records: [{ origin, text: value.text, spans, ...(document !== undefined ? { document } : {}), ...(isStatus(meta.status) ? { status: meta.status } : {}) }],
+    records: [{ origin, text, spans, ...(document !== undefined ? { document } : {}), ...(isStatus(meta.status) ? { status: meta.status } : {}) }],
     issues,
   };
 }

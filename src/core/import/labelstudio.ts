@@ -6,17 +6,13 @@
 // reported, not imported.
 import { isStatus } from '../model';
 import { OffsetMap } from '../offsets';
-import { ImportedSpan, ImportIssue, ImportRecord, isObject, isOffset, Parsed } from './common';
+import { failed, ImportedSpan, ImportIssue, ImportRecord, isObject, isOffset, Parsed, parseJson } from './common';
 import { utf16ToCodePoint } from './utf16';
 
 export function parseLabelStudio(json: string, origin: string): Parsed {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (e) {
-    return { records: [], issues: [{ origin, severity: 'error', message: `not valid JSON (${e instanceof Error ? e.message : String(e)})` }] };
-  }
-  const tasks = Array.isArray(value) ? value : [value];
+  const parsed = parseJson(json);
+  if ('error' in parsed) return failed(origin, parsed.error);
+  const tasks = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
   const records: ImportRecord[] = [];
   const issues: ImportIssue[] = [];
   tasks.forEach((task, n) => {

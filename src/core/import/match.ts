@@ -22,8 +22,22 @@ function textKey(text: string): string {
   return `${text.length}:${sha256Hex(encoder.encode(text))}`;
 }
 
+/** `items` grouped by `key`, each group in the order of `items`. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 export class ArticleMatcher<K> {
   private byText: Promise<Map<string, Array<Candidate<K>>>> | undefined;
+  /** Candidates by relative path and by file name, built on first use: a scan per record is quadratic on a large corpus. */
+  private byName: { path: Map<string, Array<Candidate<K>>>; base: Map<string, Array<Candidate<K>>> } | undefined;
 
   /** `load` reads and decodes an article (undefined when it cannot). */
   constructor(private readonly candidates: ReadonlyArray<Candidate<K>>, private readonly load: (key: K) => Promise<Article | undefined>) {}
@@ -61,13 +75,11 @@ export class ArticleMatcher<K> {
     const doc = document.replace(/\\/g, '/').replace(/^\.\//, '');
     const names = [doc];
     if (doc.endsWith('.txt')) names.push(doc.slice(0, -4));
+    this.byName ??= { path: groupBy(this.candidates, (c) => c.relPath), base: groupBy(this.candidates, (c) => baseName(c.relPath)) };
     const out: Array<Candidate<K>> = [];
+    for (const n of names) out.push(...(this.byName.path.get(n) ?? []));
     for (const n of names) {
-      for (const c of this.candidates) if (c.relPath === n) out.push(c);
-    }
-    for (const n of names) {
-      const base = baseName(n);
-      for (const c of this.candidates) if (baseName(c.relPath) === base && !out.includes(c)) out.push(c);
+      for (const c of this.byName.base.get(baseName(n)) ?? []) if (!out.includes(c)) out.push(c);
     }
     return out;
   }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Article, articleFromText, decodeArticle } from '../../../src/core/article';
+import { Entity } from '../../../src/core/model';
 
 /** The repository root, found from the compiled test's location (out/test/unit/helpers). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -26,4 +27,10 @@ export function cpIndexOf(text: string, needle: string, nth = 0): number {
     if (at < 0) throw new Error(`"${needle}" occurs fewer than ${nth + 1} times`);
   }
   return [...text.slice(0, at)].length;
+}
+
+/** An entity on the n-th (0-based) occurrence of `surface` in `text`, with code point offsets (what sidecars store). */
+export function entityAt(text: string, surface: string, label: string, id: string, nth = 0): Entity {
+  const start = cpIndexOf(text, surface, nth);
+  return { id, label, start, end: start + [...surface].length, text: surface };
 }
