@@ -24,6 +24,9 @@ const problemMatcherPlugin = {
 
 const common = {
   bundle: true,
+  // The version the CLI prints, fixed at build time: a copy of dist/cli.js run from elsewhere (the
+  // git drivers' copy) has no package.json beside it to read.
+  define: { CORPUS_ANNOTATOR_VERSION: JSON.stringify(require('./package.json').version) },
   format: 'cjs',
   minify: production,
   sourcemap: !production,

@@ -1,4 +1,5 @@
-// `npm test`: every stage in order -- typecheck, unit, integration (real VS Code), e2e (UI) --
+// `npm test`: every stage in order -- typecheck, unit, integration (real VS Code), web, e2e (UI),
+// package (the installed .vsix and CLI tarball) --
 // stopping at the first failing stage, and always ending with ONE closing line:
 //   N passed, N failed, N skipped
 // summed over all suites (CI reads that line; mocha's "N passing" is not recognised). Each suite
@@ -18,6 +19,7 @@ const STAGES = [
   { name: 'integration', args: ['run', 'test:integration'] },
   { name: 'web', args: ['run', 'test:web'] },
   { name: 'e2e', args: ['run', 'test:e2e', ...REPORTER] },
+  { name: 'package', args: ['run', 'test:package', ...REPORTER] },
 ];
 
 const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-results-'));

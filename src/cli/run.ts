@@ -122,8 +122,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** The package's version, from its package.json. */
+/** Replaced by esbuild with package.json's version; absent when run unbundled (the unit tests). */
+declare const CORPUS_ANNOTATOR_VERSION: string | undefined;
+
+/** The package's version: stamped into the bundle at build time, else read from its package.json. */
 export function version(): string {
+  if (typeof CORPUS_ANNOTATOR_VERSION === 'string') return CORPUS_ANNOTATOR_VERSION;
   const v = ownPackage()?.json.version;
   return typeof v === 'string' ? v : 'unknown';
 }

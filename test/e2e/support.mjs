@@ -12,16 +12,18 @@ import { Workbench } from './workbench.mjs';
  * Starts code-server on a fresh copy of the demo corpus and opens it in Chromium with the extension
  * loaded from source (payload extensionDevelopmentPath: what `npm run build` just produced, no
  * packaging). Call stop() in an `after` hook; Ctrl+C and crashes are covered by test/host/lifecycle.mjs.
- * @param {{ settings?: Record<string, unknown> }} [options] extra user settings
+ * @param {{ settings?: Record<string, unknown>, vsix?: string }} [options] extra user settings; a
+ *   packaged extension to install and use instead of the source folder
  */
-export async function startWorkbench({ settings } = {}) {
+export async function startWorkbench({ settings, vsix } = {}) {
   const folder = freshWorkspace();
-  const server = await startCodeServer({ folder, settings });
+  const server = await startCodeServer({ folder, settings, installVsix: vsix ? [vsix] : [] });
   const browser = await launchBrowser();
   const { page } = browser;
   page.on('pageerror', (e) => console.error(`      [workbench] ${e.message}`));
   const t0 = performance.now();
-  await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath: REPO_ROOT }));
+  // With a .vsix the installed extension is the only one: no development path in the payload.
+  await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath: vsix ? undefined : REPO_ROOT }));
   const wb = new Workbench(page);
   await wb.waitReady();
   console.log(`      [host] workbench ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -39,15 +41,16 @@ export async function startWorkbench({ settings } = {}) {
  * before them, stopped after them, and a screenshot `FAILED-<test title>.png` (under test-results/,
  * `failurePrefix` instead of `FAILED-`) of any test that fails. The returned object is filled in by
  * the `before` hook: read it inside tests and later hooks, not while the describe() body runs.
- * @param {{ settings?: Record<string, unknown>, failurePrefix?: string }} [options]
+ * @param {{ settings?: Record<string, unknown>, failurePrefix?: string, vsix?: () => string }} [options]
+ *   `vsix` is called in the `before` hook (the package may be built by an earlier hook)
  * @returns {Awaited<ReturnType<typeof startWorkbench>>}
  */
-export function useWorkbench({ settings, failurePrefix = 'FAILED-' } = {}) {
+export function useWorkbench({ settings, failurePrefix = 'FAILED-', vsix } = {}) {
   const session = /** @type {Awaited<ReturnType<typeof startWorkbench>>} */ ({});
   let started = false;
 
   before(async function () {
-    Object.assign(session, await startWorkbench({ settings }));
+    Object.assign(session, await startWorkbench({ settings, vsix: vsix?.() }));
     started = true;
   });
 

@@ -1,7 +1,7 @@
 // Starts and stops one code-server process: 127.0.0.1 only, no auth, throwaway state, its own
 // process group. code-server spawns a file watcher, extension hosts and language servers; killing
 // them one by one lets the server respawn its watcher in between, so we always signal the group.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -45,10 +45,12 @@ const SETTINGS = {
  * @param {string[]} [options.installLinked] extension source folders to install as symlinks in the
  *   throwaway extensions dir: loaded like an installed extension (plain URL, no payload, no
  *   "Extension Development Host"), yet always the repo's current build. Used by the demo.
+ * @param {string[]} [options.installVsix]   packaged extensions (.vsix) installed into the throwaway
+ *   extensions dir with `code-server --install-extension`, exactly as a user installs one.
  * @param {(msg: string) => void} [options.log]
  * @returns {Promise<CodeServer>}
  */
-export async function startCodeServer({ folder, port, env = {}, installLinked = [], settings = {}, log = (m) => console.log(`[host] ${m}`) }) {
+export async function startCodeServer({ folder, port, env = {}, installLinked = [], installVsix = [], settings = {}, log = (m) => console.log(`[host] ${m}`) }) {
   const bin = ensureCodeServer({ log });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-host-'));
   const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp']
@@ -60,6 +62,25 @@ export async function startCodeServer({ folder, port, env = {}, installLinked = 
     // VS Code picks up <publisher>.<name>-<version> folders it finds in the extensions dir.
     const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
     fs.symlinkSync(path.resolve(ext), path.join(dirs.extensions, `${publisher}.${name}-${version}`));
+  }
+
+  // Same XDG/TMPDIR confinement as the server below, so an install leaves nothing in ~ or /tmp.
+  const confined = {
+    ...process.env,
+    ...env,
+    XDG_CONFIG_HOME: dirs['xdg-config'],
+    XDG_DATA_HOME: dirs['xdg-data'],
+    XDG_CACHE_HOME: dirs['xdg-cache'],
+    TMPDIR: dirs.tmp,
+    EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY ?? '{}',
+  };
+  for (const vsix of installVsix) {
+    const r = spawnSync(bin, ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, '--install-extension', path.resolve(vsix)], { env: confined, encoding: 'utf8' });
+    if (r.status !== 0) {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    }
+    log(`installed ${path.basename(vsix)}: ${r.stdout.trim().split('\n').pop()}`);
   }
 
   const chosenPort = port || await freePort();
@@ -80,17 +101,9 @@ export async function startCodeServer({ folder, port, env = {}, installLinked = 
     '--extensions-dir', dirs.extensions,
     folder,
   ], {
-    env: {
-      ...process.env,
-      ...env,
-      // Keep code-server and VS Code out of ~/.config, ~/.local/share, ~/.cache and /tmp.
-      XDG_CONFIG_HOME: dirs['xdg-config'],
-      XDG_DATA_HOME: dirs['xdg-data'],
-      XDG_CACHE_HOME: dirs['xdg-cache'],
-      TMPDIR: dirs.tmp,
-      // '{}' = no marketplace: the default (open-vsx.org) is unreachable offline and only adds errors.
-      EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY ?? '{}',
-    },
+    // Keep code-server and VS Code out of ~/.config, ~/.local/share, ~/.cache and /tmp;
+    // EXTENSIONS_GALLERY '{}' = no marketplace: the default (open-vsx.org) is unreachable offline.
+    env: confined,
     stdio: ['ignore', logFd, logFd],
     detached: true, // setsid: the child leads a new process group whose id is its pid
   });
