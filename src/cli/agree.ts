@@ -2,6 +2,7 @@
 // documents (two directories, two git revisions, or two sidecars), A as the reference.
 import { AgreementDocument, AgreementReport, computeAgreement, Kappa, Prf } from '../core/agreement';
 import { decodeArticle } from '../core/article';
+import { SpanDisagreement, spanDisagreements } from '../core/curate';
 import { articlePathOf, Entity } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { loadPair, readSide, resolveSide } from './diff';
@@ -22,14 +23,22 @@ revisions (e.g. two annotators' branches) or two sidecars; documents are paired 
   κ         token-level Cohen's kappa: tokens are the runs of letters and digits of
             the article (whitespace and punctuation separate them); each token takes
             the label of the outermost entity touching it, or O; κ = (pₒ−pₑ)/(1−pₑ)
-            (undefined, shown –, when both sides label every token alike, e.g. all O)
+            (undefined, shown –, when both sides label every token alike, e.g. all O).
+            Also given over the tokens either side labelled: over all tokens the O
+            majority inflates κ (Hripcsak & Rothschild 2005 recommend F1 for NER)
 
 Per label and overall (micro-averaged; macro-F1 averages the labels' F1), and a table
 per document. κ needs the article's text (beside the sidecar, or at the revision);
 documents whose two sidecars annotate different versions of the article (their
 sha256 differ) are left out and listed.
 
+With --list, also prints every span on which A and B disagree (a span only one of
+them annotated, or annotated with another label): document, offsets, text, A's
+label and B's label (– for none); with --json they are in each document's
+"disagreements".
+
 Options:
+      --list     list the disagreeing entities
       --json     print the results as JSON
   -h, --help     show this help
 
@@ -44,6 +53,7 @@ Examples:
 export async function agreeCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandArgs('agree', argv, {
     json: { type: 'boolean' },
+    list: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -105,10 +115,13 @@ export async function agreeCommand(argv: readonly string[], io: Io): Promise<num
     docs.push(doc);
   }
   const report = computeAgreement(docs);
+  const lists = flags.list ? docs.map((d) => ({ document: d.document, disagreements: spanDisagreements([d.a, d.b]) })) : [];
   if (flags.json) {
-    io.stdout(JSON.stringify({ a: specA, b: specB, ...report, onlyA, onlyB, skipped }, null, 2) + '\n');
+    const perDocument = flags.list ? report.perDocument.map((d, i) => ({ ...d, disagreements: lists[i]?.disagreements ?? [] })) : report.perDocument;
+    io.stdout(JSON.stringify({ a: specA, b: specB, ...report, perDocument, onlyA, onlyB, skipped }, null, 2) + '\n');
   } else {
     io.stdout(formatAgreement(report, specA, specB));
+    if (flags.list) io.stdout(formatDisagreements(lists));
     const notes: string[] = [];
     if (onlyA.length) notes.push(`${plural(onlyA.length, 'document')} annotated only in A (not counted): ${list(onlyA)}`);
     if (onlyB.length) notes.push(`${plural(onlyB.length, 'document')} annotated only in B (not counted): ${list(onlyB)}`);
@@ -118,6 +131,18 @@ export async function agreeCommand(argv: readonly string[], io: Io): Promise<num
     for (const n of notes) io.stderr(`note: ${n}\n`);
   }
   return errors ? 1 : 0;
+}
+
+/** One line per disagreeing span: `document:start-end  «text»  A: LABEL  B: LABEL`. */
+function formatDisagreements(lists: ReadonlyArray<{ document: string; disagreements: SpanDisagreement[] }>): string {
+  const rows: string[][] = [];
+  for (const { document, disagreements } of lists) {
+    for (const d of disagreements) rows.push([`${document}:${d.start}-${d.end}`, `«${d.text}»`, d.labels[0] ?? '–', d.labels[1] ?? '–']);
+  }
+  if (!rows.length) return '\nNo disagreement.\n';
+  const width = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => [...(r[i] as string)].length), i === 2 ? 1 : 0));
+  const lines = rows.map((r) => `${(r[0] as string).padEnd(width[0] as number)}  ${(r[1] as string).padEnd(width[1] as number)}  A: ${(r[2] as string).padEnd(width[2] as number)}  B: ${r[3]}`.trimEnd());
+  return `\n${plural(rows.length, 'disagreement')}:\n${lines.join('\n')}\n`;
 }
 
 function matchesAll(slice: (s: number, e: number) => string, entities: readonly Entity[]): boolean {
@@ -144,6 +169,10 @@ export function formatAgreement(r: AgreementReport, a: string, b: string): strin
   out.push(...table(head, rows));
   out.push('');
   out.push(`Token-level Cohen's κ: ${kappaText(r.kappa)}`);
+  if (r.kappa.tokens) {
+    out.push(`  over the tokens either side labelled: ${kappaText(r.kappaAnnotated)}`);
+    out.push('  (κ over all tokens is inflated by the O majority; F1 above is the usual NER figure)');
+  }
   out.push('');
   const dh = ['Document', 'A', 'B', 'exact F1', 'partial F1', 'κ', 'tokens'];
   const drows = r.perDocument.map((d) => [d.document, String(d.a), String(d.b), num(d.exact.f1), num(d.partial.f1), num(d.kappa?.kappa), d.kappa ? String(d.kappa.tokens) : '–']);
@@ -161,7 +190,7 @@ function kappaText(k: Kappa): string {
 }
 
 /** Left-aligned first column, right-aligned numbers. */
-function table(head: string[], rows: string[][]): string[] {
+export function table(head: string[], rows: string[][]): string[] {
   const width = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width[i] as number) : c.padStart(width[i] as number))).join('  ').trimEnd();
   return [fmt(head), ...rows.map(fmt)];

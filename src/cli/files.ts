@@ -272,7 +272,7 @@ export async function writeFileAtomic(io: Io, abs: string, text: string, stillIs
 }
 
 /** Creates a file whole: a temporary file beside it, flushed, then renamed (unless the file appeared meanwhile). */
-export async function createFileAtomic(io: Io, abs: string, text: string): Promise<'written' | 'exists'> {
+export async function createFileAtomic(io: Io, abs: string, text: string | Uint8Array): Promise<'written' | 'exists'> {
   return renameIntoPlace(io, abs, text, 0o666, async () => ((await io.fs.stat(abs).then(() => true, () => false)) ? 'exists' : undefined));
 }
 
@@ -281,7 +281,7 @@ export async function createFileAtomic(io: Io, abs: string, text: string): Promi
  * `mode`) and flushed, then `beforeRename` (a last check; a reason to give up, or undefined),
  * then the rename over `target`. The temporary file never stays behind.
  */
-async function renameIntoPlace<R extends string>(io: Io, target: string, text: string, mode: number, beforeRename: (tmp: string) => Promise<R | undefined>): Promise<'written' | R> {
+async function renameIntoPlace<R extends string>(io: Io, target: string, text: string | Uint8Array, mode: number, beforeRename: (tmp: string) => Promise<R | undefined>): Promise<'written' | R> {
   const tmp = tempPathBeside(target);
   const handle = await io.fs.open(tmp, 'wx', mode);
   let renamed = false;

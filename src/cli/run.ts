@@ -6,6 +6,7 @@ import { Io } from './io';
 import { statsCommand } from './stats';
 import { validateCommand } from './validate';
 import { agreeCommand } from './agree';
+import { curateCommand } from './curate';
 import { diffCommand } from './diff';
 import { installGitDriversCommand } from './git-drivers';
 import { mergeDriverCommand, resolveCommand } from './merge-driver';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   stats: statsCommand,
   diff: diffCommand,
   agree: agreeCommand,
+  curate: curateCommand,
   resolve: resolveCommand,
   'merge-driver': mergeDriverCommand,
   'install-git-drivers': installGitDriversCommand,
@@ -51,6 +53,8 @@ Commands:
 Working in git:
   diff       entities added, removed, relabelled… between two revisions, dirs or files
   agree      inter-annotator agreement (exact/partial F1, token-level Cohen's kappa)
+  curate     two or more annotators' versions into one gold corpus: agreed entities,
+             and a suggestion for every disagreement
   resolve    settle the annotation conflicts a merge left (--ours, --theirs)
   install-git-drivers   make git merge sidecars by entity and diff them readably
   merge-driver          the merge driver git runs (see install-git-drivers)

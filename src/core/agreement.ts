@@ -71,6 +71,11 @@ export interface AgreementReport {
   labels: LabelAgreement[];
   /** Over the tokens of every document whose text is known. */
   kappa: Kappa;
+  /**
+   * The same over the tokens either side labelled (not O on both): κ over all tokens is inflated
+   * by the O majority, which is why F1 is the usual figure for NER (Hripcsak & Rothschild 2005).
+   */
+  kappaAnnotated: Kappa;
   perDocument: DocumentAgreement[];
 }
 
@@ -183,6 +188,18 @@ export function cohenKappa(a: readonly string[], b: readonly string[]): Kappa {
   return { tokens: n, agreed, observed, expected, kappa };
 }
 
+/** Cohen's κ over the positions where at least one side is not O. */
+export function annotatedKappa(a: readonly string[], b: readonly string[]): Kappa {
+  const xa: string[] = [];
+  const xb: string[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === OUTSIDE && b[i] === OUTSIDE) continue;
+    xa.push(a[i] as string);
+    xb.push(b[i] as string);
+  }
+  return cohenKappa(xa, xb);
+}
+
 /** Suggestions (`suggested: true`) are left out on both sides: they are nobody's annotation yet. */
 export function computeAgreement(input: readonly AgreementDocument[]): AgreementReport {
   const docs = input.map((d) => (d.a.some(isSuggestion) || d.b.some(isSuggestion) ? { ...d, a: withoutSuggestions(d.a), b: withoutSuggestions(d.b) } : d));
@@ -255,6 +272,7 @@ export function computeAgreement(input: readonly AgreementDocument[]): Agreement
     },
     labels,
     kappa: cohenKappa(allA, allB),
+    kappaAnnotated: annotatedKappa(allA, allB),
     perDocument,
   };
 }

@@ -122,6 +122,16 @@ describe('agreement', () => {
       close(r.kappa.kappa, 15 / 26, 'pooled κ');
     });
 
+    it('κ over the tokens either side labelled leaves out the O majority', () => {
+      // d1 without «a», «reçu», «à» (O on both; d2's two O tokens too): 6 tokens, agree 3.
+      //   A  O    O   PER PER ORG LOC      B  MISC PER PER PER ORG ORG
+      // pₒ = 3/6; A: O 2, PER 2, ORG 1, LOC 1; B: MISC 1, PER 3, ORG 2
+      // pₑ = (2·3 + 1·2)/36 = 8/36; κ = (18/36 − 8/36)/(28/36) = 10/28 = 5/14
+      assert.equal(r.kappaAnnotated.tokens, 6);
+      assert.equal(r.kappaAnnotated.agreed, 3);
+      close(r.kappaAnnotated.kappa, 5 / 14, 'κ over annotated tokens');
+    });
+
     it('per document: d2 has no entity on either side, so its F1 is undefined', () => {
       assert.deepEqual(r.perDocument.map((d) => [d.document, d.a, d.b]), [['d1.txt', 3, 4], ['d2.txt', 0, 0]]);
       close(r.perDocument[0]?.exact.f1, 2 / 7);
@@ -164,6 +174,8 @@ describe('corpus-annotator agree', () => {
       'macro-F1                        0.167                    0.417',
       '',
       'Token-level Cohen\'s κ: 0.577 over 11 tokens (pₒ 0.727, pₑ 0.355)',
+      '  over the tokens either side labelled: 0.357 over 6 tokens (pₒ 0.500, pₑ 0.222)',
+      '  (κ over all tokens is inflated by the O majority; F1 above is the usual NER figure)',
       '',
       'Document  A  B  exact F1  partial F1      κ  tokens',
       'd1.txt    3  4     0.286       0.571  0.534       9',

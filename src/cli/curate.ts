@@ -1,0 +1,319 @@
+// `corpus-annotator curate --out GOLD A B [C…]`: several annotators' versions of the same articles
+// (directories, git revisions or `rev:path`) into one gold corpus: agreed entities, and suggestions
+// for every disagreement (src/core/curate.ts), with the agreement figures per document.
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { tokenize, tokenLabels } from '../core/agreement';
+import { decodeArticle } from '../core/article';
+import { curateDocument, CuratedDocument, fleissKappa, FleissKappa } from '../core/curate';
+import { articlePathOf, baseName, cmp, Entity, isSidecarPath, Sidecar, SIDECAR_VERSION } from '../core/model';
+import { writeSidecar } from '../core/sidecar-write';
+import { parseCommandArgs, plural, TOOL, UsageError } from './args';
+import { num, table } from './agree';
+import { readSide, SideEntry } from './diff';
+import { createFileAtomic, decodeUtf8, Workspace } from './files';
+import { gitTopLevel, listFilesAt, readFilesAt, resolveRevision } from './git-drivers';
+import { describeFsError, Io } from './io';
+
+export const CURATE_HELP = `Usage: ${TOOL} curate --out GOLD_DIR [options] A B [C…]
+
+Turns two or more annotators' versions of the same articles into one gold corpus in
+GOLD_DIR. Each input is a directory, a git revision (a branch, a commit) or REV:PATH
+(a directory at a revision); documents are paired by their path under each input, and
+their articles must be byte-identical in every input.
+
+Entities are matched by span and label, never by id (independent annotators never
+share ids). A proposal every input makes (or --min-agree K of them) becomes a plain
+entity: src: curated, attrs.agreed: "A,B". Every other proposal — a span only some
+inputs have, the same span with another label, overlapping different spans — becomes
+one suggestion (suggested: true, attrs.from: "C"), to settle in VS Code with the
+suggestion keys: Ctrl+Alt+] next, Ctrl+Alt+Y accept, Ctrl+Alt+N reject.
+Suggestions already in the inputs are left out. The result is deterministic (ids
+included): curating the same inputs again writes the same files.
+
+GOLD_DIR receives a copy of each article and its gold sidecar (status done when
+everything agreed, in-progress otherwise). Existing files there are never replaced:
+a document whose gold sidecar exists is reported and skipped.
+
+Reports per document the agreed entities, the disagreements and the pairwise exact
+F1, then over all documents the pairwise F1 matrix and Fleiss' κ on tokens (each token
+labelled by the outermost entity touching it, or O; κ over tokens that any input
+annotated is also given, since the O majority inflates κ over all tokens).
+
+Options:
+  -o, --out DIR         where the gold corpus goes (required)
+      --min-agree K     accept a proposal made by at least K inputs (default: all)
+      --names A,B,…     names for the inputs in attrs (default: each input's last
+                        path component, or the revision)
+      --json            print the report as JSON
+  -h, --help            show this help
+
+Exit status: 0, 1 a document could not be curated (articles differ, a sidecar cannot
+be read or does not match its article, a gold sidecar exists), 2 usage error.
+
+Examples:
+  ${TOOL} curate --out gold/ annotators/alice annotators/bob
+  ${TOOL} curate --out gold/ --min-agree 2 alice bob carol       # three branches
+  ${TOOL} curate --out gold/ main:corpus review/bob:corpus
+`;
+
+interface Input {
+  spec: string;
+  name: string;
+  /** Documents by path under the input (sidecar paths, '/'-separated). */
+  docs: Map<string, SideEntry>;
+  /** The label configuration at the input's root, if any. */
+  config: () => Promise<Uint8Array | undefined>;
+}
+
+interface DocumentReport {
+  document: string;
+  agreed: number;
+  disagreements: number;
+  pairwise: CuratedDocument['pairwise'];
+  written: boolean;
+}
+
+export async function curateCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { flags, positionals } = parseCommandArgs('curate', argv, {
+    out: { type: 'string', short: 'o' },
+    'min-agree': { type: 'string' },
+    names: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags.help) {
+    io.stdout(CURATE_HELP);
+    return 0;
+  }
+  if (typeof flags.out !== 'string' || flags.out === '') throw new UsageError('--out GOLD_DIR is required', 'curate');
+  if (positionals.length < 2) throw new UsageError('expected two or more inputs (directories or git revisions)', 'curate');
+  let minAgree: number | undefined;
+  if (flags['min-agree'] !== undefined) {
+    minAgree = Number(flags['min-agree']);
+    if (!Number.isInteger(minAgree) || minAgree < 1 || minAgree > positionals.length) {
+      throw new UsageError(`--min-agree must be a whole number from 1 to ${positionals.length}`, 'curate');
+    }
+  }
+  const names = typeof flags.names === 'string' ? flags.names.split(',').map((s) => s.trim()) : positionals.map(defaultName);
+  if (names.length !== positionals.length) throw new UsageError(`--names gives ${names.length} names for ${positionals.length} inputs`, 'curate');
+  if (names.some((n) => n === '' || n.includes(','))) throw new UsageError('a name must be non-empty and without commas', 'curate');
+  if (new Set(names).size !== names.length) throw new UsageError(`two inputs have the same name (${names.join(', ')}): give --names`, 'curate');
+
+  const inputs: Input[] = [];
+  for (const [i, spec] of positionals.entries()) inputs.push({ spec, name: names[i] as string, ...(await loadInput(io, spec)) });
+  const outDir = path.resolve(io.cwd, flags.out);
+  const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
+  // The gold corpus is checked against the same labels as the first input's.
+  const config = await inputs[0]?.config().catch(() => undefined);
+  if (config) {
+    await mkdir(outDir, { recursive: true });
+    if ((await createFileAtomic(io, path.join(outDir, CONFIG_FILE), config)) === 'written') io.stderr(`note: copied ${CONFIG_FILE} of ${inputs[0]?.spec} into ${outDir}\n`);
+  }
+
+  const keys = [...new Set(inputs.flatMap((inp) => [...inp.docs.keys()]))].sort(cmp);
+  const reports: DocumentReport[] = [];
+  const tokenRatings: string[][] = inputs.map(() => []);
+  const annotatedRatings: string[][] = inputs.map(() => []);
+  let failures = 0;
+  const fail = (document: string, why: string) => {
+    io.stderr(`${document}: error: ${why}; not curated\n`);
+    failures++;
+  };
+  for (const key of keys) {
+    const document = articlePathOf(key);
+    const missing = inputs.filter((inp) => !inp.docs.has(key)).map((inp) => inp.name);
+    if (missing.length) {
+      io.stderr(`${document}: note: not annotated in ${missing.join(', ')}; left out\n`);
+      continue;
+    }
+    const entries = inputs.map((inp) => inp.docs.get(key) as SideEntry);
+    const articles = await Promise.all(entries.map((e) => e.article().catch(() => undefined)));
+    const first = articles[0];
+    if (!first) {
+      fail(document, `its article is missing in ${inputs[0]?.spec}`);
+      continue;
+    }
+    const differs = articles.findIndex((a) => !a || !Buffer.from(a).equals(Buffer.from(first)));
+    if (differs >= 0) {
+      fail(document, `the article differs between ${inputs[0]?.spec} and ${inputs[differs]?.spec} (curation needs byte-identical articles: re-anchor the older annotations first with '${TOOL} reanchor')`);
+      continue;
+    }
+    let article;
+    try {
+      article = decodeArticle(first);
+    } catch (e) {
+      fail(document, `its article cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const sidecars: Sidecar[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const r = await readSide(entry);
+      const bad = r.error ?? (r.conflicts ? `${plural(r.conflicts, 'unresolved merge conflict')}` : undefined)
+        ?? (r.sidecar && r.sidecar.sha256 !== undefined && r.sidecar.sha256 !== article.sha256 ? `its sha256 is not the article's (run '${TOOL} reanchor' on it)` : undefined)
+        ?? wrongText(r.sidecar?.entities ?? [], (s, e) => article.offsets.slice(s, e));
+      if (bad !== undefined || !r.sidecar) {
+        fail(document, `${entry.display} (${inputs[i]?.name}): ${bad ?? 'no sidecar'}`);
+        break;
+      }
+      sidecars.push(r.sidecar);
+    }
+    if (sidecars.length !== inputs.length) continue;
+
+    const curated = curateDocument(inputs.map((inp, i) => ({ name: inp.name, entities: (sidecars[i] as Sidecar).entities })), { minAgree, seed: key });
+    const tokens = tokenize(article.text);
+    const perInput = sidecars.map((s) => tokenLabels(tokens, s.entities.filter((e) => e.suggested !== true)));
+    for (let t = 0; t < tokens.length; t++) {
+      const anyAnnotated = perInput.some((labels) => labels[t] !== 'O');
+      perInput.forEach((labels, i) => {
+        (tokenRatings[i] as string[]).push(labels[t] as string);
+        if (anyAnnotated) (annotatedRatings[i] as string[]).push(labels[t] as string);
+      });
+    }
+
+    const gold: Sidecar = {
+      version: SIDECAR_VERSION,
+      document: baseName(document),
+      sha256: article.sha256,
+      status: curated.disagreements ? 'in-progress' : 'done',
+      entities: curated.entities,
+    };
+    const sidecarAbs = path.join(outDir, ...key.split('/'));
+    const articleAbs = articlePathOf(sidecarAbs);
+    let written = false;
+    try {
+      await mkdir(path.dirname(sidecarAbs), { recursive: true });
+      const a = await createFileAtomic(io, articleAbs, first);
+      const existing = a === 'exists' ? await io.fs.readFile(articleAbs) : undefined;
+      if (existing && !Buffer.from(existing).equals(Buffer.from(first))) {
+        fail(document, `${articleAbs} exists with other content; left untouched`);
+      } else if ((await createFileAtomic(io, sidecarAbs, writeSidecar(gold))) === 'exists') {
+        fail(document, `${sidecarAbs} exists (a curation in progress?); left untouched — remove it to curate again`);
+      } else {
+        written = true;
+      }
+    } catch (e) {
+      fail(document, `cannot write into ${path.dirname(sidecarAbs)}: ${describeFsError(e)}`);
+    }
+    reports.push({ document, agreed: curated.agreed, disagreements: curated.disagreements, pairwise: curated.pairwise, written });
+  }
+
+  const matrix = pairwiseTotals(reports);
+  const kappa = fleissKappa(tokenRatings);
+  const kappaAnnotated = fleissKappa(annotatedRatings);
+  if (flags.json) {
+    io.stdout(JSON.stringify({ inputs: inputs.map((i) => ({ spec: i.spec, name: i.name })), minAgree: minAgree ?? inputs.length, out: outDir, documents: reports, pairwise: matrix, fleissKappa: kappa, fleissKappaAnnotatedTokens: kappaAnnotated }, null, 2) + '\n');
+  } else {
+    io.stdout(formatReport(inputs.map((i) => i.name), reports, matrix, kappa, kappaAnnotated, outDir));
+  }
+  return failures ? 1 : 0;
+}
+
+/** `annotators/alice` → `alice`; `review/bob:corpus` → `review/bob`; `HEAD~1` → `HEAD~1`. */
+function defaultName(spec: string): string {
+  const colon = spec.indexOf(':');
+  const s = colon > 0 && !/^[A-Za-z]:[\\/]/.test(spec) ? spec.slice(0, colon) : spec;
+  const trimmed = s.replace(/[\\/]+$/, '');
+  return path.basename(trimmed) || trimmed;
+}
+
+/** The first entity whose text is not the article's at its offsets, as a message. */
+function wrongText(entities: readonly Entity[], slice: (s: number, e: number) => string): string | undefined {
+  const e = entities.find((x) => slice(x.start, x.end) !== x.text);
+  return e ? `entity ${e.id} (${e.start}-${e.end}) does not match the article (run '${TOOL} validate' on it)` : undefined;
+}
+
+const CONFIG_FILE = '.corpus-annotator.yaml';
+
+/** The sidecars of one input by their path under it: a directory on disk, REV or REV:PATH. */
+async function loadInput(io: Io, spec: string): Promise<Pick<Input, 'docs' | 'config'>> {
+  const out = new Map<string, SideEntry>();
+  const abs = path.resolve(io.cwd, spec);
+  const onDisk = await io.fs.stat(abs).then((s) => s.isDirectory(), () => undefined);
+  if (onDisk === false) throw new UsageError(`'${spec}' is a file: give directories or revisions`, 'curate');
+  if (onDisk) {
+    const found = await new Workspace(io).discover([abs]);
+    for (const e of found.errors) throw new Error(`${e.path}: ${e.message}`);
+    for (const t of found.sidecars) {
+      const rel = path.relative(abs, t.abs).split(path.sep).join('/');
+      out.set(rel, {
+        display: path.join(spec, rel),
+        sidecar: async () => decodeUtf8(await io.fs.readFile(t.abs)),
+        article: async () => io.fs.readFile(articlePathOf(t.abs)),
+      });
+    }
+    return { docs: out, config: () => io.fs.readFile(path.join(abs, CONFIG_FILE)) };
+  }
+  const colon = spec.indexOf(':');
+  const rev = colon > 0 ? spec.slice(0, colon) : spec;
+  const prefix = colon > 0 ? spec.slice(colon + 1).replace(/^\/+|\/+$/g, '') : '';
+  const top = await gitTopLevel(io.cwd);
+  const commit = top === undefined ? undefined : await resolveRevision(rev, io.cwd);
+  if (top === undefined || commit === undefined) throw new UsageError(`'${spec}' is neither a directory nor a git revision`, 'curate');
+  // REV:PATH is relative to the repository's top, as in `git show REV:PATH`.
+  const files = (await listFilesAt(commit, top)).filter((f) => isSidecarPath(f) && (prefix === '' || f.startsWith(prefix + '/')));
+  const contents = await readFilesAt(files.map((f) => `${commit}:${f}`), top);
+  for (const f of files) {
+    const rel = prefix === '' ? f : f.slice(prefix.length + 1);
+    out.set(rel, {
+      display: `${rev}:${f}`,
+      sidecar: async () => {
+        const bytes = contents.get(`${commit}:${f}`);
+        return bytes === undefined ? undefined : decodeUtf8(bytes);
+      },
+      article: async () => (await readFilesAt([`${commit}:${articlePathOf(f)}`], top)).get(`${commit}:${articlePathOf(f)}`),
+    });
+  }
+  const configSpec = `${commit}:${prefix === '' ? '' : prefix + '/'}${CONFIG_FILE}`;
+  return { docs: out, config: async () => (await readFilesAt([configSpec], top)).get(configSpec) };
+}
+
+interface PairTotal {
+  a: string;
+  b: string;
+  /** Micro-averaged exact F1 over the curated documents (mean of per-document F1 weighted by size). */
+  f1: number | null;
+  documents: number;
+}
+
+/** Mean pairwise F1 over the documents where it is defined. */
+function pairwiseTotals(reports: readonly DocumentReport[]): PairTotal[] {
+  const acc = new Map<string, { a: string; b: string; sum: number; n: number }>();
+  for (const r of reports) {
+    for (const p of r.pairwise) {
+      const k = `${p.a}\u0000${p.b}`;
+      const s = acc.get(k) ?? { a: p.a, b: p.b, sum: 0, n: 0 };
+      if (p.f1 !== null) {
+        s.sum += p.f1;
+        s.n++;
+      }
+      acc.set(k, s);
+    }
+  }
+  return [...acc.values()].map((s) => ({ a: s.a, b: s.b, f1: s.n ? s.sum / s.n : null, documents: s.n }));
+}
+
+function formatReport(names: readonly string[], reports: readonly DocumentReport[], matrix: readonly PairTotal[], kappa: FleissKappa, kappaAnnotated: FleissKappa, outDir: string): string {
+  const out: string[] = [];
+  const written = reports.filter((r) => r.written).length;
+  out.push(`Curated ${plural(written, 'document')} of ${names.join(', ')} into ${outDir}`);
+  out.push('');
+  const pairs = reports[0]?.pairwise.map((p) => `F1 ${p.a}/${p.b}`) ?? [];
+  const head = ['Document', 'agreed', 'disagreements', ...pairs];
+  const rows = reports.map((r) => [r.document, String(r.agreed), String(r.disagreements), ...r.pairwise.map((p) => num(p.f1))]);
+  rows.push(['total', String(reports.reduce((s, r) => s + r.agreed, 0)), String(reports.reduce((s, r) => s + r.disagreements, 0)), ...matrix.map((m) => num(m.f1))]);
+  out.push(...table(head, rows));
+  out.push('');
+  out.push('Pairwise exact F1 (mean over documents):');
+  const mh = ['', ...names];
+  const mrows = names.map((a) => [a, ...names.map((b) => {
+    if (a === b) return '1.000';
+    const m = matrix.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
+    return num(m?.f1);
+  })]);
+  out.push(...table(mh, mrows));
+  out.push('');
+  out.push(`Fleiss' κ over all tokens: ${num(kappa.kappa)} (${plural(kappa.subjects, 'token')}, ${kappa.raters} annotators)`);
+  out.push(`Fleiss' κ over tokens any annotator labelled: ${num(kappaAnnotated.kappa)} (${plural(kappaAnnotated.subjects, 'token')}; O tokens nobody labelled inflate the first figure)`);
+  return out.join('\n') + '\n';
+}
