@@ -3,14 +3,12 @@
 // for every disagreement (src/core/curate.ts), with the agreement figures per document.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { tokenize, tokenLabels } from '../core/agreement';
-import { decodeArticle } from '../core/article';
-import { curateDocument, CuratedDocument, fleissKappa, FleissKappa } from '../core/curate';
-import { articlePathOf, baseName, cmp, Entity, isSidecarPath, Sidecar, SIDECAR_VERSION } from '../core/model';
+import { collectTokenLabels, CuratedDocument, curateSources, CurationSource, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean } from '../core/curate';
+import { articlePathOf, baseName, cmp, isSidecarPath } from '../core/model';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { num, table } from './agree';
-import { readSide, SideEntry } from './diff';
+import { SideEntry } from './diff';
 import { createFileAtomic, decodeUtf8, Workspace } from './files';
 import { gitTopLevel, listFilesAt, readFilesAt, resolveRevision } from './git-drivers';
 import { describeFsError, Io } from './io';
@@ -113,8 +111,7 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
 
   const keys = [...new Set(inputs.flatMap((inp) => [...inp.docs.keys()]))].sort(cmp);
   const reports: DocumentReport[] = [];
-  const tokenRatings: string[][] = inputs.map(() => []);
-  const annotatedRatings: string[][] = inputs.map(() => []);
+  const ratings = { all: inputs.map((): string[] => []), annotated: inputs.map((): string[] => []) };
   let failures = 0;
   const fail = (document: string, why: string) => {
     io.stderr(`${document}: error: ${why}; not curated\n`);
@@ -128,56 +125,25 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
       continue;
     }
     const entries = inputs.map((inp) => inp.docs.get(key) as SideEntry);
-    const articles = await Promise.all(entries.map((e) => e.article().catch(() => undefined)));
-    const first = articles[0];
-    if (!first) {
-      fail(document, `its article is missing in ${inputs[0]?.spec}`);
-      continue;
-    }
-    const differs = articles.findIndex((a) => !a || !Buffer.from(a).equals(Buffer.from(first)));
-    if (differs >= 0) {
-      fail(document, `the article differs between ${inputs[0]?.spec} and ${inputs[differs]?.spec} (curation needs byte-identical articles: re-anchor the older annotations first with '${TOOL} reanchor')`);
-      continue;
-    }
-    let article;
-    try {
-      article = decodeArticle(first);
-    } catch (e) {
-      fail(document, `its article cannot be read: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
-    }
-    const sidecars: Sidecar[] = [];
+    const sources: CurationSource[] = [];
     for (const [i, entry] of entries.entries()) {
-      const r = await readSide(entry);
-      const bad = r.error ?? (r.conflicts ? `${plural(r.conflicts, 'unresolved merge conflict')}` : undefined)
-        ?? (r.sidecar && r.sidecar.sha256 !== undefined && r.sidecar.sha256 !== article.sha256 ? `its sha256 is not the article's (run '${TOOL} reanchor' on it)` : undefined)
-        ?? wrongText(r.sidecar?.entities ?? [], (s, e) => article.offsets.slice(s, e));
-      if (bad !== undefined || !r.sidecar) {
-        fail(document, `${entry.display} (${inputs[i]?.name}): ${bad ?? 'no sidecar'}`);
+      let sidecar: string | undefined;
+      try {
+        sidecar = await entry.sidecar();
+      } catch (e) {
+        fail(document, `${entry.display}: cannot read it: ${describeFsError(e)}`);
         break;
       }
-      sidecars.push(r.sidecar);
+      sources.push({ name: inputs[i]?.name as string, display: entry.display, sidecar, article: await entry.article().catch(() => undefined) });
     }
-    if (sidecars.length !== inputs.length) continue;
-
-    const curated = curateDocument(inputs.map((inp, i) => ({ name: inp.name, entities: (sidecars[i] as Sidecar).entities })), { minAgree, seed: key });
-    const tokens = tokenize(article.text);
-    const perInput = sidecars.map((s) => tokenLabels(tokens, s.entities.filter((e) => e.suggested !== true)));
-    for (let t = 0; t < tokens.length; t++) {
-      const anyAnnotated = perInput.some((labels) => labels[t] !== 'O');
-      perInput.forEach((labels, i) => {
-        (tokenRatings[i] as string[]).push(labels[t] as string);
-        if (anyAnnotated) (annotatedRatings[i] as string[]).push(labels[t] as string);
-      });
+    if (sources.length !== inputs.length) continue;
+    const curated = curateSources(baseName(document), sources, { minAgree, seed: key });
+    if (!curated.ok) {
+      fail(document, curated.error);
+      continue;
     }
-
-    const gold: Sidecar = {
-      version: SIDECAR_VERSION,
-      document: baseName(document),
-      sha256: article.sha256,
-      status: curated.disagreements ? 'in-progress' : 'done',
-      entities: curated.entities,
-    };
+    collectTokenLabels(ratings, curated.tokenLabels);
+    const first = curated.article;
     const sidecarAbs = path.join(outDir, ...key.split('/'));
     const articleAbs = articlePathOf(sidecarAbs);
     let written = false;
@@ -187,7 +153,7 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
       const existing = a === 'exists' ? await io.fs.readFile(articleAbs) : undefined;
       if (existing && !Buffer.from(existing).equals(Buffer.from(first))) {
         fail(document, `${articleAbs} exists with other content; left untouched`);
-      } else if ((await createFileAtomic(io, sidecarAbs, writeSidecar(gold))) === 'exists') {
+      } else if ((await createFileAtomic(io, sidecarAbs, writeSidecar(curated.sidecar))) === 'exists') {
         fail(document, `${sidecarAbs} exists (a curation in progress?); left untouched — remove it to curate again`);
       } else {
         written = true;
@@ -195,12 +161,12 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     } catch (e) {
       fail(document, `cannot write into ${path.dirname(sidecarAbs)}: ${describeFsError(e)}`);
     }
-    reports.push({ document, agreed: curated.agreed, disagreements: curated.disagreements, pairwise: curated.pairwise, written });
+    reports.push({ document, agreed: curated.result.agreed, disagreements: curated.result.disagreements, pairwise: curated.result.pairwise, written });
   }
 
-  const matrix = pairwiseTotals(reports);
-  const kappa = fleissKappa(tokenRatings);
-  const kappaAnnotated = fleissKappa(annotatedRatings);
+  const matrix = meanPairwiseF1(reports.map((r) => r.pairwise));
+  const kappa = fleissKappa(ratings.all);
+  const kappaAnnotated = fleissKappa(ratings.annotated);
   if (flags.json) {
     io.stdout(JSON.stringify({ inputs: inputs.map((i) => ({ spec: i.spec, name: i.name })), minAgree: minAgree ?? inputs.length, out: outDir, documents: reports, pairwise: matrix, fleissKappa: kappa, fleissKappaAnnotatedTokens: kappaAnnotated }, null, 2) + '\n');
   } else {
@@ -215,12 +181,6 @@ function defaultName(spec: string): string {
   const s = colon > 0 && !/^[A-Za-z]:[\\/]/.test(spec) ? spec.slice(0, colon) : spec;
   const trimmed = s.replace(/[\\/]+$/, '');
   return path.basename(trimmed) || trimmed;
-}
-
-/** The first entity whose text is not the article's at its offsets, as a message. */
-function wrongText(entities: readonly Entity[], slice: (s: number, e: number) => string): string | undefined {
-  const e = entities.find((x) => slice(x.start, x.end) !== x.text);
-  return e ? `entity ${e.id} (${e.start}-${e.end}) does not match the article (run '${TOOL} validate' on it)` : undefined;
 }
 
 const CONFIG_FILE = '.corpus-annotator.yaml';
@@ -268,32 +228,7 @@ async function loadInput(io: Io, spec: string): Promise<Pick<Input, 'docs' | 'co
   return { docs: out, config: async () => (await readFilesAt([configSpec], top)).get(configSpec) };
 }
 
-interface PairTotal {
-  a: string;
-  b: string;
-  /** Micro-averaged exact F1 over the curated documents (mean of per-document F1 weighted by size). */
-  f1: number | null;
-  documents: number;
-}
-
-/** Mean pairwise F1 over the documents where it is defined. */
-function pairwiseTotals(reports: readonly DocumentReport[]): PairTotal[] {
-  const acc = new Map<string, { a: string; b: string; sum: number; n: number }>();
-  for (const r of reports) {
-    for (const p of r.pairwise) {
-      const k = `${p.a}\u0000${p.b}`;
-      const s = acc.get(k) ?? { a: p.a, b: p.b, sum: 0, n: 0 };
-      if (p.f1 !== null) {
-        s.sum += p.f1;
-        s.n++;
-      }
-      acc.set(k, s);
-    }
-  }
-  return [...acc.values()].map((s) => ({ a: s.a, b: s.b, f1: s.n ? s.sum / s.n : null, documents: s.n }));
-}
-
-function formatReport(names: readonly string[], reports: readonly DocumentReport[], matrix: readonly PairTotal[], kappa: FleissKappa, kappaAnnotated: FleissKappa, outDir: string): string {
+function formatReport(names: readonly string[], reports: readonly DocumentReport[], matrix: readonly PairwiseMean[], kappa: FleissKappa, kappaAnnotated: FleissKappa, outDir: string): string {
   const out: string[] = [];
   const written = reports.filter((r) => r.written).length;
   out.push(`Curated ${plural(written, 'document')} of ${names.join(', ')} into ${outDir}`);

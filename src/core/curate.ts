@@ -9,8 +9,10 @@
 // Suggestions in the inputs are nobody's annotation yet: left out.
 // Deterministic: the same inputs give the same sidecar, ids included (seeded by the document and
 // the proposal), so re-running a curation shows no diff.
-import { exactMatchesByLabel, prf, Prf } from './agreement';
-import { cmp, compareEntities, Entity, newEntityId } from './model';
+import { exactMatchesByLabel, OUTSIDE, prf, Prf, tokenize, tokenLabels } from './agreement';
+import { decodeArticle } from './article';
+import { readConflictedSidecar } from './merge';
+import { cmp, compareEntities, Entity, newEntityId, Sidecar, SIDECAR_VERSION } from './model';
 
 export interface CurationVersion {
   /** The annotator's or input's name (as given on the command line). */
@@ -230,4 +232,116 @@ export function spanDisagreements(versions: ReadonlyArray<readonly Entity[]>): S
     out.push({ start: s.start, end: s.end, text: s.text, labels });
   }
   return out;
+}
+
+/** One input's version of a document, as read by the caller (the CLI from disk or git, the extension through workspace.fs). */
+export interface CurationSource {
+  /** The input's name, as it goes into attrs. */
+  name: string;
+  /** Where this version is, for messages (a path, `REV:path`). */
+  display: string;
+  /** The sidecar's text; undefined when it is not valid UTF-8. */
+  sidecar: string | undefined;
+  /** The article's bytes; undefined when missing. */
+  article: Uint8Array | undefined;
+}
+
+export type CuratedFiles =
+  | {
+    ok: true;
+    /** The article's bytes (identical in every input). */
+    article: Uint8Array;
+    /** The gold sidecar. */
+    sidecar: Sidecar;
+    result: CuratedDocument;
+    /** Each input's label per token of the article (outermost entity, or O), for Fleiss' κ. */
+    tokenLabels: string[][];
+  }
+  | { ok: false; error: string };
+
+/**
+ * Checks the versions of one document (articles byte-identical, sidecars readable, without merge
+ * conflicts, matching the article) and curates them into a gold sidecar named `document`.
+ */
+export function curateSources(document: string, sources: readonly CurationSource[], opts: CurationOptions = {}): CuratedFiles {
+  const first = sources[0];
+  if (!first?.article) return { ok: false, error: `its article is missing in ${first?.display ?? 'the first input'}` };
+  const differs = sources.findIndex((s) => !s.article || !sameBytes(s.article, first.article as Uint8Array));
+  if (differs >= 0) {
+    return { ok: false, error: `the article differs between ${first.name} and ${sources[differs]?.name} (curation needs byte-identical articles: re-anchor the older annotations first with 'corpus-annotator reanchor')` };
+  }
+  let article;
+  try {
+    article = decodeArticle(first.article);
+  } catch (e) {
+    return { ok: false, error: `its article cannot be read: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const sidecars: Sidecar[] = [];
+  for (const s of sources) {
+    const bad = (why: string): CuratedFiles => ({ ok: false, error: `${s.display} (${s.name}): ${why}` });
+    if (s.sidecar === undefined) return bad('not valid UTF-8');
+    const c = readConflictedSidecar(s.sidecar);
+    if (!c.sidecar) {
+      const p = c.problems[0];
+      return bad(`not a valid sidecar${p ? ` (line ${p.line}: ${p.message})` : ''}`);
+    }
+    if (c.conflicts.length) return bad(`${c.conflicts.length} unresolved merge conflict(s) (settle them with 'corpus-annotator resolve')`);
+    if (c.sidecar.sha256 !== undefined && c.sidecar.sha256 !== article.sha256) return bad(`its sha256 is not the article's (run 'corpus-annotator reanchor' on it)`);
+    const wrong = c.sidecar.entities.find((e) => article.offsets.slice(e.start, e.end) !== e.text);
+    if (wrong) return bad(`entity ${wrong.id} (${wrong.start}-${wrong.end}) does not match the article (run 'corpus-annotator validate' on it)`);
+    sidecars.push(c.sidecar);
+  }
+  const result = curateDocument(sources.map((s, i) => ({ name: s.name, entities: (sidecars[i] as Sidecar).entities })), opts);
+  const tokens = tokenize(article.text);
+  return {
+    ok: true,
+    article: first.article,
+    sidecar: { version: SIDECAR_VERSION, document, sha256: article.sha256, status: result.disagreements ? 'in-progress' : 'done', entities: result.entities },
+    result,
+    tokenLabels: sidecars.map((s) => tokenLabels(tokens, s.entities.filter((e) => e.suggested !== true))),
+  };
+}
+
+/** Byte-for-byte equality (no Buffer: core also runs in the browser). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Adds one document's token labels to running per-input lists: all tokens, and those any input labelled. */
+export function collectTokenLabels(into: { all: string[][]; annotated: string[][] }, perInput: ReadonlyArray<readonly string[]>): void {
+  const n = Math.min(...perInput.map((l) => l.length));
+  for (let t = 0; t < n; t++) {
+    const any = perInput.some((labels) => labels[t] !== OUTSIDE);
+    perInput.forEach((labels, i) => {
+      (into.all[i] as string[]).push(labels[t] as string);
+      if (any) (into.annotated[i] as string[]).push(labels[t] as string);
+    });
+  }
+}
+
+export interface PairwiseMean {
+  a: string;
+  b: string;
+  /** Mean of the per-document exact F1 where it is defined; null when nowhere. */
+  f1: number | null;
+  documents: number;
+}
+
+/** The pairwise F1 matrix over documents: each pair's mean per-document F1. */
+export function meanPairwiseF1(perDocument: ReadonlyArray<readonly PairwiseF1[]>): PairwiseMean[] {
+  const acc = new Map<string, { a: string; b: string; sum: number; n: number }>();
+  for (const pairs of perDocument) {
+    for (const p of pairs) {
+      const k = `${p.a}\u0000${p.b}`;
+      const s = acc.get(k) ?? { a: p.a, b: p.b, sum: 0, n: 0 };
+      if (p.f1 !== null) {
+        s.sum += p.f1;
+        s.n++;
+      }
+      acc.set(k, s);
+    }
+  }
+  return [...acc.values()].map((s) => ({ a: s.a, b: s.b, f1: s.n ? s.sum / s.n : null, documents: s.n }));
 }

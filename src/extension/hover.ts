@@ -71,7 +71,13 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
   if (e.src !== undefined) meta.push(`src ${escapeMarkdown(e.src)}`);
   lines.push(meta.join(' · '));
   if (e.note !== undefined && e.note !== '') lines.push(`Note: ${escapeMarkdown(e.note)}`);
-  for (const [name, value] of Object.entries(e.attrs ?? {})) lines.push(`${codeSpan(name)}: ${escapeMarkdown(value)}`);
+  // A curation's proposals say who made them (corpus-annotator curate, Curate Annotations From…).
+  const curated = e.src === 'curated' ? (e.suggested === true ? e.attrs?.from : e.attrs?.agreed) : undefined;
+  if (curated !== undefined) lines.push(e.suggested === true ? `Proposed by **${escapeMarkdown(curated.split(',').join(', '))}** (curation)` : `Agreed by ${escapeMarkdown(curated.split(',').join(', '))}`);
+  for (const [name, value] of Object.entries(e.attrs ?? {})) {
+    if (curated !== undefined && (name === 'from' || name === 'agreed')) continue;
+    lines.push(`${codeSpan(name)}: ${escapeMarkdown(value)}`);
+  }
   const ref: EntityRef = { article, id: e.id };
   const args = encodeURIComponent(JSON.stringify([ref]));
   if (e.suggested === true) {

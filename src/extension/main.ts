@@ -5,6 +5,7 @@ import { Commands } from './commands';
 import { CompareView } from './compare';
 import { Corpus } from './corpus';
 import { CorpusCounts } from './corpus-counts';
+import { CurateCommands } from './curate-commands';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
 import { ExportCommands } from './export-commands';
@@ -52,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));
   context.subscriptions.push(new ReanchorActions(store));
+  context.subscriptions.push(new CurateCommands(log));
 
   void corpus.scan();
   await decorations.start();

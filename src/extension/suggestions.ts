@@ -7,6 +7,7 @@ import { Entity, baseName } from '../core/model';
 import { entitiesAt, setAttributes } from '../core/edits';
 import { proposeOccurrences } from '../core/occurrences';
 import { acceptSuggestions, isSuggestion, rejectSuggestions, suggestionsOf } from '../core/suggest';
+import { adjacentSuggestion, decidedSuggestions } from '../core/suggestion-order';
 import { entitiesAtSelections, EntityRef, entityRefOf, keys } from './commands';
 import { Corpus } from './corpus';
 import { toCodePoint, toRange } from './positions';
@@ -30,6 +31,8 @@ interface LinkOptions {
 
 export class SuggestionCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** The suggestion the keys last selected, so that competing proposals on one span are decided one at a time. */
+  private current: { article: string; id: string } | undefined;
 
   constructor(private readonly store: AnnotationStore, private readonly corpus: Corpus, private readonly log: vscode.LogOutputChannel) {
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(log, id, f));
@@ -84,6 +87,7 @@ export class SuggestionCommands implements vscode.Disposable {
   private async decide(ref: EntityRef | undefined, how: 'accept' | 'reject'): Promise<number> {
     let article: vscode.Uri;
     let ids: Set<string>;
+    let decided: Entity[] = [];
     if (ref && typeof ref.article === 'string') {
       article = vscode.Uri.parse(ref.article);
       const ann = await this.store.load(article);
@@ -95,7 +99,10 @@ export class SuggestionCommands implements vscode.Disposable {
       article = editor.document.uri;
       const ann = await this.store.load(article);
       if (ann.kind !== 'ok') return 0;
-      ids = new Set(entitiesAtSelections(editor, ann).filter(isSuggestion).map((e) => e.id));
+      // One proposal per span: a curation may have several on the same words.
+      const current = this.current?.article === article.toString() ? this.current.id : undefined;
+      decided = decidedSuggestions(entitiesAtSelections(editor, ann).filter(isSuggestion), current);
+      ids = new Set(decided.map((e) => e.id));
       if (ids.size === 0) {
         void vscode.window.setStatusBarMessage(`Corpus Annotator: no suggestion at the cursor (${keys.next} goes to the next one)`, 4000);
         return 0;
@@ -106,7 +113,8 @@ export class SuggestionCommands implements vscode.Disposable {
       how === 'accept' ? acceptSuggestions(s, ids, by) : rejectSuggestions(s, ids));
     if (result !== 'changed') return 0;
     // Keyboard review: straight on to the next suggestion, if any is left.
-    if (!ref) await this.goTo(1, false);
+    // After a decision the next proposal of the same span comes first (ordered as if it were still there).
+    if (!ref) await this.goTo(1, false, decided.length === 1 ? decided[0] : undefined);
     return ids.size;
   }
 
@@ -128,20 +136,23 @@ export class SuggestionCommands implements vscode.Disposable {
   }
 
   /** Selects the next (or previous) suggestion after the cursor, wrapping around. */
-  private async goTo(direction: 1 | -1, wrapMessage = true): Promise<boolean> {
+  private async goTo(direction: 1 | -1, wrapMessage = true, decided?: Entity): Promise<boolean> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return false;
     const ann = await this.store.load(editor.document.uri);
-    const suggestions = suggestionsOf(ann.sidecar).sort((a, b) => a.start - b.start || a.end - b.end);
+    const suggestions = suggestionsOf(ann.sidecar);
     if (ann.kind !== 'ok' || suggestions.length === 0) {
       if (wrapMessage) void vscode.window.setStatusBarMessage('Corpus Annotator: no suggestions in this article', 3000);
       return false;
     }
     const from = toCodePoint(editor.document, ann.offsets, editor.selection.start);
-    const next = direction > 0
-      ? suggestions.find((e) => e.start > from) ?? suggestions.find((e) => e.start >= from) ?? suggestions[0]
-      : [...suggestions].reverse().find((e) => e.start < from) ?? suggestions[suggestions.length - 1];
+    const article = editor.document.uri.toString();
+    const shown = this.current?.article === article ? suggestions.find((e) => e.id === this.current?.id) : undefined;
+    // Stepping from the one last shown only while the cursor is still on it.
+    const current = decided ?? (shown && toCodePoint(editor.document, ann.offsets, editor.selection.end) === shown.end && from === shown.start ? shown : undefined);
+    const next = adjacentSuggestion(suggestions, from, direction, current);
     if (!next) return false;
+    this.current = { article, id: next.id };
     const range = toRange(editor.document, ann.offsets, next);
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
