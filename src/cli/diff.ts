@@ -3,7 +3,7 @@
 // rendering git's textconv driver shows. Also the loader of "two sides" that `agree` shares.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countDiffs, diffSidecars, DocumentDiff, EntityChange, formatDocumentDiff, isEmptyDiff, textconv } from '../core/annotation-diff';
+import { countDiffs, diffSidecars, DocumentDiff, EntityChange, formatDocumentDiff, isEmptyDiff, matchRenames, RenameCandidate, textconv } from '../core/annotation-diff';
 import { readConflictedSidecar } from '../core/merge';
 import { articlePathOf, baseName, cmp, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
@@ -227,10 +227,23 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<numb
 
   const diffs: DocumentDiff[] = [];
   let errors = 0;
+  // Documents on one side only may be one document renamed (same article): paired first.
+  const onlyA: RenameCandidate[] = [];
+  const onlyB: RenameCandidate[] = [];
   for (const key of pair.keys) {
-    const [ra, rb] = await Promise.all([readSide(pair.a.get(key)), readSide(pair.b.get(key))]);
+    const onA = pair.a.has(key);
+    if (onA === pair.b.has(key)) continue;
+    const r = await readSide(onA ? pair.a.get(key) : pair.b.get(key));
+    if (r.sidecar) (onA ? onlyA : onlyB).push({ document: key, sha256: r.sidecar.sha256 });
+  }
+  const renamedTo = new Map(matchRenames(onlyA, onlyB));
+  const renamedFrom = new Map([...renamedTo].map(([from, to]) => [to, from]));
+  for (const key of pair.keys) {
+    if (renamedTo.has(key)) continue; // shown with its new name
+    const from = renamedFrom.get(key);
+    const [ra, rb] = await Promise.all([readSide(pair.a.get(from ?? key)), readSide(pair.b.get(key))]);
     let bad = false;
-    for (const [r, entry] of [[ra, pair.a.get(key)], [rb, pair.b.get(key)]] as const) {
+    for (const [r, entry] of [[ra, pair.a.get(from ?? key)], [rb, pair.b.get(key)]] as const) {
       if (r.error !== undefined) {
         io.stderr(`${entry?.display ?? key}: error: ${r.error}; not compared\n`);
         bad = true;
@@ -240,7 +253,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<numb
       errors++;
       continue;
     }
-    const d = diffSidecars(articlePathOf(key), ra.sidecar, rb.sidecar);
+    const d = diffSidecars(articlePathOf(key), ra.sidecar, rb.sidecar, from !== undefined ? articlePathOf(from) : undefined);
     if (!isEmptyDiff(d)) diffs.push(d);
   }
   const counts = countDiffs(diffs);
@@ -251,6 +264,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<numb
       summary: counts,
       documents: diffs.map((d) => ({
         document: d.document,
+        ...(d.renamedFrom !== undefined ? { renamedFrom: d.renamedFrom } : {}),
         ...(d.only ? { only: d.only === 'after' ? 'b' : 'a' } : {}),
         ...(d.status ? { status: { a: d.status.before, b: d.status.after } } : {}),
         ...(d.sha256 ? { sha256: { a: d.sha256.before ?? null, b: d.sha256.after ?? null } } : {}),
@@ -259,8 +273,8 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<numb
     }, null, 2) + '\n');
   } else {
     for (const d of diffs) for (const line of formatDocumentDiff(d)) io.stdout(line + '\n');
-    io.stderr(`${plural(counts.documents, 'document')} changed: ${counts.added} added, ${counts.removed} removed, ${counts.relabelled} relabelled, `
-      + `${plural(counts.boundary, 'boundary change')}, ${plural(counts.other, 'other change')}\n`);
+    io.stderr(`${plural(counts.documents, 'document')} changed${counts.renamed ? ` (${counts.renamed} renamed)` : ''}: ${counts.added} added, ${counts.removed} removed, ${counts.relabelled} relabelled, `
+      + `${plural(counts.boundary, 'boundary change')}, ${counts.moved} moved with an edit, ${plural(counts.other, 'other change')}\n`);
   }
   if (errors) return 1;
   return flags['exit-code'] && diffs.length ? 1 : 0;
@@ -271,7 +285,7 @@ function sideJson(s: SideSpec): Record<string, string> {
 }
 
 function changeJson(c: EntityChange): Record<string, unknown> {
-  const kind = c.kind === 'changed' ? (c.fields.includes('label') ? 'relabelled' : c.fields.includes('span') ? 'boundary' : 'changed') : c.kind;
+  const kind = c.kind === 'changed' ? (c.fields.includes('label') ? 'relabelled' : c.fields.includes('span') ? 'boundary' : c.fields.includes('moved') ? 'moved' : 'changed') : c.kind;
   const out: Record<string, unknown> = { kind, id: c.id };
   if (c.kind === 'changed') out.fields = c.fields;
   if (c.before) out.a = entityJson(c.before);

@@ -1,14 +1,19 @@
 // What changed between two versions of a document's annotations, entity by entity (matched by
-// id): added, removed, relabelled, boundary changed, note/attributes/author/origin changed; and the
-// one-entity-per-line rendering git shows in `git diff` through the textconv driver.
+// id): added, removed, relabelled, boundary changed, moved (the article was edited and the entity
+// only shifted with it), note/attributes/author/origin changed; renamed documents (same article
+// under another name); and the one-entity-per-line rendering git shows in `git diff` through the
+// textconv driver.
 import { cmp, compareEntities, Entity, Sidecar } from './model';
 import type { Conflict } from './merge';
 import { scalar } from './sidecar-write';
 
 export type EntityChangeKind = 'added' | 'removed' | 'changed';
 
-/** What a change touched; `span` is start/end/text. */
-export type ChangedField = 'label' | 'span' | 'note' | 'attrs' | 'by' | 'src' | string;
+/**
+ * What a change touched; `span` is start/end/text; `moved` replaces `span` when the article changed
+ * and the entity kept its text and length, only shifted (an edit before it): not a boundary change.
+ */
+export type ChangedField = 'label' | 'span' | 'moved' | 'note' | 'attrs' | 'by' | 'src' | string;
 
 export interface EntityChange {
   kind: EntityChangeKind;
@@ -24,6 +29,8 @@ export interface DocumentDiff {
   document: string;
   /** The sidecar exists only on one side. */
   only?: 'before' | 'after';
+  /** The document's name before: the same article (same sha256) under a new name. */
+  renamedFrom?: string;
   status?: { before: string; after: string };
   sha256?: { before?: string; after?: string };
   entities: EntityChange[];
@@ -36,11 +43,15 @@ export interface DiffCounts {
   removed: number;
   relabelled: number;
   boundary: number;
+  /** Shifted with an edit of the article, text unchanged. */
+  moved: number;
+  /** Documents renamed (same article under another name). */
+  renamed: number;
   /** Changed in note, attrs, by, src only. */
   other: number;
 }
 
-const FIELD_ORDER = ['label', 'span', 'note', 'attrs', 'by', 'src'];
+const FIELD_ORDER = ['label', 'span', 'moved', 'note', 'attrs', 'by', 'src'];
 const SPAN_KEYS = new Set(['id', 'start', 'end', 'text']);
 
 /** The entity changes from `before` to `after`, in the order of the entities' positions. */
@@ -91,10 +102,20 @@ function valueText(e: Entity, k: string): string {
 }
 
 /** The differences between two versions of one document's sidecar (either may be missing). */
-export function diffSidecars(document: string, before: Sidecar | undefined, after: Sidecar | undefined): DocumentDiff {
+export function diffSidecars(document: string, before: Sidecar | undefined, after: Sidecar | undefined, renamedFrom?: string): DocumentDiff {
   const d: DocumentDiff = { document, entities: diffEntities(before?.entities ?? [], after?.entities ?? []) };
+  if (renamedFrom !== undefined && renamedFrom !== document) d.renamedFrom = renamedFrom;
   if (!before && after) d.only = 'after';
   if (before && !after) d.only = 'before';
+  if (before && after && before.sha256 !== after.sha256) {
+    // The article was edited: an entity that kept its text and length only moved with the edit.
+    for (const c of d.entities) {
+      const x = c.before;
+      const y = c.after;
+      if (c.kind !== 'changed' || !x || !y || !c.fields.includes('span')) continue;
+      if (x.text === y.text && y.start - x.start === y.end - x.end) c.fields = c.fields.map((f) => (f === 'span' ? 'moved' : f));
+    }
+  }
   if (before && after) {
     if (before.status !== after.status) d.status = { before: before.status, after: after.status };
     if (before.sha256 !== after.sha256) {
@@ -107,21 +128,50 @@ export function diffSidecars(document: string, before: Sidecar | undefined, afte
 }
 
 export function isEmptyDiff(d: DocumentDiff): boolean {
-  return d.entities.length === 0 && !d.status && !d.sha256 && !d.only;
+  return d.entities.length === 0 && !d.status && !d.sha256 && !d.only && d.renamedFrom === undefined;
+}
+
+export interface RenameCandidate {
+  document: string;
+  /** The article's hash as the sidecar records it. */
+  sha256?: string;
+}
+
+/**
+ * Pairs documents that exist only before with documents that exist only after when they annotate
+ * the same article (equal sha256, and that hash unique on both sides): a rename, not a removal and
+ * an addition. Returns [before, after] names.
+ */
+export function matchRenames(onlyBefore: readonly RenameCandidate[], onlyAfter: readonly RenameCandidate[]): Array<[string, string]> {
+  const unique = (xs: readonly RenameCandidate[]) => {
+    const by = new Map<string, string | null>();
+    for (const x of xs) if (x.sha256 !== undefined) by.set(x.sha256, by.has(x.sha256) ? null : x.document);
+    return by;
+  };
+  const b = unique(onlyBefore);
+  const a = unique(onlyAfter);
+  const out: Array<[string, string]> = [];
+  for (const [sha, from] of b) {
+    const to = a.get(sha);
+    if (from && to) out.push([from, to]);
+  }
+  return out.sort((x, y) => cmp(x[1], y[1]));
 }
 
 export function countDiffs(diffs: readonly DocumentDiff[]): DiffCounts {
-  const c: DiffCounts = { documents: 0, added: 0, removed: 0, relabelled: 0, boundary: 0, other: 0 };
+  const c: DiffCounts = { documents: 0, added: 0, removed: 0, relabelled: 0, boundary: 0, moved: 0, renamed: 0, other: 0 };
   for (const d of diffs) {
     if (isEmptyDiff(d)) continue;
     c.documents++;
+    if (d.renamedFrom !== undefined) c.renamed++;
     for (const e of d.entities) {
       if (e.kind === 'added') c.added++;
       else if (e.kind === 'removed') c.removed++;
       else {
         if (e.fields.includes('label')) c.relabelled++;
         if (e.fields.includes('span')) c.boundary++;
-        if (!e.fields.includes('label') && !e.fields.includes('span')) c.other++;
+        if (e.fields.includes('moved')) c.moved++;
+        if (!e.fields.includes('label') && !e.fields.includes('span') && !e.fields.includes('moved')) c.other++;
       }
     }
   }
@@ -135,6 +185,7 @@ export function countDiffs(diffs: readonly DocumentDiff[]): DiffCounts {
  */
 export function formatDocumentDiff(d: DocumentDiff): string[] {
   const lines: string[] = [];
+  if (d.renamedFrom !== undefined) lines.push(`> document ${d.renamedFrom} → ${d.document} (renamed: the same article)`);
   if (d.only === 'after') lines.push(`+ document ${d.document} (new sidecar, ${count(d.entities.length, 'entity', 'entities')})`);
   if (d.only === 'before') lines.push(`- document ${d.document} (sidecar removed, ${count(d.entities.length, 'entity', 'entities')})`);
   if (d.status) lines.push(`~ status ${d.document}: ${d.status.before} → ${d.status.after}`);
@@ -152,6 +203,7 @@ export function formatEntityChange(document: string, c: EntityChange): string {
   const details = c.fields.map((f) => {
     if (f === 'label') return `label ${b.label} → ${e.label}`;
     if (f === 'span') return `span ${b.start}-${b.end} «${display(b.text)}» → ${e.start}-${e.end}`;
+    if (f === 'moved') return `moved ${b.start}-${b.end} → ${e.start}-${e.end} with the article's edit`;
     return `${f} ${showValue(b, f)} → ${showValue(e, f)}`;
   });
   return `~ ${head}  ${details.join('; ')}`;

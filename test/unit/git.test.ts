@@ -273,7 +273,7 @@ describe('git drivers, with real git', function () {
         + '~ PER «Hammouchi» a.txt:11-20 [aper01]  span 0-20 «Abdellatif Hammouchi» → 11-20\n'
         + '~ MISC «Interpol» a.txt:28-36 [borg02]  label ORG → MISC\n'
         + '+ LOC «Rabat» a.txt:39-44 [cloc03]\n');
-      assert.equal(r.stderr, '1 document changed: 1 added, 0 removed, 1 relabelled, 1 boundary change, 0 other changes\n');
+      assert.equal(r.stderr, '1 document changed: 1 added, 0 removed, 1 relabelled, 1 boundary change, 0 moved with an edit, 0 other changes\n');
       // working tree against a revision, from a subdirectory-free path argument
       fs.writeFileSync(path.join(root, 'a.txt.ann.yaml'), sidecar([shorter, { ...INTERPOL, label: 'MISC' }], 'done'));
       assert.equal(tool(root, 'diff', 'HEAD', '.').stdout, '- LOC «Rabat» a.txt:39-44 [cloc03]\n');
