@@ -12,11 +12,13 @@ import { Workbench } from './workbench.mjs';
  * Starts code-server on a fresh copy of the demo corpus and opens it in Chromium with the extension
  * loaded from source (payload extensionDevelopmentPath: what `npm run build` just produced, no
  * packaging). Call stop() in an `after` hook; Ctrl+C and crashes are covered by test/host/lifecycle.mjs.
- * @param {{ settings?: Record<string, unknown>, vsix?: string }} [options] extra user settings; a
- *   packaged extension to install and use instead of the source folder
+ * @param {{ settings?: Record<string, unknown>, vsix?: string, prepare?: (folder: string) => void }} [options]
+ *   extra user settings; a packaged extension to install and use instead of the source folder;
+ *   a change to the fresh workspace before VS Code opens it
  */
-export async function startWorkbench({ settings, vsix } = {}) {
+export async function startWorkbench({ settings, vsix, prepare } = {}) {
   const folder = freshWorkspace();
+  prepare?.(folder);
   const server = await startCodeServer({ folder, settings, installVsix: vsix ? [vsix] : [] });
   const browser = await launchBrowser();
   const { page } = browser;
@@ -41,16 +43,16 @@ export async function startWorkbench({ settings, vsix } = {}) {
  * before them, stopped after them, and a screenshot `FAILED-<test title>.png` (under test-results/,
  * `failurePrefix` instead of `FAILED-`) of any test that fails. The returned object is filled in by
  * the `before` hook: read it inside tests and later hooks, not while the describe() body runs.
- * @param {{ settings?: Record<string, unknown>, failurePrefix?: string, vsix?: () => string }} [options]
+ * @param {{ settings?: Record<string, unknown>, failurePrefix?: string, vsix?: () => string, prepare?: (folder: string) => void }} [options]
  *   `vsix` is called in the `before` hook (the package may be built by an earlier hook)
  * @returns {Awaited<ReturnType<typeof startWorkbench>>}
  */
-export function useWorkbench({ settings, failurePrefix = 'FAILED-', vsix } = {}) {
+export function useWorkbench({ settings, failurePrefix = 'FAILED-', vsix, prepare } = {}) {
   const session = /** @type {Awaited<ReturnType<typeof startWorkbench>>} */ ({});
   let started = false;
 
   before(async function () {
-    Object.assign(session, await startWorkbench({ settings, vsix: vsix?.() }));
+    Object.assign(session, await startWorkbench({ settings, vsix: vsix?.(), prepare }));
     started = true;
   });
 

@@ -49,13 +49,20 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/dist/web/extension.js',
       'extension/media/annotations.svg',
       'extension/media/icon.png',
+      'extension/media/screenshot.png',
+      'extension/media/suggestions.png',
+      'extension/media/walkthrough/commit.md',
+      'extension/media/walkthrough/export.md',
+      'extension/media/walkthrough/labels.md',
+      'extension/media/walkthrough/open-folder.md',
       'extension/package.json',
       'extension/readme.md',
       'extension/schemas/config.schema.json',
       'extension/schemas/sidecar.schema.json',
     ]);
     // Both entries the manifest names are in it, and every file it references.
-    for (const ref of [PKG.main, PKG.browser, PKG.icon, ...PKG.contributes.yamlValidation.map((v) => v.url)]) {
+    const walkthroughMedia = PKG.contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image ?? s.media.markdown));
+    for (const ref of [PKG.main, PKG.browser, PKG.icon, ...PKG.contributes.yamlValidation.map((v) => v.url), ...walkthroughMedia]) {
       assert.ok(files.includes(`extension/${path.posix.normalize(ref)}`), `${ref} is referenced by package.json but not packaged`);
     }
   });
