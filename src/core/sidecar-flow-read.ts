@@ -9,6 +9,7 @@
 // test/unit/sidecar-segmented-read.test.ts), so this scanner only accepts what it can read
 // exactly as YAML does, and only structurally valid entities (problems are the full reader's job).
 import { Entity } from './model';
+import { parseEntityLine } from './sidecar-fast-read';
 
 /** One item of the entity list: where its text is, and the entity when it was read here. */
 export interface EntityItem {
@@ -105,7 +106,7 @@ export function findEntityBlock(s: string): EntityBlock | undefined {
     if (!blank && i - q <= n) {
       if (i - q < n || c !== DASH || !isDashEnd(s, i + 1)) break; // the list ends here
       close(q);
-      current = { start: q, end: q, line };
+      current = { start: q, end: q, line, entity: undefined };
       multiline = false;
     } else if (!blank) multiline = true;
     q = nextLine(s, i);
@@ -145,6 +146,14 @@ function inlineBlock(s: string, keyAt: number, open: number, line: number): Enti
 
 /** The item's entity, when its only line is `- {…}` (then optional spaces and a comment). */
 function readItemLine(s: string, item: EntityItem, indent: number): void {
+  // The writer's own line (a canonical file without its header comment, say): its exact reader first.
+  if (indent === 2 && s.charCodeAt(item.start + 4) === LBRACE) {
+    const canonical = parseEntityLine(s, item.start);
+    if (canonical !== undefined && canonical.next === item.end) {
+      item.entity = canonical.entity;
+      return;
+    }
+  }
   let p = item.start + indent + 1;
   if (s.charCodeAt(p) !== SP) return;
   while (s.charCodeAt(p) === SP) p++;

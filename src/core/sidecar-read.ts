@@ -220,8 +220,21 @@ class SidecarReader {
 
   /** The items of a segmented read: scanned, or parsed alone and checked by entity(). */
   private segmentEntities({ block, source, stats }: NonNullable<SidecarReader['segmented']>, out: Entity[]): Entity[] {
+    const { items } = block;
+    // The usual case, every item scanned: one tight loop; a duplicate id shows in the count.
+    if (items.every((item) => item.entity !== undefined)) {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as EntityBlock['items'][number];
+        const e = item.entity as Entity;
+        out.push(e);
+        this.entityLines.set(e.id, item.line);
+      }
+      if (this.entityLines.size === items.length) return out;
+      out.length = 0;
+      this.entityLines.clear();
+    }
     const firstLineOf = new Map<string, number>();
-    for (const item of block.items) {
+    for (const item of items) {
       const e = item.entity;
       if (e !== undefined && !firstLineOf.has(e.id)) {
         firstLineOf.set(e.id, item.line);
