@@ -56,15 +56,24 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
   const quiet = flags.quiet === true;
   const ws = new Workspace(io);
   const found = await ws.discover(positionals);
+  // Counted as they come; kept only for --json (whose summary comes first): without it, what was
+  // checked is printed and dropped, so memory does not grow with the corpus.
   const results: FileResult[] = [];
+  let problemCount = 0;
+  let errors = 0;
+  const count = (r: FileResult) => {
+    problemCount += r.problems.length;
+    for (const p of r.problems) if (p.severity === 'error') errors++;
+    if (json) results.push(r);
+  };
   const print = (r: FileResult) => {
-    results.push(r);
+    count(r);
     if (json) return;
     for (const p of r.problems) io.stdout(formatProblem(r.path, p) + '\n');
   };
 
   for (const e of found.errors) {
-    results.push({ path: e.path, kind: 'path', problems: [{ severity: 'error', code: 'io-error', message: e.message, line: 1, column: 1 }] });
+    count({ path: e.path, kind: 'path', problems: [{ severity: 'error', code: 'io-error', message: e.message, line: 1, column: 1 }] });
     if (!json) io.stdout(formatPathError(e) + '\n');
   }
   if (!quiet && !json) for (const note of found.notes) io.stderr(`note: ${note}\n`);
@@ -82,13 +91,11 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     print({ path: target.display, kind: 'sidecar', article: check.articleDisplay, problems: check.problems });
   }
 
-  const all = results.flatMap((r) => r.problems);
-  const errors = all.filter((p) => p.severity === 'error').length;
-  const warnings = all.length - errors;
+  const warnings = problemCount - errors;
   const summary = {
     sidecars: found.sidecars.length,
     withErrors,
-    problems: all.length,
+    problems: problemCount,
     errors,
     warnings,
   };
@@ -106,7 +113,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     }, null, 2) + '\n');
   }
   if (!quiet) {
-    io.stderr(`${plural(summary.sidecars, 'sidecar')} checked: ${withErrors} with errors, ${plural(all.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})\n`);
+    io.stderr(`${plural(summary.sidecars, 'sidecar')} checked: ${withErrors} with errors, ${plural(problemCount, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})\n`);
   }
   return errors > 0 ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocu
 import { Entity, isStatus, SIDECAR_VERSION, Sidecar, STATUSES } from './model';
 import { hasErrors, Problem, yamlSyntaxProblem } from './problems';
 import { fastReadSidecar } from './sidecar-fast-read';
+import { EntityBlock, findEntityBlock } from './sidecar-flow-read';
 
 export interface ParsedSidecar {
   /** The model, when the file is structurally sound (no error among `problems`). */
@@ -26,29 +27,103 @@ const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
 
 /**
  * Reads a sidecar. Canonical text (what the writer produces) takes the fast path of
- * sidecar-fast-read.ts; anything else, and any file with a problem, the full YAML reader below.
- * The result is the same either way (test/unit/sidecar-fast-read.test.ts checks it differentially).
+ * sidecar-fast-read.ts; other text whose entity list can be found line by line, the segmented
+ * read (below: entity lines in any flow spelling scanned by sidecar-flow-read.ts, any other item
+ * parsed alone); anything else the full YAML reader. The result is the same either way
+ * (test/unit/sidecar-fast-read.test.ts and sidecar-segmented-read.test.ts check it differentially).
  */
 export function readSidecar(source: string): ParsedSidecar {
-  return (source.length <= MAX_SIDECAR_CHARS ? fastReadSidecar(source) : undefined) ?? readSidecarFull(source);
+  return (source.length <= MAX_SIDECAR_CHARS ? fastReadSidecar(source) : undefined) ?? new SidecarReader(source).read(true);
 }
 
-/** The full YAML reader alone, without the fast path: for the differential tests and benchmarks. */
+/** The full YAML reader alone, without the fast paths: for the differential tests and benchmarks. */
 export function readSidecarFull(source: string): ParsedSidecar {
   return new SidecarReader(source).read();
 }
 
+/**
+ * The segmented read alone: undefined when the text does not lend itself to it (then readSidecar
+ * runs the full reader). `stats.parsedAlone` counts the items parsed by the `yaml` package.
+ */
+export function readSidecarSegmented(source: string, stats?: { parsedAlone: number }): ParsedSidecar | undefined {
+  return CONFLICT_MARKER.test(source) || source.length > MAX_SIDECAR_CHARS ? undefined : readSegmented(source, stats);
+}
+
+/** Why a segmented read gives up (the full reader then reads the whole text). */
+class NotSegmentable extends Error {}
+
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
+/**
+ * The segmented read: the entity items are cut out of the text; the rest (the header keys, any
+ * `conflicts:`) is read by the full reader, with positions mapped back; each item is taken from
+ * the line scanner, or parsed alone by the `yaml` package and checked by the same code as in the
+ * full reader, positions shifted to its line. An item parsed alone reads as it does in place: it
+ * starts a line at the list's indentation, and the list's other items and the keys around it do
+ * not change how YAML reads it — except through anchors and aliases, an unfinished quoted string
+ * or a syntax error, each of which makes this give up. Undefined when it gives up.
+ */
+function readSegmented(source: string, stats?: { parsedAlone: number }): ParsedSidecar | undefined {
+  const block = findEntityBlock(source);
+  if (block === undefined) return undefined;
+  const rest = source.slice(0, block.from) + source.slice(block.to);
+  // The cut's line in `rest`: the line after the key's (one item per line), or the key's own.
+  let cutLine = 1;
+  for (let i = rest.indexOf('\n'); i >= 0 && i < block.from; i = rest.indexOf('\n', i + 1)) cutLine++;
+  const reader = new SidecarReader(rest, {
+    shift: { cut: block.from, line: cutLine, lines: block.lines, columns: block.inline ? block.to - block.from : 0 },
+  });
+  reader.segmented = { block, source, stats };
+  try {
+    let doc;
+    try {
+      doc = parseDocument(rest, { ...PARSE_OPTIONS, lineCounter: reader.lines });
+    } catch {
+      return undefined;
+    }
+    if (doc.errors.length) return undefined;
+    reader.doc = doc;
+    // The cut must leave `entities:` an empty key of the root mapping, where it was found.
+    const root = doc.contents;
+    const pair = isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === 'entities') : undefined;
+    const value = pair?.value as Node | null | undefined;
+    if (!pair || start(pair.key as Node) !== block.keyAt || !(value === null || (isScalar(value) && value.value === null && value.source === ''))) return undefined;
+    return reader.readRoot(doc);
+  } catch (e) {
+    if (e instanceof NotSegmentable) return undefined;
+    throw e;
+  }
+}
+
+/** Where positions in a reader's text are in the whole sidecar (a segmented read's parts). */
+interface Placement {
+  /** Text cut out at `cut` (at the start of line `line` of this text, or within it): `lines` line breaks, `columns` characters on that line. */
+  shift?: { cut: number; line: number; lines: number; columns: number };
+  /** Lines before this text (an item parsed alone). */
+  lineBase?: number;
+  /** Shared with the reader of the rest of the sidecar. */
+  problems?: Problem[];
+  entityLines?: Map<string, number>;
+}
+
 class SidecarReader {
-  private readonly lines = new LineCounter();
-  private readonly problems: Problem[] = [];
-  private readonly entityLines = new Map<string, number>();
+  readonly lines = new LineCounter();
+  private readonly problems: Problem[];
+  private readonly entityLines: Map<string, number>;
   private readonly keyLines = new Map<string, number>();
   private aliases = 0;
-  private doc: Document.Parsed | undefined;
+  doc: Document.Parsed | undefined;
+  /** Set for a segmented read: the items of the entity list, read apart from this text. */
+  segmented: { block: EntityBlock; source: string; stats?: { parsedAlone: number } } | undefined;
+  private inSegment = false;
 
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string, private readonly placement: Placement = {}) {
+    this.problems = placement.problems ?? [];
+    this.entityLines = placement.entityLines ?? new Map();
+  }
 
-  read(): ParsedSidecar {
+  /** `segmented`: try the segmented read first (readSidecar), after the checks that come before any parse. */
+  read(segmented = false): ParsedSidecar {
     const conflict = CONFLICT_MARKER.exec(this.source);
     if (conflict) {
       // Not parsed yet, so the line counter is empty: count the line breaks ourselves.
@@ -63,9 +138,13 @@ class SidecarReader {
       this.problem(0, 'too-large', `this sidecar is larger than ${MAX_SIDECAR_CHARS / 1024 / 1024} MB and is not read`);
       return this.result();
     }
+    if (segmented) {
+      const r = readSegmented(this.source);
+      if (r) return r;
+    }
     let doc;
     try {
-      doc = parseDocument(this.source, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false, strict: true });
+      doc = parseDocument(this.source, { ...PARSE_OPTIONS, lineCounter: this.lines });
     } catch (e) {
       // The composer recurses per nesting level: absurdly deep input overflows the stack.
       this.problem(0, 'too-deep', `this file cannot be read as YAML (${e instanceof RangeError ? 'it is nested too deeply' : String(e)})`);
@@ -84,7 +163,7 @@ class SidecarReader {
     }
   }
 
-  private readRoot(doc: Document.Parsed): ParsedSidecar {
+  readRoot(doc: Document.Parsed): ParsedSidecar {
     const root = doc.contents;
     if (!isMap(root)) {
       this.problem(root?.range?.[0] ?? 0, 'not-a-mapping', 'a sidecar must be a YAML mapping with the keys version, document, sha256, status and entities');
@@ -126,6 +205,7 @@ class SidecarReader {
 
   private entities(node: Node | undefined): Entity[] {
     const out: Entity[] = [];
+    if (this.segmented) return this.segmentEntities(this.segmented, out);
     if (node === undefined) return out;
     const seq = this.resolve(node);
     if (isScalar(seq) && seq.value === null) return out;
@@ -134,48 +214,94 @@ class SidecarReader {
       return out;
     }
     const firstLineOf = new Map<string, number>();
-    for (const raw of seq.items) {
-      const item = this.resolve(raw as Node);
-      const at = start(raw as Node);
-      if (!isMap(item)) {
-        this.problem(at, 'bad-type', 'each entity must be a mapping like `{id: a1b2c3, label: PER, start: 0, end: 6, text: "Laftit"}`');
+    for (const raw of seq.items) this.entity(raw as Node, firstLineOf, out);
+    return out;
+  }
+
+  /** The items of a segmented read: scanned, or parsed alone and checked by entity(). */
+  private segmentEntities({ block, source, stats }: NonNullable<SidecarReader['segmented']>, out: Entity[]): Entity[] {
+    const { items } = block;
+    // The usual case, every item scanned: one tight loop; a duplicate id shows in the count.
+    if (items.every((item) => item.entity !== undefined)) {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as EntityBlock['items'][number];
+        const e = item.entity as Entity;
+        out.push(e);
+        this.entityLines.set(e.id, item.line);
+      }
+      if (this.entityLines.size === items.length) return out;
+      out.length = 0;
+      this.entityLines.clear();
+    }
+    const firstLineOf = new Map<string, number>();
+    for (const item of items) {
+      const e = item.entity;
+      if (e !== undefined && !firstLineOf.has(e.id)) {
+        firstLineOf.set(e.id, item.line);
+        this.entityLines.set(e.id, item.line);
+        out.push(e);
         continue;
       }
-      const before = this.problems.length;
-      const f = this.fields(item, ENTITY_KEYS, 'an entity');
-      const id = this.requiredString(f.get('id'), 'id', item);
-      const line = this.pos(at).line;
-      if (id !== undefined) {
-        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) {
-          this.problem(start(f.get('id')), 'bad-id', `entity id "${id}" may only use letters, digits, '_', '.' and '-' (at most 64)`);
-        } else if (firstLineOf.has(id)) {
-          this.problem(start(f.get('id')), 'duplicate-id', `entity id "${id}" is used twice (first on line ${firstLineOf.get(id)}); ids must be unique in a sidecar — give one of them a new id`, id);
-        } else firstLineOf.set(id, line);
+      if (block.inline) throw new NotSegmentable();
+      if (stats) stats.parsedAlone++;
+      const text = source.slice(item.start, item.end);
+      const reader = new SidecarReader(text, { lineBase: item.line - 1, problems: this.problems, entityLines: this.entityLines });
+      reader.inSegment = true;
+      let doc;
+      try {
+        doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: reader.lines });
+      } catch {
+        throw new NotSegmentable();
       }
-      const label = this.requiredString(f.get('label'), 'label', item);
-      if (label !== undefined && label.trim() === '') this.problem(start(f.get('label')), 'bad-label', 'an entity label cannot be empty', id);
-      const s = this.offset(f.get('start'), 'start', item, id);
-      const e = this.offset(f.get('end'), 'end', item, id);
-      if (s !== undefined && e !== undefined && s >= e) {
-        this.problem(start(f.get('start')), 'empty-span', `entity ${id ?? ''} has start ${s} not before end ${e}; an entity must cover at least one character`.replace('  ', ' '), id);
-      }
-      const text = this.requiredString(f.get('text'), 'text', item);
-      const note = this.optionalString(f.get('note'), 'note');
-      const by = this.optionalString(f.get('by'), 'by');
-      const src = this.optionalString(f.get('src'), 'src');
-      const attrs = this.attrs(f.get('attrs'));
-      const suggested = this.suggested(f.get('suggested'), id);
-      if (this.problems.length > before || id === undefined || label === undefined || s === undefined || e === undefined || text === undefined) continue;
-      const entity: Entity = { id, label, start: s, end: e, text };
-      if (note !== undefined) entity.note = note;
-      if (attrs !== undefined) entity.attrs = attrs;
-      if (by !== undefined) entity.by = by;
-      if (src !== undefined) entity.src = src;
-      if (suggested) entity.suggested = true;
-      this.entityLines.set(id, line);
-      out.push(entity);
+      const seq = doc.contents;
+      if (doc.errors.length || !isSeq(seq) || seq.items.length !== 1) throw new NotSegmentable();
+      reader.doc = doc;
+      reader.entity(seq.items[0] as Node, firstLineOf, out);
     }
     return out;
+  }
+
+  /** One item of the entity list: checked, and added to `out` when valid. */
+  private entity(raw: Node, firstLineOf: Map<string, number>, out: Entity[]): void {
+    const item = this.resolve(raw);
+    const at = start(raw);
+    if (!isMap(item)) {
+      this.problem(at, 'bad-type', 'each entity must be a mapping like `{id: a1b2c3, label: PER, start: 0, end: 6, text: "Laftit"}`');
+      return;
+    }
+    const before = this.problems.length;
+    const f = this.fields(item, ENTITY_KEYS, 'an entity');
+    const id = this.requiredString(f.get('id'), 'id', item);
+    const line = this.pos(at).line;
+    if (id !== undefined) {
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) {
+        this.problem(start(f.get('id')), 'bad-id', `entity id "${id}" may only use letters, digits, '_', '.' and '-' (at most 64)`);
+      } else if (firstLineOf.has(id)) {
+        this.problem(start(f.get('id')), 'duplicate-id', `entity id "${id}" is used twice (first on line ${firstLineOf.get(id)}); ids must be unique in a sidecar — give one of them a new id`, id);
+      } else firstLineOf.set(id, line);
+    }
+    const label = this.requiredString(f.get('label'), 'label', item);
+    if (label !== undefined && label.trim() === '') this.problem(start(f.get('label')), 'bad-label', 'an entity label cannot be empty', id);
+    const s = this.offset(f.get('start'), 'start', item, id);
+    const e = this.offset(f.get('end'), 'end', item, id);
+    if (s !== undefined && e !== undefined && s >= e) {
+      this.problem(start(f.get('start')), 'empty-span', `entity ${id ?? ''} has start ${s} not before end ${e}; an entity must cover at least one character`.replace('  ', ' '), id);
+    }
+    const text = this.requiredString(f.get('text'), 'text', item);
+    const note = this.optionalString(f.get('note'), 'note');
+    const by = this.optionalString(f.get('by'), 'by');
+    const src = this.optionalString(f.get('src'), 'src');
+    const attrs = this.attrs(f.get('attrs'));
+    const suggested = this.suggested(f.get('suggested'), id);
+    if (this.problems.length > before || id === undefined || label === undefined || s === undefined || e === undefined || text === undefined) return;
+    const entity: Entity = { id, label, start: s, end: e, text };
+    if (note !== undefined) entity.note = note;
+    if (attrs !== undefined) entity.attrs = attrs;
+    if (by !== undefined) entity.by = by;
+    if (src !== undefined) entity.src = src;
+    if (suggested) entity.suggested = true;
+    this.entityLines.set(id, line);
+    out.push(entity);
   }
 
   /** Each item of `conflicts:` (left by `corpus-annotator merge-driver`) is an error until resolved. */
@@ -312,13 +438,22 @@ class SidecarReader {
 
   private resolve(node: Node): Node {
     if (!isAlias(node)) return node;
+    // An alias may point across the cut: a segmented read leaves aliases to the full reader.
+    if (this.segmented || this.inSegment) throw new NotSegmentable();
     if (++this.aliases > MAX_ALIASES) throw new TooManyAliases();
     const target = this.doc ? node.resolve(this.doc) : undefined;
     return (target as Node | undefined) ?? new Scalar(null);
   }
 
   private pos(offset: number): { line: number; col: number } {
-    return this.lines.linePos(offset);
+    const p = this.lines.linePos(offset);
+    const { shift, lineBase } = this.placement;
+    if (shift && offset >= shift.cut) {
+      if (p.line === shift.line) p.col += shift.columns;
+      p.line += shift.lines;
+    }
+    if (lineBase) p.line += lineBase;
+    return p;
   }
 
   private problem(offset: number, code: string, message: string, entityId?: string): void {
