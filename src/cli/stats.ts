@@ -22,9 +22,13 @@ Counts, for the articles and sidecars under the given paths:
 Paths are directories (searched recursively, node_modules and .git skipped), articles
 or sidecars. Default: the current directory.
 
+With --by-annotator, also per annotator (the entities' \`by\`; "(none)" for entities
+without one): entities, documents they annotated in, entities per label.
+
 Options:
-      --json    print the numbers as JSON (keys always in the same order)
-  -h, --help    show this help
+      --by-annotator  also count per annotator
+      --json          print the numbers as JSON (keys always in the same order)
+  -h, --help          show this help
 
 Exit status: 0 (invalid sidecars are counted, not errors), 1 a path could not be read,
 2 usage error.
@@ -50,6 +54,17 @@ export interface StatsInput {
   labels: readonly string[];
 }
 
+export interface AnnotatorStats {
+  annotator: string;
+  entities: number;
+  /** Documents with at least one of their entities. */
+  documents: number;
+  labels: Record<string, number>;
+}
+
+/** The key of entities without `by`. */
+const NO_ANNOTATOR = '(none)';
+
 export interface CorpusStats {
   documents: number;
   annotated: number;
@@ -58,6 +73,8 @@ export interface CorpusStats {
   /** Suggestions awaiting a decision: not among `entities` nor `labels`. */
   suggestions: number;
   labels: Record<string, number>;
+  /** With --by-annotator: per `by` (sorted; "(none)" last). */
+  annotators?: AnnotatorStats[];
   statuses: Record<Status, number>;
 }
 
@@ -81,6 +98,7 @@ export class StatsTally {
   private invalid = 0;
   private entities = 0;
   private suggestions = 0;
+  private readonly annotators = new Map<string, { entities: number; documents: number; labels: Map<string, number> }>();
 
   addArticle(article: string): void {
     this.documents.add(article);
@@ -99,22 +117,60 @@ export class StatsTally {
       }
       this.entities++;
       this.byLabel.set(e.label, (this.byLabel.get(e.label) ?? 0) + 1);
+      const who = e.by ?? NO_ANNOTATOR;
+      let a = this.annotators.get(who);
+      if (!a) {
+        a = { entities: 0, documents: 0, labels: new Map() };
+        this.annotators.set(who, a);
+      }
+      a.entities++;
+      a.labels.set(e.label, (a.labels.get(e.label) ?? 0) + 1);
     }
+    for (const who of new Set(sidecar.entities.filter((e) => e.suggested !== true).map((e) => e.by ?? NO_ANNOTATOR))) {
+      (this.annotators.get(who) as { documents: number }).documents++;
+    }
+  }
+
+  /** Per annotator, sorted by name, entities without \`by\` last; labels in \`labelOrder\`, then others. */
+  annotatorStats(labelOrder: readonly string[]): AnnotatorStats[] {
+    const names = [...this.annotators.keys()].sort((x, y) => (x === NO_ANNOTATOR ? 1 : 0) - (y === NO_ANNOTATOR ? 1 : 0) || cmp(x, y));
+    return names.map((annotator) => {
+      const a = this.annotators.get(annotator) as { entities: number; documents: number; labels: Map<string, number> };
+      return { annotator, entities: a.entities, documents: a.documents, labels: orderedCounts(a.labels, labelOrder, false) };
+    });
   }
 
   /** The numbers, the configured `labels` listed first (in their order) even when unused. */
   result(labelOrder: readonly string[]): CorpusStats {
     const statuses = { ...this.statuses };
     for (const d of this.documents) if (!this.annotated.has(d)) statuses.todo++;
-    const configured = new Set(labelOrder);
-    const others = [...this.byLabel.keys()].filter((l) => !configured.has(l)).sort(cmp);
-    const labels: Record<string, number> = {};
-    for (const l of [...configured, ...others]) {
-      // defineProperty: a label called __proto__ is a key like any other
-      Object.defineProperty(labels, l, { value: this.byLabel.get(l) ?? 0, enumerable: true, writable: true, configurable: true });
-    }
+    const labels = orderedCounts(this.byLabel, labelOrder, true);
     return { documents: this.documents.size, annotated: this.annotated.size, invalid: this.invalid, entities: this.entities, suggestions: this.suggestions, labels, statuses };
   }
+}
+
+/** Counts by label as a record: the configured labels first (all, or only those used), then others sorted. */
+function orderedCounts(counts: ReadonlyMap<string, number>, labelOrder: readonly string[], keepUnused: boolean): Record<string, number> {
+  const configured = new Set(labelOrder);
+  const others = [...counts.keys()].filter((l) => !configured.has(l)).sort(cmp);
+  const out: Record<string, number> = {};
+  for (const l of [...configured, ...others]) {
+    if (!keepUnused && !counts.has(l)) continue;
+    // defineProperty: a label called __proto__ is a key like any other
+    Object.defineProperty(out, l, { value: counts.get(l) ?? 0, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** Per annotator, one line each: entities, documents, then entities per label. */
+export function formatAnnotatorTable(rows: readonly AnnotatorStats[], labelOrder: readonly string[]): string {
+  const used = new Set(rows.flatMap((r) => Object.keys(r.labels)));
+  const labels = [...new Set([...labelOrder, ...used])].filter((l) => used.has(l));
+  const head = ['Annotator', 'entities', 'documents', ...labels];
+  const body = rows.map((r) => [r.annotator, String(r.entities), String(r.documents), ...labels.map((l) => String(r.labels[l] ?? 0))]);
+  const width = head.map((h, i) => Math.max([...h].length, ...body.map((b) => [...(b[i] ?? '')].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width[i] as number) : c.padStart(width[i] as number))).join('  ').trimEnd();
+  return [fmt(head), ...body.map(fmt)].join('\n') + '\n';
 }
 
 /** The numbers as an aligned table. */
@@ -145,6 +201,7 @@ export function formatStatsTable(s: CorpusStats): string {
 export async function statsCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandArgs('stats', argv, {
     json: { type: 'boolean' },
+    'by-annotator': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -171,8 +228,9 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     tally.addArticle(a.abs);
   }
   const stats = tally.result(labels);
+  if (flags['by-annotator']) stats.annotators = tally.annotatorStats(labels);
 
-  io.stdout(flags.json ? JSON.stringify(stats, null, 2) + '\n' : formatStatsTable(stats));
+  io.stdout(flags.json ? JSON.stringify(stats, null, 2) + '\n' : formatStatsTable(stats) + (stats.annotators ? '\n' + formatAnnotatorTable(stats.annotators, Object.keys(stats.labels)) : ''));
   if (stats.invalid > 0 && !flags.json) io.stderr(`${stats.invalid} invalid: run \`${TOOL} validate\` for details\n`);
   return found.errors.length ? 1 : 0;
 }

@@ -631,3 +631,34 @@ describe('corpus-annotator CLI', () => {
     });
   });
 });
+
+describe('corpus-annotator stats --by-annotator', () => {
+  const { tmpDirSync } = tempDirs('stats-by');
+  it('counts entities, documents and labels per `by`, "(none)" last; suggestions left out', async () => {
+    const root = tmpDirSync();
+    const text = 'Laftit a reçu Interpol à Rabat.';
+    fs.writeFileSync(path.join(root, 'a.txt'), text);
+    fs.writeFileSync(path.join(root, 'b.txt'), text);
+    const sidecar = (entities: Entity[]) => writeSidecar({ version: 1, document: 'x', sha256: sha256Hex(Buffer.from(text)), status: 'done', entities });
+    fs.writeFileSync(path.join(root, 'a.txt.ann.yaml'), sidecar([
+      { ...entityAt(text, 'Laftit', 'PER', 'a1'), by: 'bob' },
+      { ...entityAt(text, 'Interpol', 'ORG', 'a2'), by: 'alice' },
+      { ...entityAt(text, 'Rabat', 'LOC', 'a3') },
+    ]).replace('document: x', 'document: a.txt'));
+    fs.writeFileSync(path.join(root, 'b.txt.ann.yaml'), sidecar([
+      { ...entityAt(text, 'Laftit', 'PER', 'b1'), by: 'alice' },
+      { ...entityAt(text, 'Rabat', 'LOC', 'b2'), by: 'alice', suggested: true },
+    ]).replace('document: x', 'document: b.txt'));
+    const r = await cli(['stats', '--json', '--by-annotator', '.'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).annotators, [
+      { annotator: 'alice', entities: 2, documents: 2, labels: { PER: 1, ORG: 1 } },
+      { annotator: 'bob', entities: 1, documents: 1, labels: { PER: 1 } },
+      { annotator: '(none)', entities: 1, documents: 1, labels: { LOC: 1 } },
+    ]);
+    const t = await cli(['stats', '--by-annotator', '.'], root);
+    assert.match(t.stdout, /\nAnnotator\s+entities\s+documents\s+PER\s+ORG\s+LOC\nalice\s+2\s+2\s+1\s+1\s+0\n/);
+    // Without the flag, the JSON is as before.
+    assert.equal(JSON.parse((await cli(['stats', '--json', '.'], root)).stdout).annotators, undefined);
+  });
+});
