@@ -9,7 +9,7 @@ import {
 } from '../core/export';
 import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
-import { checkSidecar } from './check';
+import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, Workspace } from './files';
 import { describeFsError, Io, openOutput } from './io';
 
@@ -156,10 +156,17 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const labels: string[] = [];
   const attrValues = new Map<string, Set<string>>();
   let invalid = 0;
+  const gate = new ConfigGate(err);
   try {
     for (const target of found.sidecars) {
       progress.tick();
       const check = await checkSidecar(ws, target);
+      const blocked = gate.check(check.config);
+      if (blocked) {
+        invalid++;
+        err(`${target.display}: error: not exported: ${blocked}\n`);
+        continue;
+      }
       const errors = check.problems.filter((p) => p.severity === 'error');
       const sidecar = check.parsed?.sidecar;
       if (errors.length || !sidecar || !check.article) {

@@ -4,7 +4,7 @@
 import { buildGazetteer } from '../core/build-gazetteer';
 import { Sidecar } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
-import { checkSidecar } from './check';
+import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, Workspace } from './files';
 import { describeFsError, Io, openOutput, Output } from './io';
 
@@ -63,8 +63,15 @@ export async function gazetteerCommand(argv: readonly string[], io: Io): Promise
   for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
   const docs: Array<{ path: string; sidecar: Sidecar }> = [];
   let invalid = 0;
+  const gate = new ConfigGate((t) => io.stderr(t));
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    const blocked = gate.check(check.config);
+    if (blocked) {
+      invalid++;
+      io.stderr(`${target.display}: error: left out: ${blocked}\n`);
+      continue;
+    }
     const errors = check.problems.filter((p) => p.severity === 'error');
     const sidecar = check.parsed?.sidecar;
     if (!sidecar || errors.length) {

@@ -2,7 +2,7 @@
 import { cmp, Sidecar, Status, STATUSES } from '../core/model';
 import { hasErrors } from '../core/problems';
 import { parseCommandArgs, TOOL } from './args';
-import { checkSidecar } from './check';
+import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, Workspace } from './files';
 import { Io } from './io';
 
@@ -139,8 +139,11 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     for (const l of names) if (!labels.includes(l)) labels.push(l);
   };
   const sidecars: Array<StatsInput['sidecars'][number]> = [];
+  // Counted all the same, but a broken configuration is an error, as in validate.
+  const gate = new ConfigGate((t) => io.stderr(t));
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    gate.check(check.config);
     addLabels(check.config.config.labels.map((l) => l.name));
     const entry: StatsInput['sidecars'][number] = {
       article: check.articleAbs,
@@ -149,10 +152,14 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     if (check.parsed?.sidecar) entry.sidecar = check.parsed.sidecar;
     sidecars.push(entry);
   }
-  for (const a of found.articles) addLabels((await ws.configFor(a.abs, a.anchor)).config.labels.map((l) => l.name));
+  for (const a of found.articles) {
+    const config = await ws.configFor(a.abs, a.anchor);
+    gate.check(config);
+    addLabels(config.config.labels.map((l) => l.name));
+  }
   const stats = computeStats({ articles: found.articles.map((a) => a.abs), sidecars, labels });
 
   io.stdout(flags.json ? JSON.stringify(stats, null, 2) + '\n' : formatStatsTable(stats));
   if (stats.invalid > 0 && !flags.json) io.stderr(`${stats.invalid} invalid: run \`${TOOL} validate\` for details\n`);
-  return found.errors.length ? 1 : 0;
+  return found.errors.length || gate.broken ? 1 : 0;
 }
