@@ -5,6 +5,8 @@
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { mergeSidecars, writeConflictedSidecar } from '../../src/core/merge';
+import { Entity, Sidecar } from '../../src/core/model';
 import { writeSidecar } from '../../src/core/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
@@ -24,10 +26,19 @@ async function linkedCorpus(linkTo: string, sidecar: string, extra: Record<strin
   return root;
 }
 
+/** Left by a merge: p1 labelled PER on one side, ORG on the other (resolve --ours settles it). */
+const CONFLICTED = (() => {
+  const sc = (e: Entity): Sidecar => ({ version: 1, document: 'a.txt', status: 'todo', entities: [e] });
+  const laftit: Entity = { id: 'p1', label: 'PER', start: 3, end: 9, text: 'Laftit' };
+  const r = mergeSidecars({ base: sc({ ...laftit, label: 'MISC' }), ours: sc(laftit), theirs: sc({ ...laftit, label: 'ORG' }) });
+  return writeConflictedSidecar(r.sidecar, r.conflicts);
+})();
+
 const commands: Array<{ name: string; argv: string[]; sidecar: string; setup?: (root: string) => Promise<void> }> = [
   { name: 'fmt', argv: ['fmt', 'corpus'], sidecar: UNFORMATTED },
   { name: 'suggest', argv: ['suggest', '-g', 'names.tsv', 'corpus'], sidecar: CANONICAL },
   { name: 'reanchor', argv: ['reanchor', 'corpus'], sidecar: CANONICAL, setup: (root) => fsp.writeFile(path.join(root, 'corpus/a.txt'), MOVED) },
+  { name: 'resolve', argv: ['resolve', '--ours', 'corpus/a.txt.ann.yaml'], sidecar: CONFLICTED },
   {
     name: 'import', argv: ['import', '--format', 'jsonl', 'in.jsonl', 'corpus'], sidecar: CANONICAL,
     setup: (root) => fsp.writeFile(path.join(root, 'in.jsonl'), JSON.stringify({ text: TEXT, spans: [{ start: 16, end: 21, label: 'LOC' }], meta: { document: 'a.txt' } }) + '\n'),
