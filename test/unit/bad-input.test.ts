@@ -11,6 +11,8 @@
 //   duplicate ids, unknown label, wrong text        sidecar.test, validate.test, cli.test
 //   missing article                                 cli.test (validate, fmt), reanchor-cli.test
 //   read-only sidecar, symlinked sidecar            cli.test (fmt), reanchor-cli.test
+//   a sidecar linked outside its corpus             symlinked-sidecars.test
+//   FIFO, symlink, `-` as an output target          output-targets.test
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
