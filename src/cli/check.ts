@@ -2,9 +2,9 @@
 // article, validate it against the article and the label configuration that applies to it.
 import * as path from 'node:path';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
-import { LabelConfig, labelNames } from '../core/config';
+import { CONFIG_FILE, LabelConfig, labelNames } from '../core/config';
 import { articlePathOf } from '../core/model';
-import { Problem } from '../core/problems';
+import { formatProblem, Problem } from '../core/problems';
 import { ParsedSidecar, readSidecar } from '../core/sidecar-read';
 import { validateAgainstArticle } from '../core/validate';
 import { ConfigEntry, decodeUtf8, Target, Workspace } from './files';
@@ -98,4 +98,29 @@ export function checkBeforeWrite(text: string, article: Article, config: LabelCo
     ? validateAgainstArticle(parsed.sidecar, article, { labels: labelNames(config), overlap: config.overlap, entityLines: parsed.entityLines }).filter((p) => p.severity === 'error')
     : parsed.problems;
   return { errors, parsed };
+}
+
+/**
+ * A broken label configuration stops the commands that act on sidecars, as \`validate\` fails on
+ * it: run with the default labels instead, fmt, export, stats… would exit 0 against labels the
+ * user never chose. `check` prints a configuration's errors once (each with its line), counts it
+ * in `broken`, and returns why a sidecar under it is left alone; undefined when it is sound.
+ */
+export class ConfigGate {
+  broken = 0;
+  private readonly shown = new Set<string>();
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  check(config: ConfigEntry): string | undefined {
+    const errors = config.problems.filter((p) => p.severity === 'error');
+    if (!errors.length) return undefined;
+    const where = config.display ?? config.abs ?? CONFIG_FILE;
+    if (!this.shown.has(where)) {
+      this.shown.add(where);
+      this.broken++;
+      for (const p of errors) this.print(formatProblem(where, p) + '\n');
+    }
+    return `its label configuration ${where} has errors; fix them first`;
+  }
 }

@@ -9,9 +9,9 @@ import {
 } from '../core/export';
 import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
-import { checkSidecar } from './check';
-import { formatPathError, tempPathBeside, Workspace } from './files';
-import { describeFsError, Io } from './io';
+import { checkSidecar, ConfigGate } from './check';
+import { formatPathError, Workspace } from './files';
+import { describeFsError, Io, openOutput } from './io';
 
 export const EXPORT_HELP = `Usage: ${TOOL} export --format <format> [options] [paths…]
 
@@ -52,7 +52,8 @@ summary) unless --include-suggestions.
 Options:
   -f, --format F        jsonl, conll, brat, doccano or labelstudio (required)
   -o, --out PATH        write to this file (brat: directory) instead of stdout; a file
-                        is replaced only once complete
+                        is replaced only once complete; a FIFO or device is written
+                        through, a symbolic link followed; - is stdout
       --status LIST     only documents with these statuses (todo, in-progress, done,
                         reviewed), comma-separated
       --label LIST      only entities with these labels, e.g. PER,ORG
@@ -118,7 +119,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   if (flags.scheme !== undefined && format !== 'conll') throw usage('--scheme applies to --format conll only');
   if (flags.tokens && format !== 'jsonl') throw usage('--tokens applies to --format jsonl only (conll is always tokenised)');
   const out = typeof flags.out === 'string' ? flags.out : undefined;
-  if (format === 'brat' && out === undefined) throw usage('brat writes a directory: give it with --out DIR');
+  if (format === 'brat' && (out === undefined || out === '-')) throw usage('brat writes a directory: give it with --out DIR');
   const filter: ExportFilter = {};
   if (typeof flags.status === 'string') {
     const statuses = list(flags.status);
@@ -145,7 +146,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
 
   let sink: Sink;
   try {
-    sink = await openSink(io, format, out && ws.resolve(out));
+    sink = await openSink(io, format, out === '-' ? out : out && ws.resolve(out));
   } catch (e) {
     err(`${out}: error: cannot write the export here: ${describeFsError(e)}\n`);
     return 1;
@@ -155,10 +156,17 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const labels: string[] = [];
   const attrValues = new Map<string, Set<string>>();
   let invalid = 0;
+  const gate = new ConfigGate(err);
   try {
     for (const target of found.sidecars) {
       progress.tick();
       const check = await checkSidecar(ws, target);
+      const blocked = gate.check(check.config);
+      if (blocked) {
+        invalid++;
+        err(`${target.display}: error: not exported: ${blocked}\n`);
+        continue;
+      }
       const errors = check.problems.filter((p) => p.severity === 'error');
       const sidecar = check.parsed?.sidecar;
       if (errors.length || !sidecar || !check.article) {
@@ -248,34 +256,11 @@ async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined
       abort: async () => undefined,
     };
   }
-  // A file appears only complete: written beside its final name, then renamed over it.
-  const stats = await io.fs.stat(outAbs).catch(() => undefined);
-  if (stats?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
-  await mkdir(path.dirname(outAbs), { recursive: true });
-  const tmp = tempPathBeside(outAbs);
-  const handle = await io.fs.open(tmp, 'wx', 0o666);
-  let closed = false;
-  const close = async () => {
-    if (!closed) {
-      closed = true;
-      await handle.close();
-    }
-  };
-  return {
-    write: async (t) => {
-      await handle.write(t);
-    },
-    writeBrat: async () => undefined,
-    finish: async () => {
-      await handle.sync();
-      await close();
-      await io.fs.rename(tmp, outAbs);
-    },
-    abort: async () => {
-      await close().catch(() => undefined);
-      await io.fs.unlink(tmp).catch(() => undefined);
-    },
-  };
+  // A file appears only complete (written beside its final name, then renamed over it); a FIFO
+  // or device is written through; `-` is stdout (see openOutput).
+  if (outAbs !== '-') await mkdir(path.dirname(outAbs), { recursive: true });
+  const output = await openOutput(io, outAbs);
+  return { write: (t) => output.write(t), writeBrat: async () => undefined, finish: () => output.commit(), abort: () => output.abort() };
 }
 
 /**

@@ -6,6 +6,7 @@ import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, readConfig } from '../core/co
 import { matchesGlobs } from '../core/glob';
 import { cmp, isSidecarPath, sidecarPathOf, SIDECAR_SUFFIX } from '../core/model';
 import { Problem } from '../core/problems';
+import { assertRewritableSidecar } from './corpus-root';
 import { describeFsError, errorCode, Io } from './io';
 
 /** Directories never searched (their contents are not the user's corpus). */
@@ -241,7 +242,7 @@ export class Workspace {
   }
 }
 
-function isOutside(rel: string): boolean {
+export function isOutside(rel: string): boolean {
   return rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel);
 }
 
@@ -263,6 +264,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
  * before the rename: when the file changed on disk since it was read, nothing is replaced.
  */
 export async function writeFileAtomic(io: Io, abs: string, text: string, stillIs: (current: Uint8Array) => boolean): Promise<'written' | 'changed'> {
+  await assertRewritableSidecar(io, abs);
   const real = await io.fs.realpath(abs);
   const { mode } = await io.fs.stat(real);
   return renameIntoPlace(io, real, text, 0o600, async (tmp) => {

@@ -4,7 +4,7 @@ import { baseName, Sidecar } from '../core/model';
 import { formatProblem, Problem } from '../core/problems';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL } from './args';
-import { checkSidecar } from './check';
+import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
 
@@ -87,8 +87,15 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     io.stderr(formatProblem(path, p) + '\n');
   };
 
+  const gate = new ConfigGate((t) => io.stderr(t));
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    const blocked = gate.check(check.config);
+    if (blocked) {
+      invalid++;
+      fail(target.display, `not reformatted: ${blocked}`);
+      continue;
+    }
     const errors = check.problems.filter((p) => p.severity === 'error');
     const sidecar = check.parsed?.sidecar;
     if (errors.length || !sidecar || !check.bytes || !check.article) {

@@ -4,9 +4,9 @@
 import { buildGazetteer } from '../core/build-gazetteer';
 import { Sidecar } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
-import { checkSidecar } from './check';
-import { createFileAtomic, formatPathError, Workspace, writeFileAtomic } from './files';
-import { describeFsError, Io } from './io';
+import { checkSidecar, ConfigGate } from './check';
+import { formatPathError, Workspace } from './files';
+import { describeFsError, Io, openOutput, Output } from './io';
 
 export const GAZETTEER_HELP = `Usage: ${TOOL} gazetteer [options] [paths…]
 
@@ -23,7 +23,8 @@ so you can fix the annotations or edit the gazetteer. Sidecars with errors are l
 out (see \`${TOOL} validate\`).
 
 Options:
-  -o, --out F         write the gazetteer to F (replaced atomically) instead of stdout
+  -o, --out F         write the gazetteer to F (replaced atomically; a FIFO or device
+                      is written through, a symbolic link followed; - is stdout)
       --min-count N   leave out surfaces annotated fewer than N times (default 1)
   -q, --quiet         only the summary, not each conflicting surface
   -h, --help          show this help
@@ -62,8 +63,15 @@ export async function gazetteerCommand(argv: readonly string[], io: Io): Promise
   for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
   const docs: Array<{ path: string; sidecar: Sidecar }> = [];
   let invalid = 0;
+  const gate = new ConfigGate((t) => io.stderr(t));
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    const blocked = gate.check(check.config);
+    if (blocked) {
+      invalid++;
+      io.stderr(`${target.display}: error: left out: ${blocked}\n`);
+      continue;
+    }
     const errors = check.problems.filter((p) => p.severity === 'error');
     const sidecar = check.parsed?.sidecar;
     if (!sidecar || errors.length) {
@@ -89,12 +97,13 @@ export async function gazetteerCommand(argv: readonly string[], io: Io): Promise
   if (out === undefined) {
     io.stdout(built.tsv);
   } else {
-    const abs = ws.resolve(out);
+    let output: Output | undefined;
     try {
-      const exists = await ws.isFile(abs);
-      const outcome = exists ? await writeFileAtomic(io, abs, built.tsv, () => true) : await createFileAtomic(io, abs, built.tsv);
-      if (outcome !== 'written') throw new Error('the file appeared while it was being written');
+      output = await openOutput(io, out === '-' ? out : ws.resolve(out));
+      await output.write(built.tsv);
+      await output.commit();
     } catch (e) {
+      await output?.abort();
       io.stderr(`${out}: error: cannot write the gazetteer: ${describeFsError(e)}\n`);
       return 1;
     }

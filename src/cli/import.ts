@@ -11,7 +11,7 @@ import { articlePathOf, cmp, Entity, Sidecar, sidecarPathOf } from '../core/mode
 import { hasErrors } from '../core/problems';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
-import { checkSidecar } from './check';
+import { checkSidecar, ConfigGate } from './check';
 import { Progress } from './export';
 import { Anchor, createFileAtomic, decodeUtf8, formatPathError, SKIPPED_DIRS, Workspace, writeFileAtomic } from './files';
 import { describeFsError, errorCode, Io } from './io';
@@ -134,6 +134,7 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
   const states = new Map<string, ArticleState>();
   const tally = { records: 0, byName: 0, byText: 0, unmatched: 0, added: 0, identical: 0, conflicts: 0, invalidSpans: 0, sidecars: new Set<string>(), newSidecars: 0 };
 
+  const gate = new ConfigGate(err);
   const handle = async (record: ImportRecord) => {
     tally.records++;
     progress.tick();
@@ -153,7 +154,14 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
       err(`${record.origin}: error: not imported: the sidecar ${state.display} is invalid and is never rewritten (see \`${TOOL} validate\`)\n`);
       return;
     }
-    const overlap = (await ws.configFor(articleAbs, anchor)).config.overlap;
+    const config = await ws.configFor(articleAbs, anchor);
+    const blocked = gate.check(config);
+    if (blocked) {
+      failures++;
+      err(`${record.origin}: error: not imported into ${state.display}: ${blocked}\n`);
+      return;
+    }
+    const overlap = config.config.overlap;
     const merged = mergeImported(state.sidecar, m.article, path.basename(articleAbs), record.spans, { format, overlap, ...(record.status ? { status: record.status } : {}) });
     const spanText = (s: { start: number; end: number; label: string }) => `${s.label} ${s.start}-${s.end} "${clip(m.article.offsets.slice(s.start, Math.min(s.end, m.article.offsets.codePointLength)), 50)}"`;
     for (const c of merged.conflicts) {

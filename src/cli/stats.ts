@@ -2,7 +2,7 @@
 import { cmp, Sidecar, Status, STATUSES } from '../core/model';
 import { hasErrors } from '../core/problems';
 import { parseCommandArgs, TOOL } from './args';
-import { checkSidecar } from './check';
+import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, Workspace } from './files';
 import { Io } from './io';
 
@@ -218,13 +218,18 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
   };
   // One sidecar at a time: its counts are added and the document is dropped before the next.
   const tally = new StatsTally();
+  // Counted all the same, but a broken configuration is an error, as in validate.
+  const gate = new ConfigGate((t) => io.stderr(t));
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    gate.check(check.config);
     addLabels(check.config.config.labels.map((l) => l.name));
     tally.addSidecar(check.articleAbs, !hasErrors(check.problems), check.parsed?.sidecar);
   }
   for (const a of found.articles) {
-    addLabels((await ws.configFor(a.abs, a.anchor)).config.labels.map((l) => l.name));
+    const config = await ws.configFor(a.abs, a.anchor);
+    gate.check(config);
+    addLabels(config.config.labels.map((l) => l.name));
     tally.addArticle(a.abs);
   }
   const stats = tally.result(labels);
@@ -232,5 +237,5 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
 
   io.stdout(flags.json ? JSON.stringify(stats, null, 2) + '\n' : formatStatsTable(stats) + (stats.annotators ? '\n' + formatAnnotatorTable(stats.annotators, Object.keys(stats.labels)) : ''));
   if (stats.invalid > 0 && !flags.json) io.stderr(`${stats.invalid} invalid: run \`${TOOL} validate\` for details\n`);
-  return found.errors.length ? 1 : 0;
+  return found.errors.length || gate.broken ? 1 : 0;
 }

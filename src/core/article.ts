@@ -21,6 +21,13 @@ const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes an article's bytes; throws ArticleDecodeError for binary or non-UTF-8 content. */
 export function decodeArticle(bytes: Uint8Array): Article {
+  const utf16 = utf16Endianness(bytes);
+  if (utf16) {
+    throw new ArticleDecodeError(
+      `this file is UTF-16 (${utf16} endian), not UTF-8: re-save it as UTF-8 (for example with \`iconv -f UTF-16${utf16 === 'little' ? 'LE' : 'BE'} -t UTF-8\`, or in VS Code: Save with Encoding, UTF-8)`,
+      0,
+    );
+  }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     throw new ArticleDecodeError(`this looks like a binary file (a NUL byte at byte ${nul}), not a text article`, nul);
@@ -64,4 +71,25 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return i;
+}
+
+/**
+ * Whether the bytes look like UTF-16, which Windows tools save as "Unicode": a byte order mark
+ * (FF FE little endian, FE FF big endian), or text whose every other byte is NUL (the high byte of
+ * Latin characters), at odd offsets for little endian, even ones for big endian.
+ */
+function utf16Endianness(bytes: Uint8Array): 'little' | 'big' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'little';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'big';
+  const pairs = Math.min(bytes.length, 4096) >> 1;
+  if (pairs === 0) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  if (oddNul * 2 >= pairs && evenNul === 0) return 'little';
+  if (evenNul * 2 >= pairs && oddNul === 0) return 'big';
+  return undefined;
 }

@@ -1,6 +1,6 @@
 // The label configuration, `.corpus-annotator.yaml` at the workspace root.
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { Problem, yamlSyntaxProblem } from './problems';
+import { Problem, yamlProblems } from './problems';
 
 export const CONFIG_FILE = '.corpus-annotator.yaml';
 
@@ -87,9 +87,9 @@ export function readConfig(source: string): LoadedConfig {
     problems.push({ severity: 'error', code, message, line, column: col });
   };
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  for (const err of doc.errors) problems.push(yamlSyntaxProblem(err, lines));
+  problems.push(...yamlProblems(doc, source, lines, 'label configuration'));
   const config: LabelConfig = { ...DEFAULT_CONFIG, labels: [...DEFAULT_CONFIG.labels] };
-  if (doc.errors.length) return { config, problems };
+  if (problems.length) return { config, problems };
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { config, problems };
   if (!isMap(root)) {

@@ -3,7 +3,7 @@
 // Structure only: whether the offsets agree with the article is validate.ts's job.
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { Entity, isStatus, SIDECAR_VERSION, Sidecar, STATUSES } from './model';
-import { hasErrors, Problem, yamlSyntaxProblem } from './problems';
+import { hasErrors, Problem, yamlProblems } from './problems';
 import { fastReadSidecar } from './sidecar-fast-read';
 import { EntityBlock, findEntityBlock } from './sidecar-flow-read';
 
@@ -150,8 +150,8 @@ class SidecarReader {
       this.problem(0, 'too-deep', `this file cannot be read as YAML (${e instanceof RangeError ? 'it is nested too deeply' : String(e)})`);
       return this.result();
     }
-    for (const err of doc.errors) this.problems.push(yamlSyntaxProblem(err, this.lines));
-    if (doc.errors.length) return this.result();
+    this.problems.push(...yamlProblems(doc, this.source, this.lines, 'sidecar'));
+    if (this.problems.length) return this.result();
 
     this.doc = doc;
     try {

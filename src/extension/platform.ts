@@ -20,3 +20,19 @@ export const isMac = nodeProcess?.platform ? nodeProcess.platform === 'darwin' :
 export function hostEnv(name: string): string | undefined {
   return nodeProcess?.env?.[name];
 }
+
+interface NodeFsPromises {
+  realpath(path: string): Promise<string>;
+}
+
+/**
+ * Node's `fs.promises.realpath` in the Node host (through `process.getBuiltinModule`, so the web
+ * bundle imports nothing); undefined in a browser, where the workspace file system has no links
+ * to resolve.
+ */
+export function hostRealpath(): ((path: string) => Promise<string>) | undefined {
+  const getBuiltin = (nodeProcess as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
+  const fs = getBuiltin?.call(nodeProcess, 'fs') as { promises?: NodeFsPromises } | undefined;
+  const promises = fs?.promises;
+  return promises ? (p) => promises.realpath(p) : undefined;
+}

@@ -17,6 +17,7 @@ import { changeBetween, trackChanges } from '../core/track';
 import { validateAgainstArticle } from '../core/validate';
 import { LabelService } from './labels';
 import { changeToCodePoints } from './positions';
+import { sidecarWriteTarget } from './sidecar-link';
 
 /** ok: annotations usable; invalid: the sidecar has errors and is left alone; unreadable: the article is not UTF-8 text. */
 export type DocKind = 'ok' | 'invalid' | 'unreadable';
@@ -516,7 +517,8 @@ export class AnnotationStore implements vscode.Disposable {
       const bytes = new TextEncoder().encode(text);
       busy += performance.now() - busyFrom;
       entry.sidecarBytes = undefined;
-      await writeAtomically(entry.sidecarUri, bytes);
+      const target = await sidecarWriteTarget(entry.sidecarUri); // a symbolic link: only inside the workspace folder
+      await writeAtomically(target, bytes);
       entry.diskText = text;
       entry.written = written;
       entry.sidecarBytes = { bytes, text };

@@ -11,6 +11,8 @@
 //   duplicate ids, unknown label, wrong text        sidecar.test, validate.test, cli.test
 //   missing article                                 cli.test (validate, fmt), reanchor-cli.test
 //   read-only sidecar, symlinked sidecar            cli.test (fmt), reanchor-cli.test
+//   a sidecar linked outside its corpus             symlinked-sidecars.test
+//   FIFO, symlink, `-` as an output target          output-targets.test
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -222,6 +224,86 @@ describe('bad input', () => {
       await fsp.symlink(path.join('store', 'gone.txt'), path.join(root, 'b.txt'));
       const v = await cli(['validate'], root);
       assert.equal(v.stdout, 'b.txt.ann.yaml:3:1: error: its article b.txt does not exist (a sidecar belongs to the file beside it with the same name minus ".ann.yaml"); restore or rename the article, or rename or delete this sidecar\n');
+    });
+  });
+
+  describe('messages that say what is wrong and what to do (issue 22 item 6)', () => {
+    const side = sidecarOf(TEXT, entities);
+
+    it('a sidecar nested absurdly deep: "nested too deeply" at its line, not "Maximum call stack size exceeded"', async () => {
+      const root = await makeTree({ 'a.txt': TEXT, 'a.txt.ann.yaml': 'version: 1\nentities: ' + '['.repeat(10000) + ']'.repeat(10000) + '\n' });
+      const v = await cli(['validate'], root);
+      assert.equal(v.code, 1);
+      assert.match(v.stdout, /^a\.txt\.ann\.yaml:2:\d+: error: this file is nested too deeply to be read \(thousands of brackets or indentation levels\); a sidecar is only a few levels deep$/m);
+      assert.doesNotMatch(v.stdout, /call stack/);
+      assert.equal(v.stdout.split('\n').filter((l) => /too deeply/.test(l)).length, 1, 'said once');
+    });
+
+    for (const [endian, bytes, iconv] of [
+      ['little', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]), 'UTF-16LE'],
+      ['big', Buffer.from(TEXT, 'utf16le').swap16(), 'UTF-16BE'],
+    ] as const) {
+      it(`a UTF-16 (${endian} endian) article: named as UTF-16 with how to re-save it, not "binary"`, async () => {
+        const root = await makeTree({ 'a.txt': bytes, 'a.txt.ann.yaml': side });
+        const v = await cli(['validate'], root);
+        assert.equal(v.code, 1);
+        assert.match(v.stdout, new RegExp(`^a\\.txt\\.ann\\.yaml:3:1: error: its article a\\.txt cannot be annotated: this file is UTF-16 \\(${endian} endian\\), not UTF-8: re-save it as UTF-8 \\(for example with \`iconv -f ${iconv} -t UTF-8\``, 'm'));
+        assert.doesNotMatch(v.stdout, /binary/);
+      });
+    }
+
+    it('a sidecar holding two YAML documents: "more than one YAML document (a `---` line)" at the `---` line', async () => {
+      const root = await makeTree({ 'a.txt': TEXT, 'a.txt.ann.yaml': side + '---\n' + side });
+      const v = await cli(['validate'], root);
+      assert.equal(v.code, 1);
+      const line = side.split('\n').length;
+      assert.match(v.stdout, new RegExp(`^a\\.txt\\.ann\\.yaml:${line}:1: error: more than one YAML document \\(a \`---\` line\\): a sidecar holds exactly one`, 'm'));
+      assert.doesNotMatch(v.stdout, /parseAllDocuments/);
+    });
+
+    it('a sidecar with CR-only line ends (old Mac): said so once, with what to do; fmt leaves it as it is', async () => {
+      const cr = side.replace(/\n/g, '\r');
+      const root = await makeTree({ 'a.txt': TEXT, 'a.txt.ann.yaml': cr });
+      const v = await cli(['validate'], root);
+      assert.equal(v.code, 1);
+      assert.equal(v.stdout, `a.txt.ann.yaml:1:${side.indexOf('\n') + 1}: error: this sidecar has CR-only line endings (old Mac), which YAML readers do not all take for line breaks; convert them to LF or CRLF\n`);
+      assert.equal((await cli(['fmt'], root)).code, 1);
+      assert.equal(fs.readFileSync(path.join(root, 'a.txt.ann.yaml'), 'utf8'), cr);
+    });
+
+    it('YAML tags (!!js/function, !foo) are refused at their line and column, and fmt does not drop them', async () => {
+      const tagged = side.replace('status: in-progress', 'status: !foo in-progress').replace('label: PER', 'label: !!js/function PER');
+      assert.notEqual(tagged, side);
+      const root = await makeTree({ 'a.txt': TEXT, 'a.txt.ann.yaml': tagged });
+      const v = await cli(['validate'], root);
+      assert.equal(v.code, 1);
+      const lines = tagged.split('\n');
+      const at = (needle: string) => {
+        const i = lines.findIndex((l) => l.includes(needle));
+        return `${i + 1}:${(lines[i] as string).indexOf(needle) + 1}`;
+      };
+      assert.match(v.stdout, new RegExp(`^a\\.txt\\.ann\\.yaml:${at('!foo')}: error: a YAML tag \\(!foo\\) is not allowed in a sidecar`, 'm'));
+      assert.match(v.stdout, new RegExp(`^a\\.txt\\.ann\\.yaml:${at('!!js/function')}: error: a YAML tag \\(!!js/function\\) is not allowed in a sidecar`, 'm'));
+      const f = await cli(['fmt'], root);
+      assert.equal(f.code, 1);
+      assert.equal(fs.readFileSync(path.join(root, 'a.txt.ann.yaml'), 'utf8'), tagged);
+    });
+
+    it('an invalid .corpus-annotator.yaml fails fmt, stats, export, gazetteer and import as it fails validate (file:line:col: problem); nothing is written under it', async () => {
+      const unformatted = side.replace('status: in-progress', 'status:   in-progress');
+      const config = 'version: 1\nlabels:\n  - {name: PER, color: nope}\n';
+      const root = await makeTree({ 'corpus/.corpus-annotator.yaml': config, 'corpus/a.txt': TEXT, 'corpus/a.txt.ann.yaml': unformatted, 'in.jsonl': '{"text": "M. Laftit est à Rabat.\\n", "spans": [{"start": 3, "end": 9, "label": "PER"}]}\n' });
+      const v = await cli(['validate', 'corpus'], root);
+      const configLine = /^corpus\/\.corpus-annotator\.yaml:3:\d+: error: .+$/m;
+      const expected = (v.stdout.match(configLine) ?? [''])[0];
+      assert.notEqual(expected, '', v.stdout);
+      for (const argv of [['fmt', 'corpus'], ['stats', 'corpus'], ['export', '--format', 'jsonl', '-o', 'out.jsonl', 'corpus'], ['gazetteer', 'corpus'], ['import', '--format', 'jsonl', 'in.jsonl', 'corpus']]) {
+        const r = await cli(argv, root);
+        assert.equal(r.code, 1, `${argv[0]}: ${r.stderr}`);
+        assert.equal(r.stderr.split('\n').filter((l) => l === expected).length, 1, `${argv[0]} reports the configuration's error once: ${r.stderr}`);
+      }
+      assert.equal(fs.readFileSync(path.join(root, 'corpus/a.txt.ann.yaml'), 'utf8'), unformatted, 'fmt and import left it alone');
+      assert.equal(fs.readFileSync(path.join(root, 'out.jsonl'), 'utf8'), '', 'nothing exported under the broken configuration');
     });
   });
 
