@@ -36,7 +36,8 @@ Sources: by default the files listed under \`suggestions:\` in the label configu
     match: {caseSensitive: false, diacriticSensitive: false, wholeWord: true}
 --gazetteer and --patterns replace them (the configuration's \`match\` still applies).
 A source file with an error (an unknown label, an invalid regex…) stops everything:
-nothing is written until it is fixed.
+nothing is written until it is fixed. A pattern that takes more than 1 s on a document
+(a regex that backtracks without end) is stopped, reported and skipped for it.
 
 Paths are directories (searched recursively for the configuration's \`articles\`),
 articles or sidecars; default: the current directory. An article without a sidecar
