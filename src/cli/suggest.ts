@@ -10,6 +10,7 @@ import { articlePathOf, baseName, cmp, Entity, Sidecar, sidecarPathOf } from '..
 import { parsePatterns, PatternSet } from '../core/patterns';
 import { formatProblem, hasErrors, Problem } from '../core/problems';
 import { suggestForArticle, SuggestionSources } from '../core/suggest';
+import { PATTERN_BUDGET_MS, PatternRunner } from './pattern-runner';
 import { parseCommandArgs, plural, stringList, TOOL, UsageError } from './args';
 import { checkBeforeWrite, checkSidecar } from './check';
 import { canonicalText } from './fmt';
@@ -35,7 +36,8 @@ Sources: by default the files listed under \`suggestions:\` in the label configu
     match: {caseSensitive: false, diacriticSensitive: false, wholeWord: true}
 --gazetteer and --patterns replace them (the configuration's \`match\` still applies).
 A source file with an error (an unknown label, an invalid regex…) stops everything:
-nothing is written until it is fixed.
+nothing is written until it is fixed. A pattern that takes more than 1 s on a document
+(a regex that backtracks without end) is stopped, reported and skipped for it.
 
 Paths are directories (searched recursively for the configuration's \`articles\`),
 articles or sidecars; default: the current directory. An article without a sidecar
@@ -200,29 +202,35 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
 
   const reports: FileReport[] = [];
   const configErrorsShown = new Set<string>();
-  for (const { target, config, set } of plans) {
-    const sidecarAbs = sidecarPathOf(target.abs);
-    const r: FileReport = {
-      article: target.display, sidecar: sidecarPathOf(target.display), status: 'unchanged', written: false, isNew: false,
-      added: [], lines: new Map(), problems: [], warnings: [],
-    };
-    reports.push(r);
-    const configErrors = config.problems.filter((p) => p.severity === 'error');
-    if (configErrors.length && config.abs) {
-      if (!configErrorsShown.has(config.abs)) {
-        configErrorsShown.add(config.abs);
-        for (const p of configErrors) err(formatProblem(config.display ?? config.abs, p) + '\n');
+  // User regexes run on a worker that is stopped when one overruns its budget on a document.
+  const runner = new PatternRunner();
+  try {
+    for (const { target, config, set } of plans) {
+      const sidecarAbs = sidecarPathOf(target.abs);
+      const r: FileReport = {
+        article: target.display, sidecar: sidecarPathOf(target.display), status: 'unchanged', written: false, isNew: false,
+        added: [], lines: new Map(), problems: [], warnings: [],
+      };
+      reports.push(r);
+      const configErrors = config.problems.filter((p) => p.severity === 'error');
+      if (configErrors.length && config.abs) {
+        if (!configErrorsShown.has(config.abs)) {
+          configErrorsShown.add(config.abs);
+          for (const p of configErrors) err(formatProblem(config.display ?? config.abs, p) + '\n');
+        }
+        r.status = 'blocked';
+        r.problems.push(fileProblem(`not changed: its label configuration ${config.display ?? config.abs} has errors; fix them first`));
+      } else if (set.failed || sourcesFailed) {
+        r.status = 'blocked';
+      } else if (set.files.length === 0) {
+        r.status = 'no-sources';
+      } else {
+        await suggestOne(io, ws, r, target, sidecarAbs, config, set, dryRun, runner);
       }
-      r.status = 'blocked';
-      r.problems.push(fileProblem(`not changed: its label configuration ${config.display ?? config.abs} has errors; fix them first`));
-    } else if (set.failed || sourcesFailed) {
-      r.status = 'blocked';
-    } else if (set.files.length === 0) {
-      r.status = 'no-sources';
-    } else {
-      await suggestOne(io, ws, r, target, sidecarAbs, config, set, dryRun);
+      if (!json) printReport(io, r, quiet);
     }
-    if (!json) printReport(io, r, quiet);
+  } finally {
+    await runner.close();
   }
 
   const count = (s: Status) => reports.filter((r) => r.status === s).length;
@@ -267,7 +275,7 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   return failed ? 1 : 0;
 }
 
-async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: Target, sidecarAbs: string, config: ConfigEntry, set: SourceSet, dryRun: boolean): Promise<void> {
+async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: Target, sidecarAbs: string, config: ConfigEntry, set: SourceSet, dryRun: boolean, runner: PatternRunner): Promise<void> {
   let sidecar: Sidecar;
   let article: Article;
   let original: Uint8Array | undefined;
@@ -306,7 +314,10 @@ async function suggestOne(io: Io, ws: Workspace, r: FileReport, target: Target, 
     }
     sidecar = emptySidecar(baseName(target.abs), article.sha256);
   }
-  const result = suggestForArticle(sidecar, article, set.sources);
+  const patterns = (set.sources.patterns ?? []).flatMap((p) => p.patterns);
+  const { matches, timedOut } = await runner.run(patterns, article.text);
+  for (const p of timedOut) r.warnings.push(`pattern ${p.name} timed out on document ${target.display} (over ${PATTERN_BUDGET_MS / 1000} s), skipped: simplify its regex (nested quantifiers like (a+)+ backtrack without end)`);
+  const result = suggestForArticle(sidecar, article, set.sources, { patternMatches: matches });
   for (const src of result.truncated) r.warnings.push(`${src} stopped at a matching limit in ${target.display}: there may be more matches (make the pattern more specific)`);
   if (result.added.length === 0) return;
   const text = canonicalText(result.sidecar, article, baseName(target.abs));

@@ -5,6 +5,7 @@
 import { Article } from './article';
 import { Span } from './edits';
 import { Entity, newEntityId, Sidecar } from './model';
+import { SurfaceAutomaton } from './surface-automaton';
 
 export interface MatchOptions {
   /** `Laftit` ≠ `LAFTIT`. */
@@ -34,6 +35,26 @@ function fold(s: string, opts: MatchOptions): string {
   return opts.diacriticSensitive ? out : out.normalize('NFC');
 }
 
+/** What `FoldedText.find(surface)` looks for: folded code point by code point, as the article was ('Σ' lower-cases by context otherwise). */
+export function foldedNeedle(surface: string, opts: MatchOptions): string {
+  return Array.from(surface.trim(), (cp) => foldCodePoint(cp, opts)).join('');
+}
+
+/** One code point folded; most text is ASCII, which folds to itself or its lower case without regular expressions and normalisation. */
+function foldCodePoint(cp: string, opts: MatchOptions): string {
+  const c = cp.charCodeAt(0);
+  if (c < 0x80 && c !== 0x60 && c !== 0x09) return !opts.caseSensitive && c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : cp;
+  const cache = FOLDED[(opts.caseSensitive ? 1 : 0) + (opts.diacriticSensitive ? 2 : 0)] as Map<string, string>;
+  let f = cache.get(cp);
+  if (f === undefined) {
+    f = fold(cp, opts);
+    if (cache.size < 65_536) cache.set(cp, f);
+  }
+  return f;
+}
+/** Foldings of the non-ASCII code points met so far, by options: a text uses few distinct ones. */
+const FOLDED = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>(), new Map<string, string>()];
+
 /** The article text folded once, searchable many times (one surface per gazetteer entry). */
 export class FoldedText {
   private readonly folded: string;
@@ -49,13 +70,8 @@ export class FoldedText {
     const folded: string[] = new Array<string>(this.codePoints.length);
     let origin = new Int32Array(text.length + 16);
     let n = 0;
-    const lower = !opts.caseSensitive;
     for (let i = 0; i < this.codePoints.length; i++) {
-      const cp = this.codePoints[i] as string;
-      const c = cp.charCodeAt(0);
-      let f: string;
-      if (c < 0x80 && c !== 0x60 && c !== 0x09) f = lower && c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : cp;
-      else f = fold(cp, opts);
+      const f = foldCodePoint(this.codePoints[i] as string, opts);
       folded[i] = f;
       for (let k = 0; k < f.length; k++) {
         if (n === origin.length) {
@@ -73,8 +89,7 @@ export class FoldedText {
 
   /** Code point spans of every occurrence of `surface`, in order, not overlapping each other. */
   find(surface: string): Span[] {
-    // Folded code point by code point, as the article was ('Σ' lower-cases by context otherwise).
-    const needle = Array.from(surface.trim(), (cp) => fold(cp, this.opts)).join('');
+    const needle = foldedNeedle(surface, this.opts);
     if (needle === '') return [];
     const out: Span[] = [];
     let from = 0;
@@ -89,6 +104,23 @@ export class FoldedText {
         from = at + 1;
       }
     }
+  }
+
+  /**
+   * What `find` gives for each needle of `automaton` (built from `foldedNeedle`s with this text's
+   * options), in one scan of the text: `sink(needle, span)` in order of the spans' ends.
+   */
+  findAll(automaton: SurfaceAutomaton, sink: (needle: number, span: Span) => void): void {
+    // `find` takes the leftmost occurrence, then the next one starting after it: per needle, an
+    // occurrence counts if it starts at or after the end of the last one taken and fits words.
+    const from = new Map<number, number>();
+    automaton.scan(this.folded, (needle, at) => {
+      if (at < (from.get(needle) ?? 0)) return;
+      const span = this.spanOf(at, at + (automaton.lengths[needle] as number));
+      if (!span) return;
+      from.set(needle, at + (automaton.lengths[needle] as number));
+      sink(needle, span);
+    });
   }
 
   /** The article span of folded units [from, to), or undefined when it cuts a character or a word. */

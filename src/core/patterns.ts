@@ -26,8 +26,9 @@
 //
 // Matching is bounded, so a careless pattern cannot hang the editor or the CLI: empty matches
 // are skipped, at most MAX_MATCHES matches per pattern and document, token patterns at most
-// MAX_TOKENS tokens long and MAX_STEPS backtracking steps per document. (A regex's own
-// catastrophic backtracking cannot be interrupted in JavaScript: keep regexes simple.)
+// MAX_TOKENS tokens long and MAX_STEPS backtracking steps per document. A regex's own
+// catastrophic backtracking cannot be interrupted on the thread running it: the CLI runs patterns
+// on a worker it stops (src/cli/pattern-runner.ts); the extension runs none in Restricted Mode.
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { Article } from './article';
 import { Span } from './edits';

@@ -11,6 +11,7 @@
 import { compareEntities, Entity, SIDECAR_VERSION, Sidecar } from './model';
 import { parseEntityLine } from './sidecar-fast-read';
 import { entityLine, scalar, writeSidecar } from './sidecar-write';
+import { countAtOrBelow, countBelow } from './sorted-search';
 
 export interface SidecarEdit {
   /** New entities; their ids must not be in the sidecar yet. */
@@ -300,21 +301,4 @@ export function writeSidecarIncrementally(next: Sidecar, previous?: WrittenSidec
     return { text: written.text, written, patched: false };
   }
   return previous.next(next);
-}
-
-/** How many of the ascending `xs` are < v. */
-function countBelow(xs: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((xs[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** How many of the ascending `xs` are <= v. */
-function countAtOrBelow(xs: readonly number[], v: number): number {
-  return countBelow(xs, v + 1);
 }

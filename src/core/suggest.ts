@@ -8,10 +8,11 @@
 // nothing the second time. A rejected suggestion leaves no trace: running it again proposes it again.
 import { Article } from './article';
 import { Span, withStatusAdvanced } from './edits';
-import { Gazetteer } from './gazetteer';
+import { Gazetteer, GazetteerEntry } from './gazetteer';
 import { Entity, newEntityId, Sidecar } from './model';
-import { DEFAULT_MATCH, FoldedText, MatchOptions, uncovered } from './occurrences';
-import { MatchLimits, matchPattern, PatternSet, PatternText } from './patterns';
+import { DEFAULT_MATCH, FoldedText, foldedNeedle, MatchOptions, uncovered } from './occurrences';
+import { SurfaceAutomaton } from './surface-automaton';
+import { MatchLimits, matchPattern, Pattern, PatternMatches, PatternSet, PatternText } from './patterns';
 
 export interface SuggestionSources {
   gazetteers?: readonly Gazetteer[];
@@ -26,6 +27,11 @@ export interface SuggestOptions {
   /** Recorded as `by` on the suggestions (none by default: nobody has looked at them yet). */
   by?: string;
   limits?: MatchLimits;
+  /**
+   * The patterns' matches when run elsewhere (the CLI runs them on a worker it can stop): a
+   * pattern missing here is skipped. Default: matched here.
+   */
+  patternMatches?: ReadonlyMap<Pattern, PatternMatches>;
 }
 
 export interface SuggestResult {
@@ -55,17 +61,18 @@ export function suggestForArticle(sidecar: Sidecar, article: Article, sources: S
   let rank = 0;
   const gazetteers = sources.gazetteers ?? [];
   if (gazetteers.some((g) => g.entries.length > 0)) {
-    const folded = new FoldedText(article.text, sources.match ?? DEFAULT_MATCH);
+    const match = sources.match ?? DEFAULT_MATCH;
+    const folded = new FoldedText(article.text, match);
     for (const g of gazetteers) {
       const src = `gazetteer:${g.name}`;
-      for (const entry of g.entries) {
-        rank++;
-        for (const span of folded.find(entry.surface)) {
-          const c: Candidate = { start: span.start, end: span.end, label: entry.label, src, rank };
-          if (entry.kb !== undefined) c.kb = entry.kb;
-          candidates.push(c);
-        }
-      }
+      const first = rank + 1;
+      folded.findAll(automatonOf(g, match), (i, span) => {
+        const entry = g.entries[i] as GazetteerEntry;
+        const c: Candidate = { start: span.start, end: span.end, label: entry.label, src, rank: first + i };
+        if (entry.kb !== undefined) c.kb = entry.kb;
+        candidates.push(c);
+      });
+      rank += g.entries.length;
     }
   }
   const text = new PatternText(article);
@@ -73,7 +80,8 @@ export function suggestForArticle(sidecar: Sidecar, article: Article, sources: S
     for (const p of set.patterns) {
       rank++;
       const src = `pattern:${p.name}`;
-      const found = matchPattern(p, text, opts.limits);
+      const found = opts.patternMatches ? opts.patternMatches.get(p) : matchPattern(p, text, opts.limits);
+      if (!found) continue;
       if (found.truncated) truncated.push(src);
       for (const span of found.spans) candidates.push({ start: span.start, end: span.end, label: p.label, src, rank });
     }
@@ -98,6 +106,20 @@ export function suggestForArticle(sidecar: Sidecar, article: Article, sources: S
     return e;
   });
   return { sidecar: { ...sidecar, entities: [...sidecar.entities, ...added] }, added, truncated };
+}
+
+/**
+ * One automaton per gazetteer and matching options, its needles the entries in order: built once
+ * for every article a run suggests for. A gazetteer is not changed once parsed.
+ */
+const automata = new WeakMap<Gazetteer, Map<string, SurfaceAutomaton>>();
+function automatonOf(g: Gazetteer, match: MatchOptions): SurfaceAutomaton {
+  let byOptions = automata.get(g);
+  if (!byOptions) automata.set(g, (byOptions = new Map()));
+  const k = `${match.caseSensitive}/${match.diacriticSensitive}`;
+  let automaton = byOptions.get(k);
+  if (!automaton) byOptions.set(k, (automaton = new SurfaceAutomaton(g.entries.map((e) => foldedNeedle(e.surface, match)))));
+  return automaton;
 }
 
 function key(s: Span): string {

@@ -13,6 +13,7 @@ import { Corpus } from './corpus';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
 import { suggestInArticles } from './suggest-many';
+import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { AnnotationStore } from './store';
 
 /** Arguments the palette never passes; tests and other extensions may. */
@@ -35,6 +36,11 @@ export class GazetteerCommands implements vscode.Disposable {
     private readonly corpus: Corpus,
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly trust: TrustHost = {
+      isTrusted: () => vscode.workspace.isTrusted,
+      warn: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
+      manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
+    },
   ) {
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(log, id, f));
     reg('suggestFromGazetteers', (args?: SuggestArgs) => this.suggest(args ?? {}));
@@ -47,6 +53,10 @@ export class GazetteerCommands implements vscode.Disposable {
     const named = typeof args.article === 'string' ? vscode.Uri.parse(args.article) : undefined;
     const folder = vscode.workspace.getWorkspaceFolder(named ?? active ?? vscode.Uri.file('/')) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) return 0;
+    if (!mayRunRepositoryFiles(this.trust, 'suggesting entities')) {
+      this.log.info('suggest: not run, the workspace is not trusted (Restricted Mode)');
+      return 0;
+    }
     const sources = await this.loadSources(folder);
     if (!sources) return 0;
 

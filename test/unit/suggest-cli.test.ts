@@ -205,3 +205,28 @@ describe('corpus-annotator gazetteer', () => {
     assert.equal((await cli(['gazetteer', '--min-count', '0'], root)).code, 2);
   });
 });
+
+describe('corpus-annotator suggest with a catastrophic regex (issue 22)', () => {
+  it('stops a pattern that backtracks without end, reports it as skipped for that document, and still runs the others', async () => {
+    // `(a+)+$` on 40 a's and a b: about 2^40 steps (8.2 s at 26 a's); the budget is 1 s.
+    const root = await tmpDir();
+    write(root, 'a.txt', `Le ${'a'.repeat(40)}b est né en 2025.\n`);
+    write(root, 'b.txt', 'Rien en 1999.\n');
+    write(root, 'patterns.yaml', [
+      'version: 1',
+      'patterns:',
+      '  - {name: evil, label: MISC, regex: "(a+)+$", flags: m}',
+      '  - {name: evil-token, label: MISC, tokens: [{regex: "(a|aa)+$"}]}',
+      '  - {name: year, label: DATE, tokens: [{regex: "(?:19|20)\\\\d{2}"}]}',
+      '',
+    ].join('\n'));
+    const r = await cli(['suggest', '--patterns', 'patterns.yaml', '.'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /a\.txt\.ann\.yaml: warning: pattern evil timed out on document a\.txt \(over 1 s\), skipped/);
+    assert.match(r.stderr, /a\.txt\.ann\.yaml: warning: pattern evil-token timed out on document a\.txt \(over 1 s\), skipped/);
+    assert.doesNotMatch(r.stderr, /b\.txt\.ann\.yaml: warning/);
+    const a = fs.readFileSync(path.join(root, 'a.txt.ann.yaml'), 'utf8');
+    assert.match(a, /label: DATE, start: 55, end: 59, text: "2025", src: "pattern:year", suggested: true/);
+    assert.match(fs.readFileSync(path.join(root, 'b.txt.ann.yaml'), 'utf8'), /text: "1999", src: "pattern:year"/);
+  });
+});

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Entity, Sidecar } from '../../src/core/model';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
-import { overlappingPairs, validateAgainstArticle } from '../../src/core/validate';
+import { forbiddenOverlaps, overlappingPairs, validateAgainstArticle } from '../../src/core/validate';
 import { article, demoArticle, entityAt } from './helpers/corpus';
 
 const LABELS = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);
@@ -182,6 +182,71 @@ describe('validation against the article', () => {
         const found = overlappingPairs(entities).filter(([x, y]) => x.start < x.end && y.start < y.end);
         assert.deepEqual(key(found), key(brute.filter(([x, y]) => x.start < x.end && y.start < y.end)), JSON.stringify(entities));
       }
+    });
+    it('lists the same forbidden pairs, in the same order, as the former all-pairs sweep; counts the rest', () => {
+      // The former implementation, kept as the definition: sort by start (longest first), then
+      // each entity meets every earlier one still open; 'nested' keeps those that do not nest.
+      const reference = (entities: Entity[], policy: 'forbid' | 'nested'): Array<[Entity, Entity]> => {
+        const sorted = [...entities].sort((a, b) => a.start - b.start || b.end - a.end);
+        const pairs: Array<[Entity, Entity]> = [];
+        const open: Entity[] = [];
+        for (const e of sorted) {
+          for (let i = open.length - 1; i >= 0; i--) if ((open[i] as Entity).end <= e.start) open.splice(i, 1);
+          for (const o of open) {
+            const nested = (o.start <= e.start && e.end <= o.end) || (e.start <= o.start && o.end <= e.end);
+            if (policy === 'forbid' || !nested) pairs.push([o, e]);
+          }
+          open.push(e);
+        }
+        return pairs;
+      };
+      let seed = 4242;
+      const rand = (n: number) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 8) % n;
+      };
+      const ids = (pairs: Array<[Entity, Entity]>) => pairs.map(([a, b]) => `${a.id}<${b.id}`);
+      for (let run = 0; run < 4000; run++) {
+        const n = rand(9);
+        const entities: Entity[] = [];
+        for (let i = 0; i < n; i++) {
+          const start = rand(10);
+          entities.push({ id: `e${i}`, label: 'X', start, end: start + (rand(8) === 0 ? 0 : 1 + rand(5)), text: '' });
+        }
+        for (const policy of ['forbid', 'nested'] as const) {
+          const expected = reference(entities, policy);
+          const limit = run % 3 === 0 ? Infinity : rand(4);
+          const got = forbiddenOverlaps(entities, policy, limit);
+          const what = `${policy} limit ${limit} ${JSON.stringify(entities)}`;
+          assert.deepEqual(ids(got.pairs), ids(expected.slice(0, limit)), what);
+          assert.equal(got.total, expected.length, what);
+          assert.equal(got.firstUnlisted?.id, expected[got.pairs.length]?.[1].id, what);
+        }
+      }
+    });
+    it('checks 100k entities on one span: none reported when nesting is allowed, 100 listed and the rest counted when forbidden', () => {
+      // Used to build all 5·10⁹ pairs: 12k identical spans ran V8 out of memory.
+      const text = 'Université Mohammed V de Rabat';
+      const a = article(text);
+      const entities = Array.from({ length: 100_000 }, (_, i) => ({ ...entityAt(text, 'Rabat', 'LOC', `e${i}`) }));
+      const s = sidecarFor(a.sha256, entities);
+      assert.deepEqual(validateAgainstArticle(s, a, { labels: LABELS, overlap: 'nested' }), []);
+      const forbid = validateAgainstArticle(s, a, { labels: LABELS, overlap: 'forbid' });
+      assert.equal(forbid.length, 101);
+      assert.ok(forbid.every((p) => p.code === 'overlap' && p.severity === 'error'));
+      assert.match(forbid[100]?.message ?? '', /^4999949900 more overlapping pairs of entities that the overlap policy "forbid" forbids, not listed \(the first 100 are\)/);
+    });
+    const n = 100_000;
+    const chain = () => Array.from({ length: n }, (_, i): Entity => ({ id: `e${i}`, label: 'X', start: i, end: 2 * n - i, text: '' }));
+    it('checks 100k spans nested in one another: none reported under nested, all counted under forbid', () => {
+      assert.deepEqual(forbiddenOverlaps(chain(), 'nested', 100), { pairs: [], total: 0 });
+      assert.equal(forbiddenOverlaps(chain(), 'forbid', 100).total, (n * (n - 1)) / 2);
+    });
+    it('checks 100k spans that each cross the next two without listing them all', () => {
+      const staircase = Array.from({ length: n }, (_, i): Entity => ({ id: `e${i}`, label: 'X', start: i, end: i + 3, text: '' }));
+      const crossing = forbiddenOverlaps(staircase, 'nested', 100);
+      assert.equal(crossing.pairs.length, 100);
+      assert.equal(crossing.total, 2 * n - 3);
     });
   });
 });
