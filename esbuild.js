@@ -65,6 +65,14 @@ const targets = [
     minify: false,
   },
   {
+    // The extension's Node host runs user patterns on this worker (src/extension/pattern-host.ts).
+    ...common,
+    entryPoints: ['src/cli/pattern-worker.ts'],
+    outfile: 'dist/pattern-worker.js',
+    platform: 'node',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

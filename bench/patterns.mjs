@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { core, isMain, ms, now, report, row, ROOT } from './lib/common.mjs';
 
 const require = createRequire(import.meta.url);
-const { PatternRunner, PATTERN_BUDGET_MS } = require(path.join(ROOT, 'out/src/cli/pattern-runner.js'));
+const { cliPatternRunner, PATTERN_BUDGET_MS } = require(path.join(ROOT, 'out/src/cli/pattern-runner.js'));
 const { parsePatterns, matchPattern, PatternText } = require(path.join(ROOT, 'out/src/core/patterns.js'));
 
 export async function run() {
   const rows = [];
   const evil = parsePatterns('version: 1\npatterns:\n  - {name: evil, label: MISC, regex: "(a+)+$"}\n', 'p.yaml').set.patterns;
-  const runner = new PatternRunner();
+  const runner = cliPatternRunner();
   let t0 = now();
   const r = await runner.run(evil, `${'a'.repeat(40)}b`);
   rows.push(row('`(a+)+$` on 40 a\'s + b: stopped and reported (worker started, budget, terminate)', { measured: ms(now() - t0), target: `budget ${PATTERN_BUDGET_MS} ms`, met: r.timedOut.length === 1 }));

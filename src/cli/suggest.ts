@@ -10,7 +10,8 @@ import { articlePathOf, baseName, cmp, Entity, Sidecar, sidecarPathOf } from '..
 import { parsePatterns, PatternSet } from '../core/patterns';
 import { formatProblem, hasErrors, Problem } from '../core/problems';
 import { suggestForArticle, SuggestionSources } from '../core/suggest';
-import { PATTERN_BUDGET_MS, PatternRunner } from './pattern-runner';
+import { cliPatternRunner, PATTERN_BUDGET_MS } from './pattern-runner';
+import type { PatternRunner } from '../core/pattern-runner';
 import { parseCommandArgs, plural, stringList, TOOL, UsageError } from './args';
 import { checkBeforeWrite, checkSidecar } from './check';
 import { canonicalText } from './fmt';
@@ -203,7 +204,7 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   const reports: FileReport[] = [];
   const configErrorsShown = new Set<string>();
   // User regexes run on a worker that is stopped when one overruns its budget on a document.
-  const runner = new PatternRunner();
+  const runner = cliPatternRunner();
   try {
     for (const { target, config, set } of plans) {
       const sidecarAbs = sidecarPathOf(target.abs);
@@ -230,7 +231,7 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
       if (!json) printReport(io, r, quiet);
     }
   } finally {
-    await runner.close();
+    runner.close();
   }
 
   const count = (s: Status) => reports.filter((r) => r.status === s).length;

@@ -13,6 +13,8 @@ import { Corpus } from './corpus';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
 import { suggestInArticles } from './suggest-many';
+import { hostPatternRunner } from './pattern-host';
+import { DocumentMatches, PATTERN_BUDGET_MS } from '../core/pattern-runner';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { AnnotationStore } from './store';
 
@@ -36,6 +38,8 @@ export class GazetteerCommands implements vscode.Disposable {
     private readonly corpus: Corpus,
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
+    /** Where dist/pattern-worker.js is (the extension's folder). */
+    private readonly extensionUri: vscode.Uri,
     private readonly trust: TrustHost = {
       isTrusted: () => vscode.workspace.isTrusted,
       warn: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
@@ -77,19 +81,39 @@ export class GazetteerCommands implements vscode.Disposable {
     }
     const articles = scope === 'article' && here ? [here] : inCorpus;
     const truncated = new Set<string>();
-    const { added: total, documents: docs, skipped, failed } = await suggestInArticles(this.store, articles,
-      { title: 'Suggesting entities', description: 'suggest from gazetteers and patterns', notify: true },
-      (s, article) => {
-        const r = suggestForArticle(s, article, sources);
-        for (const t of r.truncated) truncated.add(t);
-        return r;
-      });
+    const timedOut: string[] = [];
+    const patterns = (sources.patterns ?? []).flatMap((set) => set.patterns);
+    // Off the host's thread where it can be (Node host): a runaway regex is stopped, not waited for.
+    const runner = patterns.length ? hostPatternRunner(this.extensionUri) : undefined;
+    let result;
+    try {
+      result = await suggestInArticles(this.store, articles,
+        { title: 'Suggesting entities', description: 'suggest from gazetteers and patterns', notify: true },
+        (s, article, matches: DocumentMatches | undefined) => {
+          const r = suggestForArticle(s, article, sources, matches ? { patternMatches: matches.matches } : {});
+          for (const t of r.truncated) truncated.add(t);
+          return r;
+        },
+        runner && (async (text, uri) => {
+          const m = await runner.run(patterns, text);
+          for (const p of m.timedOut) {
+            const what = `pattern ${p.name} timed out on ${baseName(uri.path)} (over ${PATTERN_BUDGET_MS} ms), skipped`;
+            this.log.warn(what);
+            timedOut.push(what);
+          }
+          return m;
+        }));
+    } finally {
+      runner?.close();
+    }
+    const { added: total, documents: docs, skipped, failed } = result;
     const names = [...(sources.gazetteers ?? []).map((g) => g.name), ...(sources.patterns ?? []).map((p) => p.file)].join(', ');
     this.log.info(`suggest from ${names}: ${total} suggestion(s) in ${docs} of ${articles.length} document(s)${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`);
     const notes = [
       skipped.length ? `Skipped (sidecar has errors or cannot be read): ${skipped.join(', ')}.` : '',
       failed.length ? `Not saved (see the error): ${failed.join(', ')}.` : '',
       truncated.size ? `Stopped early (too many matches): ${[...truncated].join(', ')}.` : '',
+      timedOut.length ? `${timedOut.length === 1 ? timedOut[0] : `${timedOut.length} pattern runs timed out and were skipped (see the log), e.g. ${timedOut[0]}`}.` : '',
     ].filter(Boolean).join(' ');
     void vscode.window.showInformationMessage(
       total > 0

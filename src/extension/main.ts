@@ -48,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   const counts = new CorpusCounts(corpus, store, log);
   context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
-  context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log));
+  context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log, context.extensionUri));
   context.subscriptions.push(new EntityHover(store, labels));
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));

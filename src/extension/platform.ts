@@ -36,3 +36,22 @@ export function hostRealpath(): ((path: string) => Promise<string>) | undefined 
   const promises = fs?.promises;
   return promises ? (p) => promises.realpath(p) : undefined;
 }
+
+/** What the extension uses of Node's worker_threads.Worker. */
+export interface NodeWorkerLike {
+  postMessage(value: unknown): void;
+  on(event: 'message' | 'error', listener: (value: never) => void): unknown;
+  off(event: 'message' | 'error', listener: (value: never) => void): unknown;
+  terminate(): unknown;
+  unref(): void;
+}
+
+/**
+ * Starts a Node worker thread on `script` with `workerData`, in the Node host (through
+ * `process.getBuiltinModule`, so the web bundle imports nothing); undefined in a browser.
+ */
+export function hostWorker(script: string, workerData: unknown): NodeWorkerLike | undefined {
+  const getBuiltin = (nodeProcess as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
+  const threads = getBuiltin?.call(nodeProcess, 'worker_threads') as { Worker?: new (script: string, options: { workerData: unknown }) => NodeWorkerLike } | undefined;
+  return threads?.Worker ? new threads.Worker(script, { workerData }) : undefined;
+}

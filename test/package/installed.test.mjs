@@ -46,6 +46,7 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/extension.js',
+      'extension/dist/pattern-worker.js',
       'extension/dist/web/extension.js',
       'extension/media/annotations.svg',
       'extension/media/icon.png',
