@@ -165,7 +165,7 @@ export class MentionGroups {
       const group = this.labels.get(label);
       const list = group?.surfaces.get(surface);
       if (!group || !list) continue;
-      const from = firstAtOrAfter(list, doc);
+      const from = firstAfter(list, doc, true);
       let to = from;
       while (to < list.length && (list[to] as Occurrence).doc === doc) to++;
       list.splice(from, to - from);
@@ -176,25 +176,14 @@ export class MentionGroups {
   }
 }
 
-/** Index of the first occurrence whose document sorts at or after `doc`. */
-function firstAtOrAfter(list: readonly Occurrence[], doc: string): number {
+/** Index of the first occurrence whose document sorts after `doc` (or at it, with `atOrAfter`). */
+function firstAfter(list: readonly Occurrence[], doc: string, atOrAfter = false): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((list[mid] as Occurrence).doc < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first occurrence whose document sorts after `doc`. */
-function firstAfter(list: readonly Occurrence[], doc: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as Occurrence).doc <= doc) lo = mid + 1;
+    const d = (list[mid] as Occurrence).doc;
+    if (d < doc || (!atOrAfter && d === doc)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -32,6 +32,7 @@ export interface CorpusAnnotatorApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CorpusAnnotatorApi> {
+  const activatedAt = performance.now();
   const log = createLog();
   const labels = new LabelService(log);
   // Before anything validates sidecars against the labels.
@@ -44,13 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   // adapters (one line each):
   context.subscriptions.push(new CompareView(store, log));
   context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
-  const counts = new CorpusCounts(corpus, store, log);
+  const counts = new CorpusCounts(corpus, store, log, activatedAt);
   context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
   context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log));
   context.subscriptions.push(new EntityHover(store, labels));
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
-  context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));
+  context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log, counts));
   context.subscriptions.push(new ReanchorActions(store));
 
   void corpus.scan();
