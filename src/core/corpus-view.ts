@@ -21,9 +21,12 @@ export interface Occurrence {
 export interface LabelGroup {
   /** Entities of this label (suggestions apart) that the filter shows. */
   count: number;
-  /** By surface key: the occurrences, in document key order, then text order. */
-  readonly surfaces: Map<string, Occurrence[]>;
+  /** By surface key: the occurrences (packed, see MentionGroups.occurrence), in document key order, then text order. */
+  readonly surfaces: Map<string, number[]>;
 }
+
+/** Occurrences are numbers (document id × DOC_STRIDE + mention index): a million of them are one array of doubles, not a million objects. */
+const DOC_STRIDE = 2 ** 24;
 
 /**
  * Whether mentions pass a filter; text matches are remembered per distinct text, since a corpus
@@ -31,12 +34,18 @@ export interface LabelGroup {
  */
 export class MentionFilter {
   private readonly texts = new Map<string, boolean>();
+  private readonly labelsOk = new Map<string, boolean>();
   constructor(readonly filter: EntityFilter | undefined) {}
 
   matches(m: Mentions, i: number): boolean {
     const f = this.filter;
     if (!f) return true;
-    if (f.label !== undefined && (m.labels[i] as string).toUpperCase() !== f.label) return false;
+    if (f.label !== undefined) {
+      const label = m.labels[i] as string;
+      let ok = this.labelsOk.get(label);
+      if (ok === undefined) this.labelsOk.set(label, (ok = label.toUpperCase() === f.label));
+      if (!ok) return false;
+    }
     if (f.text === undefined) return true;
     const text = m.texts[i] as string;
     let hit = this.texts.get(text);
@@ -65,6 +74,9 @@ export class MentionGroups {
   private readonly kbNames = new Map<string, string>();
   private readonly matcher: MentionFilter;
   private readonly displayed = new Map<string, string>();
+  /** Document keys by id (an id is given on first sight and kept), and ids by key. */
+  private readonly docKeys: string[] = [];
+  private readonly docIds = new Map<string, number>();
 
   constructor(readonly grouping: MentionGrouping, filter: EntityFilter | undefined, docs: Iterable<readonly [string, DocumentSummary]>) {
     this.matcher = new MentionFilter(filter);
@@ -98,8 +110,15 @@ export class MentionGroups {
     return [...group.surfaces].map(([s, list]) => [s, list.length] as [string, number]).sort(([sa, a], [sb, b]) => b - a || cmp(sa, sb));
   }
 
-  occurrences(label: string, surface: string): readonly Occurrence[] {
+  /** A group's occurrences, packed: see `occurrence`. */
+  occurrences(label: string, surface: string): readonly number[] {
     return this.labels.get(label)?.surfaces.get(surface) ?? [];
+  }
+
+  /** The document and mention index of a packed occurrence. */
+  occurrence(code: number): Occurrence {
+    const id = Math.floor(code / DOC_STRIDE);
+    return { doc: this.docKeys[id] as string, index: code - id * DOC_STRIDE };
   }
 
   /** The group a mention is listed under. */
@@ -115,78 +134,92 @@ export class MentionGroups {
     return shown;
   }
 
-  /** The document's listed mentions, by label and surface key, in text order. */
-  private each(s: DocumentSummary, f: (label: string, surface: string, index: number) => void): void {
+  private add(doc: string, s: DocumentSummary, insert: boolean): void {
     const m = s.mentions;
     if (s.state !== 'ok' || !m) return;
+    const base = this.docId(doc) * DOC_STRIDE;
+    // Appended while building (documents come in key order); gathered then spliced in place on an update.
+    const mine = insert ? new Map<number[] | undefined, { group: LabelGroup; surface: string; codes: number[] }>() : undefined;
+    let lastLabel: string | undefined;
+    let group: LabelGroup | undefined;
     for (let i = 0; i < m.length; i++) {
       if (m.suggested[i] === 1 || !this.matcher.matches(m, i)) continue;
-      f(m.labels[i] as string, this.surfaceKey(m, i), i);
-    }
-  }
-
-  private add(doc: string, s: DocumentSummary, insert: boolean): void {
-    const mine = new Map<LabelGroup, Map<string, Occurrence[]>>();
-    this.each(s, (label, surface, index) => {
-      let group = this.labels.get(label);
-      if (!group) this.labels.set(label, (group = { count: 0, surfaces: new Map() }));
+      const label = m.labels[i] as string;
+      if (label !== lastLabel || !group) {
+        lastLabel = label;
+        group = this.labels.get(label);
+        if (!group) this.labels.set(label, (group = { count: 0, surfaces: new Map() }));
+      }
       group.count++;
-      const occurrence: Occurrence = { doc, index };
-      if (!insert) {
-        let list = group.surfaces.get(surface);
+      const surface = this.surfaceKey(m, i);
+      let list = group.surfaces.get(surface);
+      if (!mine) {
         if (!list) group.surfaces.set(surface, (list = []));
-        list.push(occurrence);
-        return;
+        list.push(base + i);
+        continue;
       }
-      let bySurface = mine.get(group);
-      if (!bySurface) mine.set(group, (bySurface = new Map()));
-      let list = bySurface.get(surface);
-      if (!list) bySurface.set(surface, (list = []));
-      list.push(occurrence);
-    });
-    // In place among the other documents' occurrences: lists stay in document key order.
-    for (const [group, bySurface] of mine) {
-      for (const [surface, occurrences] of bySurface) {
-        const list = group.surfaces.get(surface);
-        if (!list) {
-          group.surfaces.set(surface, occurrences);
-          continue;
-        }
-        list.splice(firstAfter(list, doc), 0, ...occurrences);
-      }
+      if (!list) group.surfaces.set(surface, (list = []));
+      let gathered = mine.get(list);
+      if (!gathered) mine.set(list, (gathered = { group, surface, codes: [] }));
+      gathered.codes.push(base + i);
+    }
+    for (const [list, { codes }] of mine ?? []) {
+      if (!list) continue;
+      // In place among the other documents' occurrences: lists stay in document key order.
+      list.splice(this.firstAfter(list, doc), 0, ...codes);
     }
   }
 
   private remove(doc: string, s: DocumentSummary): void {
-    const touched = new Set<string>();
-    this.each(s, (label, surface) => touched.add(`${label}\u0000${surface}`));
-    for (const pair of touched) {
-      const [label, surface] = pair.split('\u0000') as [string, string];
+    const m = s.mentions;
+    if (s.state !== 'ok' || !m) return;
+    const touched = new Map<string, Set<string>>();
+    for (let i = 0; i < m.length; i++) {
+      if (m.suggested[i] === 1 || !this.matcher.matches(m, i)) continue;
+      const label = m.labels[i] as string;
+      let surfaces = touched.get(label);
+      if (!surfaces) touched.set(label, (surfaces = new Set()));
+      surfaces.add(this.surfaceKey(m, i));
+    }
+    for (const [label, surfaces] of touched) {
       const group = this.labels.get(label);
-      const list = group?.surfaces.get(surface);
-      if (!group || !list) continue;
-      const from = firstAfter(list, doc, true);
-      let to = from;
-      while (to < list.length && (list[to] as Occurrence).doc === doc) to++;
-      list.splice(from, to - from);
-      group.count -= to - from;
-      if (list.length === 0) group.surfaces.delete(surface);
+      if (!group) continue;
+      for (const surface of surfaces) {
+        const list = group.surfaces.get(surface);
+        if (!list) continue;
+        const from = this.firstAfter(list, doc, true);
+        let to = from;
+        while (to < list.length && this.docKeys[Math.floor((list[to] as number) / DOC_STRIDE)] === doc) to++;
+        list.splice(from, to - from);
+        group.count -= to - from;
+        if (list.length === 0) group.surfaces.delete(surface);
+      }
       if (group.surfaces.size === 0) this.labels.delete(label);
     }
   }
-}
 
-/** Index of the first occurrence whose document sorts after `doc` (or at it, with `atOrAfter`). */
-function firstAfter(list: readonly Occurrence[], doc: string, atOrAfter = false): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const d = (list[mid] as Occurrence).doc;
-    if (d < doc || (!atOrAfter && d === doc)) lo = mid + 1;
-    else hi = mid;
+  private docId(doc: string): number {
+    let id = this.docIds.get(doc);
+    if (id === undefined) {
+      id = this.docKeys.length;
+      this.docKeys.push(doc);
+      this.docIds.set(doc, id);
+    }
+    return id;
   }
-  return lo;
+
+  /** Index of the first occurrence whose document sorts after `doc` (or at it, with `atOrAfter`). */
+  private firstAfter(list: readonly number[], doc: string, atOrAfter = false): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.docKeys[Math.floor((list[mid] as number) / DOC_STRIDE)] as string;
+      if (d < doc || (!atOrAfter && d === doc)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /** The first `shown` items and how many are left for "Show more". */

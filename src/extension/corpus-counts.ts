@@ -29,6 +29,11 @@ export class CorpusCounts implements vscode.Disposable {
   readonly onDidFinishPass = this.passEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter, this.passEmitter];
   private firstPassLogged = false;
+  /** A pass over the corpus has finished (before, an empty index would pass for an empty corpus). */
+  private passed = false;
+  /** Bumped at each change of the article list; the pass that saw the latest one sets syncedVersion. */
+  private articlesVersion = 0;
+  private syncedVersion = -1;
   /** Bumped per document at each update, so that a slow read never overwrites a newer summary. */
   private readonly generation = new Map<string, number>();
 
@@ -45,7 +50,10 @@ export class CorpusCounts implements vscode.Disposable {
       sidecars.onDidChange(onSidecar),
       sidecars.onDidDelete(onSidecar),
       store.onDidChange(({ article }) => this.fromStore(article)),
-      corpus.onDidChangeArticles(() => void this.sync()),
+      corpus.onDidChangeArticles(() => {
+        this.articlesVersion++;
+        void this.sync();
+      }),
     );
   }
 
@@ -61,17 +69,19 @@ export class CorpusCounts implements vscode.Disposable {
 
   /** Whether every article of the corpus has a summary (the totals and whole-corpus views are complete). */
   complete(): boolean {
-    return this.index.size === this.corpus.list().length;
+    // Sizes alone could match while a rename is half done: the pass must have seen the latest list.
+    return this.passed && this.syncedVersion === this.articlesVersion && this.index.size === this.corpus.list().length;
   }
 
   /** Corpus totals, when every article of the corpus has a summary. */
   totals(): ReturnType<CorpusIndex['totals']> | undefined {
-    return this.index.size === this.corpus.list().length ? this.index.totals() : undefined;
+    return this.complete() ? this.index.totals() : undefined;
   }
 
   /** Summarises the articles not yet known and forgets those gone (one pass at a time: see coalesce). */
   private readonly sync = coalesce(async () => {
     await this.corpus.ready();
+    const version = this.articlesVersion;
     const articles = this.corpus.list();
     const keep = new Set(articles.map((u) => u.toString()));
     let removed = 0;
@@ -89,6 +99,8 @@ export class CorpusCounts implements vscode.Disposable {
       await Promise.all(todo.slice(i, i + READ_CONCURRENCY).map((u) => (this.store.get(u) ? this.fromStore(u, false) : this.readSummary(u, false))));
     }
     if (todo.length) this.log.info(`summarised ${todo.length} sidecar(s) for the sidebar in ${Date.now() - started} ms`);
+    this.passed = true;
+    this.syncedVersion = version;
     if (!this.firstPassLogged && this.complete()) {
       this.firstPassLogged = true;
       const t = this.index.totals();

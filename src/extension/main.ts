@@ -54,6 +54,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log, counts));
   context.subscriptions.push(new ReanchorActions(store));
 
+  // TEST-ONLY (not contributed in package.json): which articles the store holds, and evicting the idle ones now.
+  context.subscriptions.push(vscode.commands.registerCommand('corpusAnnotator.store._loaded', (evict?: boolean) => {
+    if (evict) store.evictIdle(0, 0);
+    return store.all().map((a) => a.article.toString());
+  }));
+
   void corpus.scan();
   await decorations.start();
   await activeEditor.update();

@@ -189,23 +189,32 @@ export class AnnotationStore implements vscode.Disposable {
    */
   private sweep(): void {
     this.sweepTimer = undefined;
+    if (this.evictIdle(CLOSED_ENTRIES_KEPT, IDLE_MS)) this.sweepTimer = setTimeout(() => this.sweep(), IDLE_MS);
+  }
+
+  /**
+   * Evicts (see sweep) down to `keep` closed entries among those idle for `idleMs`; true when some
+   * over the limit are only waiting to be idle (worth another sweep). The integration tests call it
+   * with (0, 0) through a test-only command, to check what works without a loaded entry.
+   */
+  evictIdle(keep: number, idleMs: number): boolean {
     const open = new Set(vscode.workspace.textDocuments.filter((d) => !d.isClosed).map((d) => d.uri.toString()));
     const closed = [...this.entries].filter(([key]) => !open.has(key));
-    let excess = closed.length - CLOSED_ENTRIES_KEPT;
-    if (excess <= 0) return;
+    let excess = closed.length - keep;
+    if (excess <= 0) return false;
     const now = performance.now();
     let waiting = false;
     for (const [key, entry] of closed.sort(([, a], [, b]) => a.lastUsed - b.lastUsed)) {
       if (excess <= 0) break;
       if (entry.pendingSave || entry.reanchorPending) continue; // until it is settled (a later sweep)
-      if (entry.writes > 0 || this.loading.has(key) || now - entry.lastUsed < IDLE_MS) {
+      if (entry.writes > 0 || this.loading.has(key) || now - entry.lastUsed < idleMs) {
         waiting = true;
         continue;
       }
       this.entries.delete(key);
       excess--;
     }
-    if (excess > 0 && waiting) this.sweepTimer = setTimeout(() => this.sweep(), IDLE_MS);
+    return excess > 0 && waiting;
   }
 
   /** Registers `p` as the load in flight of `key` until it settles (unless replaced meanwhile). */

@@ -198,8 +198,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         return more ? [...rows, moreNode(element, more)] : rows;
       }
       case 'surface': {
-        const { items, more } = page((await this.mentionGroups()).occurrences(element.label, element.surface), this.pageSize(element));
-        const rows = await this.occurrenceNodes(element.surface, items);
+        const groups = await this.mentionGroups();
+        const { items, more } = page(groups.occurrences(element.label, element.surface), this.pageSize(element));
+        const rows = await this.occurrenceNodes(element.surface, items.map((code) => groups.occurrence(code)));
         return more ? [...rows, moreNode(element, more)] : rows;
       }
       default:
@@ -590,9 +591,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private surfaceItem(node: Extract<TreeNode, { kind: 'surface' }>): vscode.TreeItem {
-    const occurrences = this.groups?.occurrences(node.label, node.surface) ?? [];
-    let docs = 0;
-    for (let i = 0; i < occurrences.length; i++) if (i === 0 || occurrences[i - 1]?.doc !== occurrences[i]?.doc) docs++;
+    const groups = this.groups;
+    const occurrences = groups?.occurrences(node.label, node.surface) ?? [];
+    const docs = groups ? new Set(occurrences.map((code) => groups.occurrence(code).doc)).size : 0;
     const item = new vscode.TreeItem({ label: node.surface, highlights: highlights(this.filter, node.surface) }, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     item.description = String(occurrences.length);

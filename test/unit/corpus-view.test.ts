@@ -45,7 +45,7 @@ function shape(groups: MentionGroups, summaries: ReadonlyMap<string, DocumentSum
     const bySurface = new Map<string, string[]>();
     let count = 0;
     for (const [surface, list] of group.surfaces) {
-      bySurface.set(surface, list.map((o) => `${o.doc}#${summaries.get(o.doc)?.mentions?.ids[o.index]}`));
+      bySurface.set(surface, list.map((code) => groups.occurrence(code)).map((o) => `${o.doc}#${summaries.get(o.doc)?.mentions?.ids[o.index]}`));
       count += list.length;
     }
     assert.equal(group.count, count, `the count of ${label}`);
