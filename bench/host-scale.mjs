@@ -58,7 +58,8 @@ async function session(workspace, label) {
   }
   if (code !== 0) process.stderr.write(`${out.lines.join('\n')}\n`);
   if (code !== 0) throw new Error(`the host bench failed (exit ${code}); run it with CORPUS_ANNOTATOR_TEST_VERBOSE=1 to see why`);
-  process.stderr.write(`host-scale: ${label} done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  // Each session's figures as soon as it ends: a later session failing (a busy machine) loses nothing.
+  process.stderr.write(`host-scale: ${label} done in ${((performance.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify({ totalsMs: out.totalsMs, groupMs: out.groupMs, ...out.figures })}\n`);
   return out;
 }
 
