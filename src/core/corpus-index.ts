@@ -3,7 +3,8 @@
 // time (a file changed on disk costs one read of that sidecar, not a rescan). Pure: the caller
 // reads the files; this module only reads their text (readSidecar: the fast path for canonical
 // sidecars) and keeps the counts.
-import { Status } from './model';
+import { Entity, Status } from './model';
+import { Problem } from './problems';
 import { readSidecar } from './sidecar-read';
 
 export type DocumentState =
@@ -26,6 +27,113 @@ export interface DocumentSummary {
   labels: ReadonlyMap<string, number>;
   /** How many errors the reader found (0 unless `invalid`). */
   errors: number;
+  /**
+   * What the reader found wrong (structure only: the article is not read), at most
+   * MAX_SUMMARY_PROBLEMS; only when asked for (`withMentions`) and there are any.
+   */
+  problems?: readonly Problem[];
+  /** Every entity of the sidecar, suggestions included, compactly; only when asked for (`withMentions`). */
+  mentions?: Mentions;
+}
+
+/**
+ * A document's entities as the whole-corpus views need them (label, surface text, span, id, linked
+ * entity), in columns, in text order (start, end): about 40 bytes an entity instead of an object
+ * per entity and its fields, so a million of them fit in the extension host.
+ */
+export interface Mentions {
+  readonly length: number;
+  readonly ids: readonly string[];
+  readonly labels: readonly string[];
+  readonly texts: readonly string[];
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** 1 for a suggestion awaiting a decision. */
+  readonly suggested: Uint8Array;
+  /** By mention index: the `kb` and `canonical` attributes of linked mentions (few). */
+  readonly links: ReadonlyMap<number, MentionLink> | undefined;
+}
+
+export interface MentionLink {
+  readonly kb?: string;
+  readonly canonical?: string;
+}
+
+/** Problems kept in a summary: the Problems panel shows these before the document is opened. */
+export const MAX_SUMMARY_PROBLEMS = 100;
+
+/**
+ * One copy of each repeated string (labels, surface forms, kb ids) across the corpus, and a copy
+ * that does not keep the sidecar text it was cut from alive (V8 keeps the parent of a slice).
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+  intern(s: string): string {
+    const known = this.pool.get(s);
+    if (known !== undefined) return known;
+    const own = detach(s);
+    this.pool.set(own, own);
+    return own;
+  }
+  get size(): number {
+    return this.pool.size;
+  }
+}
+
+/** A string that shares no memory with the text it was sliced from. */
+function detach(s: string): string {
+  // Short strings are copied by V8 anyway; a longer one goes through a fresh buffer.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** The mentions of a document's entities (any order in, text order out). */
+export function mentionsOf(entities: readonly Entity[], pool: StringPool): Mentions {
+  const order = entities.map((_, i) => i);
+  const sorted = entities.every((e, i) => i === 0 || (entities[i - 1] as Entity).start < e.start || ((entities[i - 1] as Entity).start === e.start && (entities[i - 1] as Entity).end <= e.end));
+  if (!sorted) order.sort((a, b) => (entities[a] as Entity).start - (entities[b] as Entity).start || (entities[a] as Entity).end - (entities[b] as Entity).end);
+  const n = entities.length;
+  const ids = new Array<string>(n);
+  const labels = new Array<string>(n);
+  const texts = new Array<string>(n);
+  const starts = new Int32Array(n);
+  const ends = new Int32Array(n);
+  const suggested = new Uint8Array(n);
+  let links: Map<number, MentionLink> | undefined;
+  for (let k = 0; k < n; k++) {
+    const e = entities[order[k] as number] as Entity;
+    ids[k] = detach(e.id);
+    labels[k] = pool.intern(e.label);
+    texts[k] = pool.intern(e.text);
+    starts[k] = e.start;
+    ends[k] = e.end;
+    if (e.suggested === true) suggested[k] = 1;
+    const kb = e.attrs?.kb;
+    const canonical = e.attrs?.canonical;
+    if (kb !== undefined || canonical !== undefined) {
+      (links ??= new Map()).set(k, { ...(kb !== undefined ? { kb: pool.intern(kb) } : {}), ...(canonical !== undefined ? { canonical: pool.intern(canonical) } : {}) });
+    }
+  }
+  return { length: n, ids, labels, texts, starts, ends, suggested, links };
+}
+
+/** A mention as an entity (the fields the whole-corpus views know: no note, by or src). */
+export function mentionEntity(m: Mentions, i: number): Entity {
+  const link = m.links?.get(i);
+  const attrs = link && { ...(link.kb !== undefined ? { kb: link.kb } : {}), ...(link.canonical !== undefined ? { canonical: link.canonical } : {}) };
+  return {
+    id: m.ids[i] as string,
+    label: m.labels[i] as string,
+    start: m.starts[i] as number,
+    end: m.ends[i] as number,
+    text: m.texts[i] as string,
+    ...(attrs ? { attrs } : {}),
+    ...(m.suggested[i] === 1 ? { suggested: true as const } : {}),
+  };
+}
+
+export interface SummaryOptions {
+  /** Keep the mentions and the reader's problems (the extension's views); counts only without. */
+  withMentions?: StringPool;
 }
 
 export interface CorpusTotals {
@@ -43,19 +151,27 @@ export interface CorpusTotals {
 const NO_LABELS: ReadonlyMap<string, number> = new Map();
 
 /** The summary of one document from its sidecar's text (undefined: it has none). */
-export function summariseSidecar(text: string | undefined): DocumentSummary {
+export function summariseSidecar(text: string | undefined, options: SummaryOptions = {}): DocumentSummary {
   if (text === undefined) return { state: 'none', status: 'todo', entities: 0, suggestions: 0, labels: NO_LABELS, errors: 0 };
   const parsed = readSidecar(text);
+  const pool = options.withMentions;
+  const problems = pool && parsed.problems.length ? { problems: parsed.problems.slice(0, MAX_SUMMARY_PROBLEMS) } : {};
   if (!parsed.sidecar) {
-    return { state: 'invalid', entities: 0, suggestions: 0, labels: NO_LABELS, errors: parsed.problems.filter((p) => p.severity === 'error').length };
+    return { state: 'invalid', entities: 0, suggestions: 0, labels: NO_LABELS, errors: parsed.problems.filter((p) => p.severity === 'error').length, ...problems };
   }
+  return summariseEntities(parsed.sidecar.status, parsed.sidecar.entities, options, problems);
+}
+
+/** The summary of a sound sidecar's model (a loaded document's, or one just read). */
+export function summariseEntities(status: Status, entities: readonly Entity[], options: SummaryOptions = {}, extra: Partial<DocumentSummary> = {}): DocumentSummary {
   const labels = new Map<string, number>();
   let suggestions = 0;
-  for (const e of parsed.sidecar.entities) {
+  for (const e of entities) {
     if (e.suggested === true) suggestions++;
     else labels.set(e.label, (labels.get(e.label) ?? 0) + 1);
   }
-  return { state: 'ok', status: parsed.sidecar.status, entities: parsed.sidecar.entities.length - suggestions, suggestions, labels, errors: 0 };
+  const mentions = options.withMentions ? { mentions: mentionsOf(entities, options.withMentions) } : {};
+  return { state: 'ok', status, entities: entities.length - suggestions, suggestions, labels, errors: 0, ...extra, ...mentions };
 }
 
 /** Per-document summaries by key (the article's path, a URI…) and running totals over them. */
@@ -69,8 +185,8 @@ export class CorpusIndex {
   private unannotated = 0;
 
   /** Re-reads one document's sidecar text (undefined: it has none) and updates the totals. */
-  update(key: string, sidecarText: string | undefined): DocumentSummary {
-    const summary = summariseSidecar(sidecarText);
+  update(key: string, sidecarText: string | undefined, options: SummaryOptions = {}): DocumentSummary {
+    const summary = summariseSidecar(sidecarText, options);
     this.set(key, summary);
     return summary;
   }

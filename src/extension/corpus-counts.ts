@@ -3,7 +3,7 @@
 // the fast reader) and kept current from the store (documents it has loaded) and from sidecar file
 // events (documents it has not). A 10k-document corpus gets its rows and totals from this.
 import * as vscode from 'vscode';
-import { CorpusIndex, DocumentSummary, summariseSidecar } from '../core/corpus-index';
+import { CorpusIndex, DocumentSummary, StringPool, summariseEntities, summariseSidecar } from '../core/corpus-index';
 import { articlePathOf, Entity, sidecarPathOf } from '../core/model';
 import { isSuggestion } from '../core/suggest';
 import { coalesce } from './coalesce';
@@ -14,16 +14,30 @@ import { AnnotationStore, DocAnnotations } from './store';
 const READ_CONCURRENCY = 16;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** One document's summary replaced (`after` undefined: forgotten); undefined: many changed at once (a pass). */
+export type CountsChange = { readonly article: vscode.Uri; readonly before: DocumentSummary | undefined; readonly after: DocumentSummary | undefined } | undefined;
+
 export class CorpusCounts implements vscode.Disposable {
   private readonly index = new CorpusIndex();
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri | undefined>();
-  /** Fires when a document's summary changed (its article), or many did (undefined). */
+  /** Labels, surface forms and kb ids are shared by every summary that has them. */
+  private readonly pool = new StringPool();
+  private readonly emitter = new vscode.EventEmitter<CountsChange>();
+  /** Fires when a document's summary changed, or many did (undefined, once per pass). */
   readonly onDidChange = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly passEmitter = new vscode.EventEmitter<void>();
+  /** Fires after each pass over the corpus (every article has a summary then). */
+  readonly onDidFinishPass = this.passEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.passEmitter];
+  private firstPassLogged = false;
+  /** A pass over the corpus has finished (before, an empty index would pass for an empty corpus). */
+  private passed = false;
+  /** Bumped at each change of the article list; the pass that saw the latest one sets syncedVersion. */
+  private articlesVersion = 0;
+  private syncedVersion = -1;
   /** Bumped per document at each update, so that a slow read never overwrites a newer summary. */
   private readonly generation = new Map<string, number>();
 
-  constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel, private readonly activatedAt = performance.now()) {
     const sidecars = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml');
     const onSidecar = (uri: vscode.Uri) => {
       const article = uri.with({ path: articlePathOf(uri.path) });
@@ -36,7 +50,10 @@ export class CorpusCounts implements vscode.Disposable {
       sidecars.onDidChange(onSidecar),
       sidecars.onDidDelete(onSidecar),
       store.onDidChange(({ article }) => this.fromStore(article)),
-      corpus.onDidChangeArticles(() => void this.sync()),
+      corpus.onDidChangeArticles(() => {
+        this.articlesVersion++;
+        void this.sync();
+      }),
     );
   }
 
@@ -45,17 +62,35 @@ export class CorpusCounts implements vscode.Disposable {
     return this.index.get(article.toString());
   }
 
+  /** Every summary, by article (URI string), in the order first added. */
+  documents(): IterableIterator<[string, DocumentSummary]> {
+    return this.index.documents();
+  }
+
+  /** Whether every article of the corpus has a summary (the totals and whole-corpus views are complete). */
+  complete(): boolean {
+    // Sizes alone could match while a rename is half done: the pass must have seen the latest list.
+    return this.passed && this.syncedVersion === this.articlesVersion && this.index.size === this.corpus.list().length;
+  }
+
   /** Corpus totals, when every article of the corpus has a summary. */
   totals(): ReturnType<CorpusIndex['totals']> | undefined {
-    return this.index.size === this.corpus.list().length ? this.index.totals() : undefined;
+    return this.complete() ? this.index.totals() : undefined;
   }
 
   /** Summarises the articles not yet known and forgets those gone (one pass at a time: see coalesce). */
   private readonly sync = coalesce(async () => {
     await this.corpus.ready();
+    const version = this.articlesVersion;
     const articles = this.corpus.list();
     const keep = new Set(articles.map((u) => u.toString()));
-    for (const [key] of [...this.index.documents()]) if (!keep.has(key)) this.index.delete(key);
+    let removed = 0;
+    for (const [key] of [...this.index.documents()]) {
+      if (!keep.has(key)) {
+        this.index.delete(key);
+        removed++;
+      }
+    }
     const todo = articles.filter((u) => !this.index.get(u.toString()));
     const started = Date.now();
     for (let i = 0; i < todo.length; i += READ_CONCURRENCY) {
@@ -64,15 +99,38 @@ export class CorpusCounts implements vscode.Disposable {
       await Promise.all(todo.slice(i, i + READ_CONCURRENCY).map((u) => (this.store.get(u) ? this.fromStore(u, false) : this.readSummary(u, false))));
     }
     if (todo.length) this.log.info(`summarised ${todo.length} sidecar(s) for the sidebar in ${Date.now() - started} ms`);
-    this.emitter.fire(undefined);
+    this.passed = true;
+    this.syncedVersion = version;
+    if (!this.firstPassLogged && this.complete()) {
+      this.firstPassLogged = true;
+      const t = this.index.totals();
+      // (bench/host-scale.mjs reads this line.)
+      this.log.info(`corpus totals known: ${t.entities} entities in ${t.documents} documents, ${(performance.now() - this.activatedAt).toFixed(0)} ms after activation began`);
+    }
+    if (todo.length || removed) this.emitter.fire(undefined);
+    this.passEmitter.fire();
   });
+
+  /** Reads every sidecar again (the Refresh button), except those of loaded documents (the store's). */
+  async rescan(): Promise<void> {
+    for (const [key] of [...this.index.documents()]) {
+      if (!this.store.get(vscode.Uri.parse(key))) this.index.delete(key);
+    }
+    await this.sync();
+  }
 
   private fromStore(article: vscode.Uri, fire = true): void {
     const ann = this.store.get(article);
     if (!ann || !this.corpus.has(article)) return;
     this.bump(article);
-    this.index.set(article.toString(), summaryOf(ann));
-    if (fire) this.emitter.fire(article);
+    this.replace(article, summaryOf(ann, this.pool), fire);
+  }
+
+  private replace(article: vscode.Uri, after: DocumentSummary, fire: boolean): void {
+    const key = article.toString();
+    const before = this.index.get(key);
+    this.index.set(key, after);
+    if (fire) this.emitter.fire({ article, before, after });
   }
 
   /** Reads a sidecar and summarises it; a read that a newer update overtook is dropped. */
@@ -86,14 +144,14 @@ export class CorpusCounts implements vscode.Disposable {
         // Unreadable or not UTF-8: counted as invalid; the store reports why when the document loads.
         this.log.warn(`cannot summarise the sidecar of ${article.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
         if (this.generation.get(article.toString()) !== generation) return;
-        this.index.set(article.toString(), { state: 'invalid', entities: 0, suggestions: 0, labels: new Map(), errors: 1 });
-        if (fire) this.emitter.fire(article);
+        const message = e instanceof TypeError ? 'the sidecar is not UTF-8 text' : `the sidecar cannot be read (${e instanceof Error ? e.message : String(e)})`;
+        this.replace(article, { state: 'invalid', entities: 0, suggestions: 0, labels: new Map(), errors: 1,
+          problems: [{ severity: 'error', code: 'sidecar-unreadable', message: `${message}; it is left untouched`, line: 1, column: 1 }] }, fire);
         return;
       }
     }
     if (this.generation.get(article.toString()) !== generation) return;
-    this.index.set(article.toString(), summariseSidecar(text));
-    if (fire) this.emitter.fire(article);
+    this.replace(article, summariseSidecar(text, { withMentions: this.pool }), fire);
   }
 
   private bump(article: vscode.Uri): number {
@@ -107,10 +165,11 @@ export class CorpusCounts implements vscode.Disposable {
   }
 }
 
-/** A loaded document's summary, from what the store shows. */
-function summaryOf(ann: DocAnnotations): DocumentSummary {
+/** A loaded document's summary, from what the store shows (its live model: unsaved changes included). */
+function summaryOf(ann: DocAnnotations, pool: StringPool): DocumentSummary {
   if (ann.kind !== 'ok') return { state: 'invalid', entities: 0, suggestions: 0, labels: new Map(), errors: ann.problems.filter((p) => p.severity === 'error').length };
-  return { state: ann.sidecarExists ? 'ok' : 'none', status: ann.sidecar.status, ...countEntities(ann.sidecar.entities), errors: 0 };
+  const summary = summariseEntities(ann.sidecar.status, ann.sidecar.entities, { withMentions: pool });
+  return ann.sidecarExists ? summary : { ...summary, state: 'none' };
 }
 
 /**

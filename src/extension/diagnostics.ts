@@ -1,19 +1,23 @@
 // The Problems panel: what is wrong in each sidecar (at its line in the sidecar), a pointer on the
 // article to why its annotations are not shown, and the label configuration files' problems.
-// Kept current per article from the store's change events; sidecars are loaded in the background
-// after activation, so their problems show without opening every article.
+// Two sources, never the whole corpus loaded: the corpus counts' pass reads every sidecar once
+// (core/corpus-index.ts: the reader's verdict, line-numbered, the article not read), and a loaded
+// article (opened, or a new sidecar, or "Check All Annotations") is checked in full against its
+// text by the store. A full check's result stays until its sidecar changes.
 import * as vscode from 'vscode';
-import { articlePathOf, baseName } from '../core/model';
+import { DocumentSummary } from '../core/corpus-index';
+import { articlePathOf, baseName, sidecarPathOf } from '../core/model';
 import { Problem } from '../core/problems';
-import { coalesce } from './coalesce';
 import { Corpus } from './corpus';
+import { CorpusCounts, CountsChange } from './corpus-counts';
 import { LabelService } from './labels';
+import { registerCommand } from './register-command';
 import { AnnotationStore, DocAnnotations } from './store';
 
 export const DIAGNOSTIC_SOURCE = 'corpus-annotator';
 
-/** How many articles the background load reads at once: enough to be quick, few enough to leave the host responsive. */
-const LOAD_CONCURRENCY = 8;
+/** Articles "Check All Annotations" checks at once: enough to be quick, few enough to leave the host responsive. */
+const CHECK_CONCURRENCY = 4;
 
 const lenientDecoder = new TextDecoder('utf-8');
 
@@ -26,6 +30,8 @@ export class SidecarDiagnostics implements vscode.Disposable {
   private readonly shown = new Map<string, { kind: DocAnnotations['kind']; problems: readonly Problem[] }>();
   /** Per article: the latest update; an older one still reading a file drops its result. */
   private readonly generation = new Map<string, number>();
+  /** Articles whose diagnostics come from a full check (the store), not the reader's verdict alone. */
+  private readonly fullyChecked = new Set<string>();
   private configUris: vscode.Uri[] = [];
   private configGeneration = 0;
   private disposed = false;
@@ -33,44 +39,100 @@ export class SidecarDiagnostics implements vscode.Disposable {
   constructor(
     private readonly store: AnnotationStore,
     private readonly labels: LabelService,
-    corpus: Corpus,
+    private readonly corpus: Corpus,
     private readonly log: vscode.LogOutputChannel,
+    private readonly counts: CorpusCounts,
   ) {
     const sidecars = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml', false, true, true);
     this.disposables.push(
       sidecars,
       store.onDidChange(({ article }) => void this.updateArticle(article)),
       labels.onDidChange(() => void this.updateConfig()),
-      // The corpus scans after the label configuration is loaded (at activation and when it changes):
-      // only then can sidecars be validated against the right labels.
-      corpus.onDidChangeArticles(() => {
-        void this.updateConfig();
-        void this.loadAllSidecars();
-      }),
-      // A new sidecar of an article nobody has loaded: the store ignores it, so load it here.
+      // The corpus scans after the label configuration is loaded (at activation and when it changes).
+      corpus.onDidChangeArticles(() => void this.updateConfig()),
+      counts.onDidChange((change) => this.fromCounts(change)),
+      // A new sidecar of an article nobody has loaded: checked in full (one document; the store
+      // keeps only a few closed ones).
       sidecars.onDidCreate((uri) => void this.loadSidecarArticle(uri)),
+      registerCommand(log, 'checkAllAnnotations', () => this.checkAll()),
     );
     for (const ann of store.all()) void this.updateArticle(ann.article);
+    this.fromCounts(undefined);
   }
 
   /**
-   * Loads every article that has a sidecar, so its problems are known without opening it. Asked
-   * for at each change of the article list: one pass (one search of the workspace) at a time.
+   * The reader's verdict for articles the store has not loaded: a sidecar changed (one article), or
+   * a pass over the corpus (every article; there a full check's result is kept, the files being the same).
    */
-  private readonly loadAllSidecars = coalesce(async () => {
-    try {
-      const started = Date.now();
-      const sidecars = await vscode.workspace.findFiles('**/*.ann.yaml', '**/{node_modules,.git}/**');
-      const queue = sidecars.filter((uri) => !this.store.get(articleOf(uri)));
-      const worker = async () => {
-        for (let uri = queue.shift(); uri && !this.disposed; uri = queue.shift()) await this.loadSidecarArticle(uri);
-      };
-      await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, queue.length) }, worker));
-      if (sidecars.length) this.log.info(`checked ${sidecars.length} sidecar(s) in ${Date.now() - started} ms`);
-    } catch (e) {
-      this.log.error(`cannot list the sidecars of the workspace: ${e instanceof Error ? e.message : String(e)}`);
+  private fromCounts(change: CountsChange): void {
+    if (change) {
+      if (this.store.get(change.article)) return; // the store's full check reports it
+      this.fullyChecked.delete(change.article.toString());
+      void this.updateFromSummary(change.article, change.after);
+      return;
     }
-  });
+    const articles = new Set(this.corpus.list().map((u) => u.toString()));
+    for (const [key, summary] of this.counts.documents()) {
+      const article = vscode.Uri.parse(key);
+      if (this.fullyChecked.has(key) || this.store.get(article)) continue;
+      if (summary.problems || this.owned.has(key)) void this.updateFromSummary(article, summary);
+    }
+    // Articles gone from the corpus (deleted, renamed, excluded) report nothing any more.
+    for (const key of [...this.owned.keys()]) {
+      if (!articles.has(key) && !this.store.get(vscode.Uri.parse(key))) void this.updateFromSummary(vscode.Uri.parse(key), undefined);
+    }
+  }
+
+  /** Replaces an article's diagnostics with the reader's verdict on its sidecar (none: clears them). */
+  private async updateFromSummary(article: vscode.Uri, summary: DocumentSummary | undefined): Promise<void> {
+    const key = article.toString();
+    const gen = this.nextGeneration(key);
+    this.shown.delete(key);
+    let next: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
+    try {
+      if (summary?.problems?.length) {
+        const sidecar = article.with({ path: sidecarPathOf(article.path) });
+        next = this.withArticleWarning(article, sidecar, summary.problems, summary.state === 'invalid', await readLines(sidecar), '');
+      }
+    } catch (e) {
+      this.log.error(`cannot report the problems of ${article.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.publish(key, gen, next);
+  }
+
+  /**
+   * Checks every article that has a sidecar against its text, as opening each would, with a
+   * cancellable progress notification; each is loaded in turn and not kept (the store's LRU).
+   */
+  private async checkAll(): Promise<{ checked: number; withErrors: number; cancelled: boolean }> {
+    await this.corpus.ready();
+    const queue = this.corpus.list().filter((u) => this.counts.get(u)?.state !== 'none');
+    const total = queue.length;
+    let checked = 0;
+    let withErrors = 0;
+    const cancelled = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking annotations', cancellable: true }, async (progress, token) => {
+      const worker = async () => {
+        for (let uri = queue.shift(); uri && !this.disposed && !token.isCancellationRequested; uri = queue.shift()) {
+          try {
+            const ann = await this.store.load(uri);
+            if (ann.kind !== 'ok') withErrors++;
+          } catch (e) {
+            this.log.error(`cannot check the annotations of ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+          checked++;
+          if (checked % 50 === 0 || checked === total) progress.report({ message: `${checked} of ${total}`, increment: (50 * 100) / Math.max(total, 1) });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, worker));
+      return token.isCancellationRequested;
+    });
+    this.log.info(`checked the annotations of ${checked} of ${total} article(s)${cancelled ? ' (cancelled)' : ''}: ${withErrors} with errors`);
+    const summary = `Checked ${checked} of ${total} annotated article(s)${cancelled ? ' (cancelled)' : ''}: ${withErrors ? `${withErrors} with errors, see the Problems panel` : 'no errors'}.`;
+    if (withErrors) {
+      void vscode.window.showWarningMessage(summary, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+    } else void vscode.window.showInformationMessage(summary);
+    return { checked, withErrors, cancelled };
+  }
 
   private async loadSidecarArticle(sidecar: vscode.Uri): Promise<void> {
     const article = articleOf(sidecar);
@@ -90,10 +152,14 @@ export class SidecarDiagnostics implements vscode.Disposable {
     const ann = this.store.get(article);
     const before = this.shown.get(key);
     if (ann && before && before.kind === ann.kind && before.problems === ann.problems) return;
-    const gen = (this.generation.get(key) ?? 0) + 1;
-    this.generation.set(key, gen);
-    if (ann) this.shown.set(key, { kind: ann.kind, problems: ann.problems });
-    else this.shown.delete(key);
+    const gen = this.nextGeneration(key);
+    if (ann) {
+      this.shown.set(key, { kind: ann.kind, problems: ann.problems });
+      this.fullyChecked.add(key);
+    } else {
+      this.shown.delete(key);
+      this.fullyChecked.delete(key);
+    }
 
     let next: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
     try {
@@ -101,6 +167,17 @@ export class SidecarDiagnostics implements vscode.Disposable {
     } catch (e) {
       this.log.error(`cannot report the problems of ${article.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    this.publish(key, gen, next);
+  }
+
+  private nextGeneration(key: string): number {
+    const gen = (this.generation.get(key) ?? 0) + 1;
+    this.generation.set(key, gen);
+    return gen;
+  }
+
+  /** Puts an article's diagnostics in place of those it had, unless a newer update overtook this one. */
+  private publish(key: string, gen: number, next: Array<[vscode.Uri, vscode.Diagnostic[]]>): void {
     if (this.disposed || this.generation.get(key) !== gen) return;
     for (const uri of this.owned.get(key) ?? []) {
       if (!next.some(([u]) => u.toString() === uri.toString())) this.collection.delete(uri);
@@ -121,26 +198,29 @@ export class SidecarDiagnostics implements vscode.Disposable {
       return [[ann.article, [d]]];
     }
     if (ann.problems.length === 0) return [];
-    const lines = await readLines(ann.sidecarUri);
-    const sidecarDiags = ann.problems.map((p) => toDiagnostic(p, lines));
-    const result: Array<[vscode.Uri, vscode.Diagnostic[]]> = [[ann.sidecarUri, sidecarDiags]];
-    if (ann.kind === 'invalid') {
-      const errors = ann.problems.filter((p) => p.severity === 'error');
-      const firstLine = (ann.text.split('\n', 1)[0] ?? '').replace(/\r$/, '');
+    const firstLine = (ann.text.split('\n', 1)[0] ?? '').replace(/\r$/, '');
+    return this.withArticleWarning(ann.article, ann.sidecarUri, ann.problems, ann.kind === 'invalid', await readLines(ann.sidecarUri), firstLine);
+  }
+
+  /** The sidecar's diagnostics and, when its errors hide the annotations, a warning on the article's first line. */
+  private withArticleWarning(article: vscode.Uri, sidecarUri: vscode.Uri, problems: readonly Problem[], invalid: boolean, lines: readonly string[], firstLine: string): Array<[vscode.Uri, vscode.Diagnostic[]]> {
+    const sidecarDiags = problems.map((p) => toDiagnostic(p, lines));
+    const result: Array<[vscode.Uri, vscode.Diagnostic[]]> = [[sidecarUri, sidecarDiags]];
+    if (invalid) {
+      const errors = problems.filter((p) => p.severity === 'error');
       const d = new vscode.Diagnostic(
         new vscode.Range(0, 0, 0, firstLine.length),
-        `Annotations not shown: the sidecar ${baseName(ann.sidecarUri.path)} has ${errors.length} error(s)`,
+        `Annotations not shown: the sidecar ${baseName(sidecarUri.path)} has ${errors.length} error(s)`,
         vscode.DiagnosticSeverity.Warning,
       );
       d.source = DIAGNOSTIC_SOURCE;
       d.code = 'sidecar-invalid';
       const firstError = errors[0];
-      const firstIndex = firstError ? ann.problems.indexOf(firstError) : -1;
-      const firstDiag = sidecarDiags[firstIndex];
+      const firstDiag = firstError ? sidecarDiags[problems.indexOf(firstError)] : undefined;
       if (firstError && firstDiag) {
-        d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(ann.sidecarUri, firstDiag.range), firstError.message)];
+        d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(sidecarUri, firstDiag.range), firstError.message)];
       }
-      result.push([ann.article, [d]]);
+      result.push([article, [d]]);
     }
     return result;
   }

@@ -33,6 +33,7 @@ export interface CorpusAnnotatorApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CorpusAnnotatorApi> {
+  const activatedAt = performance.now();
   const log = createLog();
   const labels = new LabelService(log);
   // Before anything validates sidecars against the labels.
@@ -45,15 +46,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   // adapters (one line each):
   context.subscriptions.push(new CompareView(store, log));
   context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
-  const counts = new CorpusCounts(corpus, store, log);
+  const counts = new CorpusCounts(corpus, store, log, activatedAt);
   context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
   context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log, context.extensionUri));
   context.subscriptions.push(new EntityHover(store, labels));
   context.subscriptions.push(new AnnotationStatusBar(store, labels));
-  context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log));
+  context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log, counts));
   context.subscriptions.push(new ReanchorActions(store));
   context.subscriptions.push(new CurateCommands(log));
+
+  // TEST-ONLY (not contributed in package.json): which articles the store holds, and evicting the idle ones now.
+  context.subscriptions.push(vscode.commands.registerCommand('corpusAnnotator.store._loaded', (evict?: boolean) => {
+    if (evict) store.evictIdle(0, 0);
+    return store.all().map((a) => a.article.toString());
+  }));
 
   void corpus.scan();
   await decorations.start();

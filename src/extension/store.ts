@@ -85,6 +85,10 @@ class Entry implements DocAnnotations {
   checkedArticle: CheckedArticle | undefined;
   /** The bytes write() last wrote or found, and their text: the same bytes on disk are not decoded again. */
   sidecarBytes: { readonly bytes: Uint8Array; readonly text: string } | undefined;
+  /** When it was last loaded or changed through the store (performance.now()): the LRU's order. */
+  lastUsed = performance.now();
+  /** Writes queued or in flight: an entry with any is never evicted. */
+  writes = 0;
 
   constructor(readonly article: vscode.Uri, readonly sidecarUri: vscode.Uri) {
     this.sidecar = emptySidecar(baseName(article.path));
@@ -98,12 +102,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /** Work bound for re-anchoring one article in the extension host (synchronous): ~0.1 s. */
 const REANCHOR_BUDGET = 50_000_000;
 
+/** Entries of closed articles kept besides those open in editors: beyond, the least recently used idle ones are dropped. */
+export const CLOSED_ENTRIES_KEPT = 16;
+/** An entry untouched for this long is idle (no command is between loading it and using it). */
+const IDLE_MS = 1000;
+
 /** Where articles can live: local and remote files, GitHub's virtual file system, the web test host. */
 export const ANNOTATABLE_SCHEMES = new Set(['file', 'vscode-remote', 'vscode-vfs', 'vscode-test-web']);
 
 export class AnnotationStore implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<DocAnnotations>>();
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly emitter = new vscode.EventEmitter<StoreChange>();
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
@@ -157,10 +167,55 @@ export class AnnotationStore implements vscode.Disposable {
   load(article: vscode.Uri, force = false): Promise<DocAnnotations> {
     const key = article.toString();
     const existing = this.entries.get(key);
+    if (existing) existing.lastUsed = performance.now();
     if (existing && !force) return Promise.resolve(existing);
     const pending = this.loading.get(key);
     if (pending) return pending;
     return this.track(key, this.read(article));
+  }
+
+  /** Puts a (re)loaded entry in place; the store stays bounded (see sweep). */
+  private keep(key: string, entry: Entry): void {
+    entry.lastUsed = performance.now();
+    this.entries.set(key, entry);
+    if (this.entries.size > CLOSED_ENTRIES_KEPT && !this.sweepTimer) this.sweepTimer = setTimeout(() => this.sweep(), IDLE_MS);
+  }
+
+  /**
+   * Drops the least recently used entries of closed articles beyond CLOSED_ENTRIES_KEPT, so that
+   * memory does not grow with the number of articles ever shown (the sidebar, the Problems panel
+   * and the corpus counts work from summaries). Only what can be read again unchanged from disk
+   * goes: never an entry with unsaved changes, a write queued or in flight, a load in flight, a
+   * re-anchoring waiting for a decision, an open editor, or one used within IDLE_MS.
+   */
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    if (this.evictIdle(CLOSED_ENTRIES_KEPT, IDLE_MS)) this.sweepTimer = setTimeout(() => this.sweep(), IDLE_MS);
+  }
+
+  /**
+   * Evicts (see sweep) down to `keep` closed entries among those idle for `idleMs`; true when some
+   * over the limit are only waiting to be idle (worth another sweep). The integration tests call it
+   * with (0, 0) through a test-only command, to check what works without a loaded entry.
+   */
+  evictIdle(keep: number, idleMs: number): boolean {
+    const open = new Set(vscode.workspace.textDocuments.filter((d) => !d.isClosed).map((d) => d.uri.toString()));
+    const closed = [...this.entries].filter(([key]) => !open.has(key));
+    let excess = closed.length - keep;
+    if (excess <= 0) return false;
+    const now = performance.now();
+    let waiting = false;
+    for (const [key, entry] of closed.sort(([, a], [, b]) => a.lastUsed - b.lastUsed)) {
+      if (excess <= 0) break;
+      if (entry.pendingSave || entry.reanchorPending) continue; // until it is settled (a later sweep)
+      if (entry.writes > 0 || this.loading.has(key) || now - entry.lastUsed < idleMs) {
+        waiting = true;
+        continue;
+      }
+      this.entries.delete(key);
+      excess--;
+    }
+    return excess > 0 && waiting;
   }
 
   /** Registers `p` as the load in flight of `key` until it settles (unless replaced meanwhile). */
@@ -195,7 +250,7 @@ export class AnnotationStore implements vscode.Disposable {
         entry.sidecar = emptySidecar(baseName(articleUri.path));
         entry.problems = [{ severity: 'error', code: 'article-unreadable', message: `${baseName(articleUri.path)}: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 }];
         this.log.warn(`cannot annotate ${articleUri.fsPath}: ${entry.problems[0]?.message}`);
-        this.entries.set(key, entry);
+        this.keep(key, entry);
         this.emitter.fire({ article: articleUri });
         return entry;
       }
@@ -214,7 +269,7 @@ export class AnnotationStore implements vscode.Disposable {
         entry.sidecarExists = true;
         entry.diskText = undefined;
         entry.problems = [{ severity: 'error', code: 'sidecar-unreadable', message: `the sidecar cannot be read (${e instanceof TypeError ? 'it is not UTF-8 text' : String(e)}); it is left untouched`, line: 1, column: 1 }];
-        this.entries.set(key, entry);
+        this.keep(key, entry);
         this.emitter.fire({ article: articleUri });
         return entry;
       }
@@ -238,7 +293,7 @@ export class AnnotationStore implements vscode.Disposable {
     const open = this.openDocument(articleUri);
     const liveText = open?.isDirty ? open.getText() : article.text;
     if (liveText !== article.text) this.followUnsavedEdits(entry, liveText);
-    this.entries.set(key, entry);
+    this.keep(key, entry);
     this.emitter.fire({ article: articleUri });
     return entry;
   }
@@ -433,7 +488,12 @@ export class AnnotationStore implements vscode.Disposable {
 
   /** Queues a write of the sidecar (write() itself defers it while the article has unsaved edits). */
   private persist(entry: Entry, op?: (s: Sidecar, a: Article) => Sidecar): Promise<boolean> {
-    const run = entry.writing.then(() => this.write(entry, op));
+    entry.writes++;
+    entry.lastUsed = performance.now();
+    const run = entry.writing.then(() => this.write(entry, op)).finally(() => {
+      entry.writes--;
+      entry.lastUsed = performance.now();
+    });
     entry.writing = run.catch(() => undefined);
     return run;
   }
@@ -766,6 +826,7 @@ export class AnnotationStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

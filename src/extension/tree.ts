@@ -1,15 +1,20 @@
 // The "Annotations" sidebar: every entity of the corpus, grouped by document (folder → document →
 // label → entity) or by label (label → surface form → occurrence), with counts, a filter, and the
 // tree-only commands (reveal, relabel, remove, go to sidecar line). Reads the store, never writes it:
-// changes go through the tagging commands.
+// changes go through the tagging commands. Whole-corpus rows (totals, label groups, what a filter
+// matches) come from the corpus counts' summaries (core/corpus-view.ts), never from loading every
+// article; a document's own rows come from the store when it is expanded. Long lists are paged.
 import * as vscode from 'vscode';
+import { decodeArticle } from '../core/article';
 import { DEFAULT_CONFIG, LabelConfig, LabelDef } from '../core/config';
+import { DocumentSummary, mentionEntity } from '../core/corpus-index';
+import { MentionFilter, MentionGroups, Occurrence, page, PAGE_SIZE } from '../core/corpus-view';
 import { baseName, cmp, Entity, Status } from '../core/model';
 import { readSidecar } from '../core/sidecar-read';
 import { isSuggestion, suggestionsOf, withoutSuggestions } from '../core/suggest';
 import { EntityRef, entityRefOf } from './commands';
 import { Corpus } from './corpus';
-import { CorpusCounts } from './corpus-counts';
+import { CorpusCounts, CountsChange } from './corpus-counts';
 import { LabelService, themeColor } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
@@ -32,8 +37,10 @@ type TreeNode =
   | { readonly kind: 'suggestions'; readonly id: string; readonly article: vscode.Uri }
   | { readonly kind: 'label'; readonly id: string; readonly label: string }
   | { readonly kind: 'surface'; readonly id: string; readonly label: string; readonly surface: string }
-  /** An entity: under a docLabel (grouping document) or a surface (grouping label, shown as an occurrence). */
-  | { readonly kind: 'entity'; readonly id: string; readonly article: vscode.Uri; readonly entity: Entity; readonly line: number; readonly grouping: Grouping };
+  /** An entity: under a docLabel (grouping document) or a surface (grouping label, shown as an occurrence, with its surface key). */
+  | { readonly kind: 'entity'; readonly id: string; readonly article: vscode.Uri; readonly entity: Entity; readonly line: number; readonly grouping: Grouping; readonly surface?: string }
+  /** The last row of a paged list: shows PAGE_SIZE more of its parent's children. */
+  | { readonly kind: 'more'; readonly id: string; readonly parent: TreeNode; readonly remaining: number };
 
 type EntityNode = Extract<TreeNode, { kind: 'entity' }>;
 
@@ -55,20 +62,13 @@ function suggestionsNode(article: vscode.Uri): TreeNode {
   return { kind: 'suggestions', id: `doc:${article.toString()}/suggestions`, article };
 }
 
-function entityNode(article: vscode.Uri, entity: Entity, line: number, grouping: Grouping): EntityNode {
+function entityNode(article: vscode.Uri, entity: Entity, line: number, grouping: Grouping, surface?: string): EntityNode {
   const id = grouping === 'document' ? `ent:${article.toString()}#${entity.id}` : `occ:${article.toString()}#${entity.id}`;
-  return { kind: 'entity', id, article, entity, line, grouping };
+  return { kind: 'entity', id, article, entity, line, grouping, ...(surface !== undefined ? { surface } : {}) };
 }
 
-interface Occurrence {
-  readonly article: vscode.Uri;
-  readonly entity: Entity;
-  readonly line: number;
-}
-
-/** Grouping "label": label → surface form → occurrences, over the loaded corpus documents. */
-interface LabelIndex {
-  readonly labels: Map<string, { count: number; surfaces: Map<string, Occurrence[]> }>;
+function moreNode(parent: TreeNode, remaining: number): TreeNode {
+  return { kind: 'more', id: `${parent.id}/more`, parent, remaining };
 }
 
 /** What the test-only command `corpusAnnotator.tree._children` returns for each row. */
@@ -97,7 +97,7 @@ const STATUS_TEXT: Record<Status, string> = {
   reviewed: 'reviewed',
 };
 
-/** Documents loaded at once when the tree needs many (label grouping, filter, refresh). */
+/** Documents loaded (or articles read for line numbers) at once. */
 const LOAD_CONCURRENCY = 8;
 /** Store changes arriving within this many ms refresh the tree once. */
 const REFRESH_DELAY_MS = 60;
@@ -113,20 +113,20 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   /** Document and folder nodes are kept, so a change fires the very object the view holds. */
   private readonly docNodes = new Map<string, Extract<TreeNode, { kind: 'document' }>>();
-  /** kb id → the canonical name first given to it, for the grouping by linked entity. */
-  private readonly kbNames = new Map<string, string>();
   private readonly folderNodes = new Map<string, Extract<TreeNode, { kind: 'folder' }>>();
   private readonly lineIndexes = new Map<string, LineIndex>();
-  /** Kept after a change (marked stale) so rows drawn from the last listing keep matching it. */
-  private labelIndex: LabelIndex | undefined;
-  private labelIndexStale = true;
+  /** Label → surface → occurrences for the current grouping and filter, kept current per document; built when first needed. */
+  private groups: MentionGroups | undefined;
+  /** With a filter: how many entities of each document it shows, and their sum. */
+  private filterCounts: { readonly matcher: MentionFilter; readonly perDoc: Map<string, number>; total: number } | undefined;
+  /** Rows shown under a paged parent (by its id), beyond the first PAGE_SIZE. */
+  private readonly shown = new Map<string, number>();
 
   private readonly pendingDocs = new Set<string>();
   private readonly refreshed: string[] = [];
   private rootPending = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private descriptionTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly queuedLoads = new Set<string>();
   private activeLoads = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -135,14 +135,14 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     private readonly corpus: Corpus,
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly counts?: CorpusCounts,
+    private readonly counts: CorpusCounts,
   ) {
     this.view = vscode.window.createTreeView('corpusAnnotator.entities', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
       store.onDidChange(({ article }) => this.onStoreChanged(article)),
       corpus.onDidChangeArticles(() => this.onArticlesChanged()),
-      ...(counts ? [counts.onDidChange((article) => this.onCountsChanged(article))] : []),
+      counts.onDidChange((change) => this.onCountsChanged(change)),
       labels.onDidChange(() => this.refreshRoot()),
       this.view.onDidChangeVisibility((e) => {
         if (!e.visible) return;
@@ -163,11 +163,12 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     reg('tree.relabel', (arg?: unknown) => this.delegate('corpusAnnotator.changeLabel', arg));
     reg('tree.remove', (arg?: unknown) => this.delegate('corpusAnnotator.removeTag', arg));
     reg('tree.openSidecarLine', (arg?: unknown) => this.openSidecarLine(arg));
+    reg('tree.showMore', (id?: string) => this.showMore(id));
     // TEST-ONLY (registered here, not contributed in package.json, so never in the palette or a
     // menu): the integration tests read the tree through these, as the view itself would.
     reg('tree._children', (path?: string[]) => this.snapshotChildren(path ?? []));
     reg('tree._state', (clearRefreshed?: boolean) => {
-      const counted = this.counts?.totals();
+      const counted = this.counts.totals();
       const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer,
         counted: counted && { documents: counted.documents, entities: counted.entities, suggestions: counted.suggestions, invalid: counted.invalid } };
       if (clearRefreshed) this.refreshed.length = 0;
@@ -192,15 +193,15 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       case 'suggestions':
         return this.entityRows(element.article, isSuggestion);
       case 'label': {
-        const group = (await this.index()).labels.get(element.label);
-        if (!group) return [];
-        return [...group.surfaces]
-          .sort(([sa, a], [sb, b]) => b.length - a.length || cmp(sa, sb))
-          .map(([surface]) => surfaceNode(element.label, surface));
+        const { items, more } = page((await this.mentionGroups()).surfaces(element.label), this.pageSize(element));
+        const rows = items.map(([surface]) => surfaceNode(element.label, surface));
+        return more ? [...rows, moreNode(element, more)] : rows;
       }
       case 'surface': {
-        const occurrences = (await this.index()).labels.get(element.label)?.surfaces.get(element.surface) ?? [];
-        return occurrences.map((o) => entityNode(o.article, o.entity, o.line, this.grouping));
+        const groups = await this.mentionGroups();
+        const { items, more } = page(groups.occurrences(element.label, element.surface), this.pageSize(element));
+        const rows = await this.occurrenceNodes(element.surface, items.map((code) => groups.occurrence(code)));
+        return more ? [...rows, moreNode(element, more)] : rows;
       }
       default:
         return [];
@@ -225,6 +226,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         return this.surfaceItem(node);
       case 'entity':
         return this.entityItem(node);
+      case 'more':
+        return this.moreItem(node);
     }
   }
 
@@ -245,8 +248,10 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         if (node.grouping === 'document') {
           return isSuggestion(node.entity) ? suggestionsNode(node.article) : docLabelNode(node.article, node.entity.label);
         }
-        return surfaceNode(node.entity.label, this.surfaceKey(node.entity, node.grouping));
+        return surfaceNode(node.entity.label, node.surface ?? displayText(node.entity.text));
       }
+      case 'more':
+        return node.parent;
     }
   }
 
@@ -255,8 +260,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private async rootChildren(): Promise<TreeNode[]> {
     await this.corpus.ready();
     if (this.grouping !== 'document') {
-      const index = await this.index();
-      return [...index.labels.keys()]
+      const groups = await this.mentionGroups();
+      return [...groups.labels.keys()]
         .sort(this.labelOrder(undefined))
         .map(labelNode);
     }
@@ -276,14 +281,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const key = folder?.uri.toString();
     const articles = this.corpus.list().filter((uri) => !key || vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() === key);
     if (this.filter) {
-      // Which documents match is only known once they are loaded.
-      await this.ensureLoaded(articles);
-      return articles
-        .filter((uri) => {
-          const ann = this.store.get(uri);
-          return ann?.kind === 'ok' && ann.sidecar.entities.some((e) => matchesFilter(this.filter, e));
-        })
-        .map((uri) => this.docNode(uri));
+      // Which documents match: from their summaries (a loaded document's is its live model).
+      const counts = this.filterCounts ?? this.countFiltered();
+      return articles.filter((uri) => (counts?.perDoc.get(uri.toString()) ?? 0) > 0).map((uri) => this.docNode(uri));
     }
     // Unfiltered: listed at once, each one loads when its row is drawn (see documentItem).
     return articles.map((uri) => this.docNode(uri));
@@ -334,47 +334,85 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return index.lineOf(ann.offsets.toUtf16(entity.start));
   }
 
-  /** The second level of the label and entity groupings: the surface form, or the linked entity's name. */
-  private surfaceKey(e: Entity, grouping: Grouping): string {
-    if (grouping !== 'entity') return displayText(e.text);
-    const kb = e.attrs?.kb;
-    return (kb !== undefined ? this.kbNames.get(kb) : undefined) ?? e.attrs?.canonical ?? kb ?? displayText(e.text);
+  /** The label → surface → occurrence groups of the whole corpus, from the summaries (built once, then kept current). */
+  private async mentionGroups(): Promise<MentionGroups> {
+    await this.corpus.ready();
+    const grouping = this.grouping === 'entity' ? 'entity' : 'label';
+    if (!this.groups || this.groups.grouping !== grouping) {
+      const started = performance.now();
+      this.groups = new MentionGroups(grouping, this.filter, this.corpusSummaries());
+      this.log.info(`grouped the corpus by ${grouping}${this.filter ? ` (filter ${this.filter.raw})` : ''} in ${(performance.now() - started).toFixed(0)} ms`);
+    }
+    return this.groups;
   }
 
-  private async index(): Promise<LabelIndex> {
-    await this.corpus.ready();
-    const articles = this.corpus.list();
-    await this.ensureLoaded(articles);
-    if (this.labelIndex && !this.labelIndexStale) return this.labelIndex;
-    const labels: LabelIndex['labels'] = new Map();
-    // Grouping by linked entity: mentions sharing a kb id go together, under the canonical name
-    // one of them has (first in corpus order), even those linked without one.
-    this.kbNames.clear();
-    for (const uri of articles) {
-      const ann = this.store.get(uri);
-      for (const e of ann?.kind === 'ok' ? ann.sidecar.entities : []) {
-        const kb = e.attrs?.kb;
-        const name = e.attrs?.canonical;
-        if (kb && name && !this.kbNames.has(kb)) this.kbNames.set(kb, name);
-      }
+  /** The summaries of the corpus articles (a file summarised but no longer an article is left out). */
+  private *corpusSummaries(): Generator<readonly [string, DocumentSummary]> {
+    for (const entry of this.counts.documents()) if (this.corpus.has(vscode.Uri.parse(entry[0]))) yield entry;
+  }
+
+  /** Per document, how many entities the filter shows, and their sum (undefined without a filter). */
+  private countFiltered(): typeof this.filterCounts {
+    if (!this.filter) return (this.filterCounts = undefined);
+    const matcher = new MentionFilter(this.filter);
+    const perDoc = new Map<string, number>();
+    let total = 0;
+    for (const [key, summary] of this.corpusSummaries()) {
+      const n = matcher.count(summary);
+      if (n) perDoc.set(key, n);
+      total += n;
     }
-    for (const uri of articles) {
-      const ann = this.store.get(uri);
-      if (ann?.kind !== 'ok') continue;
-      for (const e of [...ann.sidecar.entities].sort((a, b) => a.start - b.start || a.end - b.end)) {
-        if (isSuggestion(e) || !matchesFilter(this.filter, e)) continue;
-        let group = labels.get(e.label);
-        if (!group) labels.set(e.label, (group = { count: 0, surfaces: new Map() }));
-        group.count++;
-        const surface = this.surfaceKey(e, this.grouping);
-        let list = group.surfaces.get(surface);
-        if (!list) group.surfaces.set(surface, (list = []));
-        list.push({ article: uri, entity: e, line: this.lineOf(ann, e) });
-      }
+    return (this.filterCounts = { matcher, perDoc, total });
+  }
+
+  /**
+   * Occurrence rows for one page: each with its line in the article, from the store for a loaded
+   * document (its live text), otherwise from the article read once for the page (and not kept).
+   */
+  private async occurrenceNodes(surface: string, occurrences: readonly Occurrence[]): Promise<TreeNode[]> {
+    const byDoc = new Map<string, number[]>();
+    for (const o of occurrences) {
+      let list = byDoc.get(o.doc);
+      if (!list) byDoc.set(o.doc, (list = []));
+      list.push(o.index);
     }
-    this.labelIndex = { labels };
-    this.labelIndexStale = false;
-    return this.labelIndex;
+    const rows = new Map<string, EntityNode>();
+    const grouping = this.grouping;
+    await Promise.all([...byDoc].map(([doc, indexes]) => this.limited(async () => {
+      const article = this.docNode(vscode.Uri.parse(doc)).article;
+      const mentions = this.counts.get(article)?.mentions;
+      if (!mentions) return;
+      const ann = this.store.get(article);
+      const live = ann?.kind === 'ok' ? new Map(ann.sidecar.entities.map((e) => [e.id, e])) : undefined;
+      let lineOf: (e: Entity) => number = () => 1;
+      if (ann && live) lineOf = (e) => this.lineOf(ann, e);
+      else {
+        try {
+          const { text, offsets } = decodeArticle(await vscode.workspace.fs.readFile(article));
+          const lines = new LineIndex(text);
+          lineOf = (e) => lines.lineOf(offsets.toUtf16(Math.min(e.start, offsets.codePointLength)));
+        } catch (e) {
+          this.log.warn(`cannot read ${article.fsPath} for line numbers: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      for (const i of indexes) {
+        const summarised = mentionEntity(mentions, i);
+        const entity = live?.get(summarised.id) ?? summarised;
+        rows.set(`${doc}#${i}`, entityNode(article, entity, lineOf(entity), grouping, surface));
+      }
+    })));
+    return occurrences.map((o) => rows.get(`${o.doc}#${o.index}`)).filter((n): n is EntityNode => !!n);
+  }
+
+  private pageSize(node: TreeNode): number {
+    return this.shown.get(node.id) ?? PAGE_SIZE;
+  }
+
+  /** The "Show more" row: PAGE_SIZE more rows under its parent. */
+  private showMore(id: unknown): void {
+    if (typeof id !== 'string') return;
+    this.shown.set(id, (this.shown.get(id) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.refreshRoot();
   }
 
   // ---- items -----------------------------------------------------------------------------------
@@ -398,7 +436,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.id = node.id;
     const dir = relativeDir(uri);
     const where = dir ? ` · ${dir}` : '';
-    const summary = ann ? undefined : this.counts?.get(uri);
+    const summary = ann ? undefined : this.counts.get(uri);
     if (!ann && summary) {
       // Not loaded yet: drawn from the corpus counts; the document loads when it is expanded.
       if (summary.state === 'invalid') {
@@ -408,7 +446,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       } else {
         const status = summary.status ?? 'todo';
         const suggested = summary.suggestions > 0 ? ` · ${summary.suggestions} suggested` : '';
-        item.description = `${plural(summary.entities, 'entity')}${suggested} · ${STATUS_TEXT[status]}${where}`;
+        const count = this.filter ? `${this.filterCounts?.perDoc.get(uri.toString()) ?? 0} of ${plural(summary.entities, 'entity')}` : plural(summary.entities, 'entity');
+        item.description = `${count}${suggested} · ${STATUS_TEXT[status]}${where}`;
         item.iconPath = STATUS_ICONS[status];
         item.contextValue = summary.suggestions > 0 ? ';document;hasSuggestions;' : ';document;';
         if (summary.entities + summary.suggestions === 0) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
@@ -417,10 +456,10 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       return item;
     }
     if (!ann) {
+      // Drawn again when the corpus counts reach it.
       item.description = `loading…${where}`;
       item.iconPath = new vscode.ThemeIcon('loading~spin');
       item.contextValue = ';document;';
-      this.queueLoad(uri);
       return item;
     }
     const tooltip = new vscode.MarkdownString();
@@ -527,8 +566,19 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return item;
   }
 
+  private moreItem(node: Extract<TreeNode, { kind: 'more' }>): vscode.TreeItem {
+    const n = Math.min(PAGE_SIZE, node.remaining);
+    const item = new vscode.TreeItem(`Show ${n} more…`, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = `${node.remaining} not shown`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = ';more;';
+    item.command = { command: 'corpusAnnotator.tree.showMore', title: 'Show More', arguments: [node.parent.id] };
+    return item;
+  }
+
   private labelItem(node: Extract<TreeNode, { kind: 'label' }>): vscode.TreeItem {
-    const group = this.labelIndex?.labels.get(node.label);
+    const group = this.groups?.labels.get(node.label);
     const count = group?.count ?? 0;
     const def = this.labelDef(node.label, undefined);
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
@@ -541,8 +591,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private surfaceItem(node: Extract<TreeNode, { kind: 'surface' }>): vscode.TreeItem {
-    const occurrences = this.labelIndex?.labels.get(node.label)?.surfaces.get(node.surface) ?? [];
-    const docs = new Set(occurrences.map((o) => o.article.toString())).size;
+    const groups = this.groups;
+    const occurrences = groups?.occurrences(node.label, node.surface) ?? [];
+    const docs = groups ? new Set(occurrences.map((code) => groups.occurrence(code).doc)).size : 0;
     const item = new vscode.TreeItem({ label: node.surface, highlights: highlights(this.filter, node.surface) }, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     item.description = String(occurrences.length);
@@ -647,16 +698,6 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   // ---- loading ---------------------------------------------------------------------------------
 
-  /** Loads a document in the background (a row was drawn before its annotations were known). */
-  private queueLoad(uri: vscode.Uri): void {
-    const key = uri.toString();
-    if (this.queuedLoads.has(key)) return;
-    this.queuedLoads.add(key);
-    void this.limited(() => this.store.load(uri))
-      .catch((e) => this.log.error(`cannot load the annotations of ${uri.fsPath}: ${String(e)}`))
-      .finally(() => this.queuedLoads.delete(key));
-  }
-
   private async ensureLoaded(uris: readonly vscode.Uri[], force = false): Promise<void> {
     const todo = force ? uris : uris.filter((u) => !this.store.get(u));
     if (todo.length === 0) return;
@@ -686,7 +727,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private onStoreChanged(article: vscode.Uri): void {
     if (!this.corpus.has(article)) return;
-    this.labelIndexStale = true;
+    // (The groups and filter counts follow the corpus counts, which follow the store.)
     if (this.grouping === 'document' && !this.filter) {
       // Only this document's row and its subtree: the rest of the tree is untouched.
       this.pendingDocs.add(article.toString());
@@ -698,19 +739,39 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     this.scheduleDescription();
   }
 
-  /** Counts of documents the store has not loaded changed (their sidecar changed on disk). */
-  private onCountsChanged(article: vscode.Uri | undefined): void {
-    if (article && this.store.get(article)) return; // the store's own change event covers it
-    if (article && this.grouping === 'document' && !this.filter) {
-      this.pendingDocs.add(article.toString());
+  /** A document's summary changed (its sidecar on disk, or the store's live model), or many did. */
+  private onCountsChanged(change: CountsChange): void {
+    if (!change) {
+      // A pass over the corpus: everything is redone once, from the new summaries.
+      this.groups = undefined;
+      if (this.filter) this.countFiltered();
+      this.refreshRoot();
+      this.updateDescription();
+      return;
+    }
+    const key = change.article.toString();
+    const inCorpus = this.corpus.has(change.article);
+    if (this.groups && !this.groups.update(key, change.before, inCorpus ? change.after : undefined)) this.groups = undefined;
+    const f = this.filterCounts;
+    if (f) {
+      const n = inCorpus && change.after ? f.matcher.count(change.after) : 0;
+      f.total += n - (f.perDoc.get(key) ?? 0);
+      if (n) f.perDoc.set(key, n);
+      else f.perDoc.delete(key);
+    }
+    if (this.store.get(change.article) && this.grouping === 'document' && !this.filter) return; // the store's own change event covers it
+    if (this.grouping === 'document' && !this.filter) {
+      this.pendingDocs.add(key);
       this.scheduleRefresh();
-    } else if (!article) {
+    } else {
       this.refreshRoot();
     }
     this.scheduleDescription();
   }
 
   private onArticlesChanged(): void {
+    this.groups = undefined;
+    if (this.filter) this.countFiltered();
     const keep = new Set(this.corpus.list().map((u) => u.toString()));
     for (const k of [...this.docNodes.keys()]) if (!keep.has(k)) this.docNodes.delete(k);
     for (const k of [...this.lineIndexes.keys()]) if (!keep.has(k)) this.lineIndexes.delete(k);
@@ -719,7 +780,6 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private refreshRoot(): void {
-    this.labelIndexStale = true;
     this.rootPending = true;
     this.scheduleRefresh();
   }
@@ -758,23 +818,11 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private updateDescription(): void {
     const articles = this.corpus.list();
-    let total = 0;
-    let matching = 0;
-    let loaded = 0;
-    for (const uri of articles) {
-      const ann = this.store.get(uri);
-      if (!ann) continue;
-      loaded++;
-      total += withoutSuggestions(ann.sidecar.entities).length;
-      if (this.filter) matching += ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length;
-    }
-    let complete = loaded === articles.length;
-    const counted = this.counts?.totals();
-    if (!complete && !this.filter && counted) {
-      // Not every document is loaded: the corpus counts know the totals anyway.
-      total = counted.entities;
-      complete = true;
-    }
+    // Every figure from the corpus counts (a loaded document's summary is its live model).
+    const counted = this.counts.totals();
+    const complete = counted !== undefined;
+    const total = counted?.entities ?? 0;
+    const matching = this.filter ? (this.filterCounts ?? this.countFiltered())?.total ?? 0 : 0;
     const totals = complete ? `${plural(total, 'entity')} in ${plural(articles.length, 'document')}` : `${plural(articles.length, 'document')}`;
     this.view.description = this.filter ? `filter: ${this.filter.raw} · ${matching} of ${plural(total, 'entity')}` : totals;
     // VS Code hides the view's header (and so its description) while it is the only view of its
@@ -790,6 +838,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async setGrouping(grouping: Grouping): Promise<void> {
     this.grouping = grouping;
+    if (grouping === 'document') this.groups = undefined; // memory back: rebuilt when needed
+    this.shown.clear();
     await vscode.commands.executeCommand('setContext', 'corpusAnnotator.grouping', grouping);
     this.refreshRoot();
   }
@@ -813,10 +863,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async setFilter(filter: EntityFilter | undefined): Promise<void> {
     this.filter = filter;
+    this.groups = undefined;
+    this.shown.clear();
+    const started = performance.now();
+    this.countFiltered();
+    if (filter) this.log.info(`filter ${filter.raw}: ${this.filterCounts?.total ?? 0} entities in ${this.filterCounts?.perDoc.size ?? 0} documents, counted in ${(performance.now() - started).toFixed(0)} ms`);
     await vscode.commands.executeCommand('setContext', 'corpusAnnotator.filtered', !!filter);
     this.refreshRoot();
-    // Filtering needs every document: load them now so the description counts them all.
-    if (filter) await this.ensureLoaded(this.corpus.list());
     this.updateDescription();
   }
 
@@ -828,6 +881,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     if (reload.length < loaded.length) this.log.info(`refresh: ${loaded.length - reload.length} document(s) with unsaved annotation changes kept as they are`);
     this.lineIndexes.clear();
     await this.ensureLoaded(reload, true);
+    await this.counts.rescan();
     this.refreshRoot();
     this.updateDescription();
   }

@@ -184,6 +184,10 @@ describe('diagnostics', () => {
     const line = lines.findIndex((l) => l.startsWith('overlap: '));
     assert.ok(line >= 0, 'precondition: the demo configuration sets overlap');
     lines[line] = 'overlap: sometimes';
+    // Articles are loaded when opened or checked, not all at start: load the demo's, so that each
+    // is one a configuration change revalidates (waited for below).
+    const articles = (await vscode.workspace.findFiles('*.txt')).filter((u) => !u.path.endsWith('zz_diagnostics_probe.txt'));
+    for (const a of articles) await api.annotations(a);
     try {
       await vscode.workspace.fs.writeFile(config, encode(lines.join('\n')));
       const error = await waitForDiagnostics([config], () => ours(config)[0], 'a problem on the configuration');
@@ -195,7 +199,6 @@ describe('diagnostics', () => {
     }
     // A configuration change revalidates every loaded article: wait until each demo article has been
     // reloaded since the restore, so no reload is still running when the next test starts editing.
-    const articles = (await vscode.workspace.findFiles('*.txt')).filter((u) => !u.path.endsWith('zz_diagnostics_probe.txt'));
     const reloaded = new Set<string>();
     const sub = api.onDidChange(({ article }) => reloaded.add(article.toString()));
     try {

@@ -1,0 +1,130 @@
+// Issue 14's figures as the user lives them, inside code-server's real extension host on a generated
+// corpus (bench/host-scale.mjs makes the workspace and reads the `bench-json:` lines): sidebar
+// totals after activation, the extension host's memory (this process: /proc/self) and idle CPU,
+// grouping by label, filtering, tagging until the sidecar is on disk in each view mode.
+// Asserts nothing about time.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { CorpusAnnotatorApi } from '../../src/extension/main';
+
+function figure(name: string, values: number[] | number): void {
+  console.log(`bench-json: ${JSON.stringify({ name, values: Array.isArray(values) ? values : [values] })}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface TreeState {
+  grouping: string;
+  message: string | undefined;
+  counted?: { documents: number; entities: number };
+}
+
+const state = async () => (await vscode.commands.executeCommand('corpusAnnotator.tree._state')) as TreeState;
+const children = async (...path: string[]) => (await vscode.commands.executeCommand('corpusAnnotator.tree._children', path)) as Array<{ label: string; description?: string }>;
+
+/** Resident memory of this process (the extension host), in MB. */
+function rssMb(): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 1048576;
+}
+
+/** CPU time used by this process so far (user + system), in ms. */
+function cpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+}
+
+async function until<T>(f: () => Promise<T | undefined> | T | undefined, timeoutMs = 600_000, stepMs = 10): Promise<T> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v;
+    if (performance.now() > end) throw new Error('timed out');
+    await sleep(stepMs);
+  }
+}
+
+describe('bench: a large corpus in the extension host', () => {
+  it('shows totals, groups, filters and tags', async () => {
+    const t0 = performance.now();
+    const api = (await vscode.extensions.getExtension<CorpusAnnotatorApi>('corpus-annotator.corpus-annotator')?.activate()) as CorpusAnnotatorApi;
+    const counted = await until(async () => (await state()).counted);
+    figure('totalsAfterSuiteStart', performance.now() - t0);
+    figure('documents', counted.documents);
+    figure('entities', counted.entities);
+    figure('rssAtTotals', rssMb());
+
+    // Idle: 10 s after the totals, what the host still does.
+    await sleep(2000);
+    const cpu0 = cpuMs();
+    const w0 = performance.now();
+    await sleep(10_000);
+    figure('idleCpuPercent', ((cpuMs() - cpu0) / (performance.now() - w0)) * 100);
+    figure('rssIdle', rssMb());
+
+    // Group by label: the command until the label rows, one label's surfaces and one surface's first page are listed.
+    let t = performance.now();
+    await vscode.commands.executeCommand('corpusAnnotator.tree.groupByLabel');
+    const labels = await children();
+    figure('groupByLabel', performance.now() - t);
+    t = performance.now();
+    const surfaces = await children('label:ORG');
+    const first = surfaces[0];
+    if (first) await children('label:ORG', `label:ORG/surface:${first.label}`);
+    figure('openLabelAndSurface', performance.now() - t);
+    figure('labelRows', labels.length);
+
+    // Filter label:ORG, in the label grouping and in the document grouping, until the rows are listed.
+    t = performance.now();
+    await vscode.commands.executeCommand('corpusAnnotator.tree.filter', 'label:ORG');
+    await children();
+    figure('filterLabel', performance.now() - t);
+    await vscode.commands.executeCommand('corpusAnnotator.tree.clearFilter');
+    await vscode.commands.executeCommand('corpusAnnotator.tree.groupByDocument');
+    t = performance.now();
+    await vscode.commands.executeCommand('corpusAnnotator.tree.filter', 'label:ORG');
+    const docs = await vscode.commands.executeCommand('corpusAnnotator.tree._state');
+    figure('filterDocument', performance.now() - t);
+    void docs;
+    await vscode.commands.executeCommand('corpusAnnotator.tree.clearFilter');
+
+    // Tag a word until the sidecar on disk has it, in each view mode.
+    const articles = await api.articles();
+    const article = articles[Math.floor(articles.length / 2)] as vscode.Uri;
+    const editor = await vscode.window.showTextDocument(article);
+    await api.annotations(article);
+    const sidecarPath = `${article.fsPath}.ann.yaml`;
+    const text = editor.document.getText();
+    const words = [...text.matchAll(/\b(enquête|réunion|gouvernement|budget|police|travaux|marché|accord)\b/gu)];
+    const modes: Array<[string, string]> = [['document', 'groupByDocument'], ['label', 'groupByLabel'], ['entity', 'groupByEntity']];
+    let w = 0;
+    for (const [mode, command] of modes) {
+      await vscode.commands.executeCommand(`corpusAnnotator.tree.${command}`);
+      await children();
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const m = words[w++];
+        if (!m || m.index === undefined) break;
+        const ann = await api.annotations(article);
+        if (ann.sidecar.entities.some((e) => ann.offsets.toUtf16(e.start) <= (m.index as number) && ann.offsets.toUtf16(e.end) > (m.index as number))) continue;
+        editor.selection = new vscode.Selection(editor.document.positionAt(m.index), editor.document.positionAt(m.index + m[0].length));
+        const before = fs.statSync(sidecarPath).mtimeMs;
+        const size = fs.statSync(sidecarPath).size;
+        t = performance.now();
+        void vscode.commands.executeCommand('corpusAnnotator.tagWithKey', 6);
+        await until(() => {
+          // (Absent for a moment: VS Code's rename with overwrite may delete the target first.)
+          const st = fs.statSync(sidecarPath, { throwIfNoEntry: false });
+          return st && (st.size !== size || st.mtimeMs !== before) ? true : undefined;
+        }, 60_000, 1);
+        times.push(performance.now() - t);
+        await sleep(300); // let the tree refresh settle between tags
+      }
+      figure(`tag_${mode}`, times);
+    }
+    await vscode.commands.executeCommand('corpusAnnotator.tree.groupByDocument');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    figure('rssAfterTags', rssMb());
+  });
+});
