@@ -51,7 +51,10 @@ export async function checkSidecar(ws: Workspace, target: Target): Promise<Sidec
   }
   const parsed = readSidecar(check.source);
   check.parsed = parsed;
-  check.problems.push(...parsed.problems);
+  if (check.source.trim() === '') {
+    // Not "no annotations": a sidecar always has at least its header, so this one was truncated.
+    problem('empty-sidecar', `this sidecar is empty (${check.bytes.length === 0 ? '0 bytes' : 'blank'}): it was truncated (a crash, a tool, a bad checkout) or never written; restore it from git (\`git checkout -- <this file>\`, or \`git log -- <this file>\` to find a good version), or delete it if the article has no annotations`);
+  } else check.problems.push(...parsed.problems);
 
   const articleName = path.basename(articleAbs);
   const documentLine = parsed.keyLines.get('document') ?? 1;

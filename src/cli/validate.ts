@@ -3,6 +3,7 @@ import { formatProblem, hasErrors, Problem } from '../core/problems';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';
+import { unmergedProblem, UnmergedIndex } from './git-unmerged';
 import { Io } from './io';
 
 export const VALIDATE_HELP = `Usage: ${TOOL} validate [options] [paths…]
@@ -71,8 +72,11 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
 
   const reportedConfigs = new Set<string>();
   let withErrors = 0;
+  const unmerged = new UnmergedIndex();
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    const stages = check.bytes && await unmerged.stagesOf(target.abs);
+    if (stages && check.bytes) check.problems.push(unmergedProblem(check.bytes, stages));
     const config = check.config;
     if (config.abs !== undefined && !reportedConfigs.has(config.abs)) {
       reportedConfigs.add(config.abs);

@@ -11,6 +11,9 @@
 //   annotators tagged the same thing under different ids) is kept once, the smaller id winning; the
 //   same span with different labels, or overlapping spans the configuration's overlap policy forbids,
 //   is a conflict between the two sides' entities.
+// - A side that deleted every entity while the other side changed entities (a sidecar emptied by a
+//   crash or a tool, more likely than a decision) deletes nothing quietly: each entity the other
+//   side kept is a conflict.
 // - `status`: 3-way; changed differently on both sides, the less advanced status wins (the merged
 //   document needs another look) and a note says so. Never a conflict.
 // - `sha256` (the article version the offsets were made against): when both sides agree, or one side
@@ -65,6 +68,9 @@ export type Side = 'ours' | 'theirs';
 
 const SPAN_KEYS = new Set(['id', 'start', 'end', 'text']);
 
+const WHOLE_SET_DELETION = (side: Side) =>
+  `deleted by ${side}, which deleted every entity, while ${side === 'ours' ? 'theirs' : 'ours'} changed entities (was the sidecar emptied by mistake?)`;
+
 export function mergeSidecars(input: MergeInput): MergeResult {
   const { base, ours, theirs } = input;
   const overlap = input.overlap ?? 'nested';
@@ -76,6 +82,13 @@ export function mergeSidecars(input: MergeInput): MergeResult {
   const T = byId(theirs.entities);
   const addedOurs: Entity[] = [];
   const addedTheirs: Entity[] = [];
+  // A side left with no entity at all (a truncated file, a tool that rewrote it empty) while the
+  // other side changed entities is not a deliberate deletion to merge quietly: each entity it drops
+  // that the other side kept becomes a conflict.
+  const emptied = (side: Sidecar, other: Sidecar) =>
+    base !== undefined && base.entities.length > 0 && side.entities.length === 0 && other.entities.length > 0 && !sameEntitySet(other.entities, base.entities);
+  const oursEmptied = emptied(ours, theirs);
+  const theirsEmptied = emptied(theirs, ours);
 
   const ids = [...new Set([...B.keys(), ...O.keys(), ...T.keys()])].sort(cmp);
   for (const id of ids) {
@@ -92,8 +105,10 @@ export function mergeSidecars(input: MergeInput): MergeResult {
     } else if (o) {
       // theirs deleted it
       if (!sameEntity(o, b)) conflicts.push({ id, reason: `deleted by theirs, changed by ours (${describeChange(b, o)})`, ours: [o], theirs: [] });
+      else if (theirsEmptied) conflicts.push({ id, reason: WHOLE_SET_DELETION('theirs'), ours: [o], theirs: [] });
     } else if (t) {
       if (!sameEntity(t, b)) conflicts.push({ id, reason: `deleted by ours, changed by theirs (${describeChange(b, t)})`, ours: [], theirs: [t] });
+      else if (oursEmptied) conflicts.push({ id, reason: WHOLE_SET_DELETION('ours'), ours: [], theirs: [t] });
     }
   }
 
@@ -366,6 +381,15 @@ export function splitConflictMarkers(source: string): MarkerSides | string | und
   const out: MarkerSides = { ours, theirs, hunks };
   if (hunksWithBase === hunks) out.base = base;
   return out;
+}
+
+/**
+ * Both versions whole between diff3 markers, for a side that cannot be merged by lines without
+ * losing the other: an emptied sidecar (a line merge would take the emptying as the change to keep).
+ */
+export function wholeFileConflict(ours: string, base: string | undefined, theirs: string): string {
+  const part = (s: string) => (s === '' || s.endsWith('\n') ? s : s + '\n');
+  return `<<<<<<< ours\n${part(ours)}||||||| base\n${part(base ?? '')}=======\n${part(theirs)}>>>>>>> theirs\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
