@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
 import { LabelConfig, labelNames } from '../core/config';
+import { duplicateProblems } from '../core/duplicates';
 import { articlePathOf } from '../core/model';
 import { Problem } from '../core/problems';
 import { ParsedSidecar, readSidecar } from '../core/sidecar-read';
@@ -86,6 +87,7 @@ export async function checkSidecar(ws: Workspace, target: Target): Promise<Sidec
       keyLines: parsed.keyLines,
     }));
   }
+  if (parsed.sidecar) check.problems.push(...duplicateProblems(parsed.sidecar.entities, parsed.entityLines));
   check.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return check;
 }

@@ -140,11 +140,20 @@ async function overlapFor(ws: Workspace, file: string): Promise<OverlapPolicy> {
   return entry.config.overlap;
 }
 
+/** Lines of notes, and of conflicts, printed for one file; the rest is counted (git shows all of stderr). */
+const REPORT_LINES = 20;
+
 function report(io: Io, shown: string, result: MergeResult): void {
-  for (const note of result.notes) io.stderr(`${shown}: note: ${note}\n`);
+  for (const note of result.notes.slice(0, REPORT_LINES)) io.stderr(`${shown}: note: ${note}\n`);
+  if (result.notes.length > REPORT_LINES) {
+    io.stderr(`${shown}: … and ${result.notes.length - REPORT_LINES} more notes like these (${result.notes.length} in all)\n`);
+  }
   if (!result.conflicts.length) return;
   io.stderr(`${shown}: ${plural(result.conflicts.length, 'annotation conflict')}, kept under \`conflicts:\` (the sidecar stays valid YAML):\n`);
-  for (const c of result.conflicts) io.stderr(`  ${c.id}: ${c.reason}\n`);
+  for (const c of result.conflicts.slice(0, REPORT_LINES)) io.stderr(`  ${c.id}: ${c.reason}\n`);
+  if (result.conflicts.length > REPORT_LINES) {
+    io.stderr(`  … and ${result.conflicts.length - REPORT_LINES} more conflicts: see \`conflicts:\` in the file, or \`${TOOL} resolve ${shown}\`\n`);
+  }
   io.stderr(`  resolve with: ${TOOL} resolve --ours ${shown}   (or --theirs; or edit the file)\n`);
 }
 
