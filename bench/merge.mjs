@@ -6,6 +6,7 @@
 // quadratic definition the sweep replaced (test/unit/helpers/merge-quadratic.ts, compiled), in the
 // same run; both results are checked equal.
 //   node bench/merge.mjs [sizes=10000,20000]
+//   BENCH_MERGE_CLI=/path/to/old/dist/cli.js node bench/merge.mjs 10000   # the command of another build
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +18,8 @@ import { LABELS, makeDocument, prng } from './lib/corpus.mjs';
 const require = createRequire(import.meta.url);
 const merge = require(path.join(ROOT, 'out/src/core/merge.js'));
 const { pairAddedQuadratic } = require(path.join(ROOT, 'out/test/unit/helpers/merge-quadratic.js'));
-const CLI = path.join(ROOT, 'dist/cli.js');
+// BENCH_MERGE_CLI: another build's dist/cli.js, to measure the command before a change.
+const CLI = process.env.BENCH_MERGE_CLI ? path.resolve(process.env.BENCH_MERGE_CLI) : path.join(ROOT, 'dist/cli.js');
 const CPU_AT_EXIT = path.join(ROOT, 'bench/lib/cpu-at-exit.cjs');
 const TARGET_MS = 3000;
 

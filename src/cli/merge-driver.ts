@@ -35,12 +35,18 @@ On conflict the sidecar stays valid YAML: the settled entities under \`entities:
 conflict, with both sides' entities, under \`conflicts:\`, which \`validate\` (and VS Code's
 Problems panel) reports as an error until \`${TOOL} resolve --ours|--theirs PATH\`.
 When OURS or THEIRS is not a valid sidecar, falls back to git's line merge (with diff3
-markers, which \`${TOOL} resolve\` understands).
+markers, which \`${TOOL} resolve\` understands). An empty OURS or THEIRS (0 bytes or
+blank: truncated; only BASE may be "no file yet") is never merged: both versions are left
+whole between diff3 markers (exit 1), since any merge would delete every entity the other
+side kept. A side that deleted every entity while the other changed entities gives a
+conflict for each entity it dropped. At most 20 notes and 20 conflicts are printed, then
+a count (every conflict is in the file).
 
 Exit status: 0 merged cleanly, 1 conflicts left (git then reports a conflict), 2 usage.
 
-Example (what install-git-drivers configures):
-  git config merge.corpus-annotator.driver "node node_modules/corpus-annotator/dist/cli.js merge-driver %O %A %B %P"
+Example (what install-git-drivers configures; <copy> is this tool copied into your cache
+directory, never a file inside the repository: see install-git-drivers --help):
+  git config merge.corpus-annotator.driver "node <copy>/dist/cli.js merge-driver %O %A %B %P"
 `;
 
 export const RESOLVE_HELP = `Usage: ${TOOL} resolve [--ours | --theirs] FILE…
@@ -56,6 +62,11 @@ Settles annotation conflicts in sidecars (FILE is a sidecar or its article):
     union by id (so an entity deleted on one side comes back), an id with different
     content on the two sides becoming a conflict (kept under \`conflicts:\`, or settled
     by --ours/--theirs).
+  - a sidecar git still lists as unmerged (\`git ls-files -u\`) whose file is ours'
+    version without theirs' changes (the merge driver could not run): the merge is
+    rebuilt from git's index (stages 1, 2, 3), as the driver would have made it.
+  - markers around an empty side (left by the merge driver for a truncated sidecar):
+    choose the other side with --ours or --theirs.
 
 "ours" is the side between <<<<<<< and ======= (in a rebase, that is the branch being
 rebased onto; theirs is your commit). The result is written in canonical form; then
