@@ -13,7 +13,7 @@ import { cacheDir } from './lib/corpus.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // host-decorations needs the built extension (`npm run build`) and the test host (`npm run host:install`).
-const BENCHES = ['load', 'edit', 'corpus-index', 'export-jsonl', 'cli-memory', 'host-decorations'];
+const BENCHES = ['load', 'edit', 'corpus-index', 'export-jsonl', 'cli-memory', 'merge', 'overlap', 'gazetteer', 'patterns', 'host-decorations'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : BENCHES;
 for (const name of chosen) if (!BENCHES.includes(name)) throw new Error(`unknown bench ${name} (${BENCHES.join(', ')})`);
 

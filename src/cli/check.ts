@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
 import { CONFIG_FILE, LabelConfig, labelNames } from '../core/config';
+import { duplicateProblems } from '../core/duplicates';
 import { articlePathOf } from '../core/model';
 import { formatProblem, Problem } from '../core/problems';
 import { ParsedSidecar, readSidecar } from '../core/sidecar-read';
@@ -51,7 +52,10 @@ export async function checkSidecar(ws: Workspace, target: Target): Promise<Sidec
   }
   const parsed = readSidecar(check.source);
   check.parsed = parsed;
-  check.problems.push(...parsed.problems);
+  if (check.source.trim() === '') {
+    // Not "no annotations": a sidecar always has at least its header, so this one was truncated.
+    problem('empty-sidecar', `this sidecar is empty (${check.bytes.length === 0 ? '0 bytes' : 'blank'}): it was truncated (a crash, a tool, a bad checkout) or never written; restore it from git (\`git checkout -- <this file>\`, or \`git log -- <this file>\` to find a good version), or delete it if the article has no annotations`);
+  } else check.problems.push(...parsed.problems);
 
   const articleName = path.basename(articleAbs);
   const documentLine = parsed.keyLines.get('document') ?? 1;
@@ -83,6 +87,7 @@ export async function checkSidecar(ws: Workspace, target: Target): Promise<Sidec
       keyLines: parsed.keyLines,
     }));
   }
+  if (parsed.sidecar) check.problems.push(...duplicateProblems(parsed.sidecar.entities, parsed.entityLines));
   check.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return check;
 }

@@ -1,5 +1,6 @@
 // `corpus-annotator fmt [--check] [paths…]`: rewrites valid sidecars in canonical form.
 import { Article } from '../core/article';
+import { dedupeSidecar } from '../core/duplicates';
 import { baseName, Sidecar } from '../core/model';
 import { formatProblem, Problem } from '../core/problems';
 import { writeSidecar } from '../core/sidecar-write';
@@ -25,6 +26,11 @@ Paths are sidecars, articles (standing for their sidecar) or directories, search
 recursively (node_modules and .git are skipped). Default: the current directory.
 
 Options:
+      --dedupe  also merge duplicate entities (the same span and label under different
+                ids, which \`${TOOL} validate\` warns about) into the one with the older
+                (smaller base36) id, taking the others' note and attributes; two
+                different notes or attribute values are reported and the file is left
+                as it is
       --check   change nothing: list the files that would be reformatted and fail if
                 there is one (for CI and pre-commit hooks)
   -q, --quiet   print only errors and the files (re)formatted, no summary
@@ -64,6 +70,7 @@ export function canonicalText(sidecar: Sidecar, article?: Article, articleName?:
 export async function fmtCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandArgs('fmt', argv, {
     check: { type: 'boolean' },
+    dedupe: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -103,7 +110,20 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
       for (const p of errors) io.stderr(formatProblem(target.display, p) + '\n');
       continue;
     }
-    const text = canonicalText(sidecar, check.article, baseName(check.articleAbs));
+    let model = sidecar;
+    let merged = 0;
+    if (flags.dedupe === true) {
+      const d = dedupeSidecar(sidecar);
+      if (d.refused.length) {
+        invalid++;
+        for (const why of d.refused) fail(target.display, `duplicate entities not merged: ${why}`);
+        continue;
+      }
+      model = d.sidecar;
+      merged = d.merged;
+    }
+    const dedupeNote = merged ? ` (${plural(merged, 'duplicate entity', 'duplicate entities')} merged)` : '';
+    const text = canonicalText(model, check.article, baseName(check.articleAbs));
     const bytes = Buffer.from(text, 'utf8');
     if (bytes.equals(check.bytes)) {
       canonical++;
@@ -111,7 +131,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
     }
     if (checkOnly) {
       changed++;
-      io.stdout(`would reformat ${target.display}\n`);
+      io.stdout(`would reformat ${target.display}${dedupeNote}\n`);
       continue;
     }
     try {
@@ -129,7 +149,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
       continue;
     }
     changed++;
-    io.stdout(`reformatted ${target.display}\n`);
+    io.stdout(`reformatted ${target.display}${dedupeNote}\n`);
   }
 
   if (!quiet) {

@@ -3,13 +3,14 @@
 // conflicts it leaves, or merges a sidecar left with raw git conflict markers as sets of entities.
 import * as path from 'node:path';
 import { OverlapPolicy } from '../core/config';
-import { Conflict, mergeSidecars, MergeResult, readConflictedSidecar, resolveConflicts, Side, splitConflictMarkers, writeConflictedSidecar } from '../core/merge';
+import { Conflict, mergeSidecars, MergeResult, readConflictedSidecar, resolveConflicts, Side, splitConflictMarkers, wholeFileConflict, writeConflictedSidecar } from '../core/merge';
 import { isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { Problem } from '../core/problems';
 import { readSidecar } from '../core/sidecar-read';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { decodeUtf8, Workspace, writeFileAtomic } from './files';
 import { git, readFilesAt } from './git-drivers';
+import { theirsMissing, UnmergedIndex } from './git-unmerged';
 import { describeFsError, errorCode, Io } from './io';
 
 export const MERGE_DRIVER_HELP = `Usage: ${TOOL} merge-driver BASE OURS THEIRS [PATH]
@@ -34,12 +35,18 @@ On conflict the sidecar stays valid YAML: the settled entities under \`entities:
 conflict, with both sides' entities, under \`conflicts:\`, which \`validate\` (and VS Code's
 Problems panel) reports as an error until \`${TOOL} resolve --ours|--theirs PATH\`.
 When OURS or THEIRS is not a valid sidecar, falls back to git's line merge (with diff3
-markers, which \`${TOOL} resolve\` understands).
+markers, which \`${TOOL} resolve\` understands). An empty OURS or THEIRS (0 bytes or
+blank: truncated; only BASE may be "no file yet") is never merged: both versions are left
+whole between diff3 markers (exit 1), since any merge would delete every entity the other
+side kept. A side that deleted every entity while the other changed entities gives a
+conflict for each entity it dropped. At most 20 notes and 20 conflicts are printed, then
+a count (every conflict is in the file).
 
 Exit status: 0 merged cleanly, 1 conflicts left (git then reports a conflict), 2 usage.
 
-Example (what install-git-drivers configures):
-  git config merge.corpus-annotator.driver "node node_modules/corpus-annotator/dist/cli.js merge-driver %O %A %B %P"
+Example (what install-git-drivers configures; <copy> is this tool copied into your cache
+directory, never a file inside the repository: see install-git-drivers --help):
+  git config merge.corpus-annotator.driver "node <copy>/dist/cli.js merge-driver %O %A %B %P"
 `;
 
 export const RESOLVE_HELP = `Usage: ${TOOL} resolve [--ours | --theirs] FILE…
@@ -55,6 +62,11 @@ Settles annotation conflicts in sidecars (FILE is a sidecar or its article):
     union by id (so an entity deleted on one side comes back), an id with different
     content on the two sides becoming a conflict (kept under \`conflicts:\`, or settled
     by --ours/--theirs).
+  - a sidecar git still lists as unmerged (\`git ls-files -u\`) whose file is ours'
+    version without theirs' changes (the merge driver could not run): the merge is
+    rebuilt from git's index (stages 1, 2, 3), as the driver would have made it.
+  - markers around an empty side (left by the merge driver for a truncated sidecar):
+    choose the other side with --ours or --theirs.
 
 "ours" is the side between <<<<<<< and ======= (in a rebase, that is the branch being
 rebased onto; theirs is your commit). The result is written in canonical form; then
@@ -93,6 +105,17 @@ export async function mergeDriverCommand(argv: readonly string[], io: Io): Promi
     }
   };
   const [baseSrc, oursSrc, theirsSrc] = await Promise.all([read(basePath), read(oursPath), read(theirsPath)]);
+  // Only the base may be "no file yet". An empty ours or theirs is a truncated file, not a decision
+  // to delete every entity: both versions stay whole between markers, and git reports a conflict.
+  const blank = (s: string | undefined) => s !== undefined && s.trim() === '';
+  if (blank(oursSrc) && blank(theirsSrc)) return 0;
+  if (blank(oursSrc) || blank(theirsSrc)) {
+    const [empty, other, src] = blank(oursSrc) ? ['ours', 'theirs', oursSrc] : ['theirs', 'ours', theirsSrc];
+    io.stderr(`${shown}: cannot merge as sets of entities: ${empty} is empty (${src === '' ? '0 bytes' : 'blank'}), and merging it would delete every entity ${other} kept; `
+      + `both versions are left whole between conflict markers: keep ${other}' with \`${TOOL} resolve --${other} ${shown}\`\n`);
+    await writeFileAtomic(io, ws.resolve(oursPath), wholeFileConflict(oursSrc ?? '', baseSrc, theirsSrc ?? ''), () => true);
+    return 1;
+  }
   const ours = oursSrc === undefined ? 'it is not UTF-8' : forMerge(oursSrc);
   const theirs = theirsSrc === undefined ? 'it is not UTF-8' : forMerge(theirsSrc);
   if (typeof ours === 'string' || typeof theirs === 'string') {
@@ -115,7 +138,6 @@ export async function mergeDriverCommand(argv: readonly string[], io: Io): Promi
 
 /** A side of a merge as a model; the settled part of a sidecar with `conflicts:` only for the base. */
 function forMerge(source: string, isBase = false): Sidecar | string {
-  if (source.trim() === '') return { version: 1, document: '', status: 'todo', entities: [] };
   const c = readConflictedSidecar(source);
   if (c.sidecar && (isBase || c.conflicts.length === 0)) return c.sidecar;
   if (c.conflicts.length) return 'it has unresolved conflicts';
@@ -129,11 +151,20 @@ async function overlapFor(ws: Workspace, file: string): Promise<OverlapPolicy> {
   return entry.config.overlap;
 }
 
+/** Lines of notes, and of conflicts, printed for one file; the rest is counted (git shows all of stderr). */
+const REPORT_LINES = 20;
+
 function report(io: Io, shown: string, result: MergeResult): void {
-  for (const note of result.notes) io.stderr(`${shown}: note: ${note}\n`);
+  for (const note of result.notes.slice(0, REPORT_LINES)) io.stderr(`${shown}: note: ${note}\n`);
+  if (result.notes.length > REPORT_LINES) {
+    io.stderr(`${shown}: … and ${result.notes.length - REPORT_LINES} more notes like these (${result.notes.length} in all)\n`);
+  }
   if (!result.conflicts.length) return;
   io.stderr(`${shown}: ${plural(result.conflicts.length, 'annotation conflict')}, kept under \`conflicts:\` (the sidecar stays valid YAML):\n`);
-  for (const c of result.conflicts) io.stderr(`  ${c.id}: ${c.reason}\n`);
+  for (const c of result.conflicts.slice(0, REPORT_LINES)) io.stderr(`  ${c.id}: ${c.reason}\n`);
+  if (result.conflicts.length > REPORT_LINES) {
+    io.stderr(`  … and ${result.conflicts.length - REPORT_LINES} more conflicts: see \`conflicts:\` in the file, or \`${TOOL} resolve ${shown}\`\n`);
+  }
   io.stderr(`  resolve with: ${TOOL} resolve --ours ${shown}   (or --theirs; or edit the file)\n`);
 }
 
@@ -194,6 +225,21 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
     return false;
   }
   if (markers) {
+    const emptied = markers.ours.trim() === '' ? 'ours' : markers.theirs.trim() === '' ? 'theirs' : undefined;
+    if (emptied) {
+      // One side was emptied (see the merge driver): nothing to merge, only a side to choose.
+      const other: Side = emptied === 'ours' ? 'theirs' : 'ours';
+      if (side !== other) {
+        io.stderr(`${display}: error: ${emptied}' version (${emptied === 'ours' ? 'between <<<<<<< and =======' : 'between ======= and >>>>>>>'}) is empty (the sidecar was emptied on that side), so there is nothing to merge and an empty sidecar is never written; `
+          + `keep ${other}' version with \`${TOOL} resolve --${other} ${display}\`, or delete the file if no annotation is wanted\n`);
+        return false;
+      }
+      const kept = readSidecar(markers[other]);
+      if (!kept.sidecar) return problem(`${other}' version is not a valid sidecar`, kept.problems[0]), false;
+      await write(kept.sidecar, []);
+      io.stdout(`${display}: ${emptied}' version was empty: kept ${other}' version (${plural(kept.sidecar.entities.length, 'entity', 'entities')})\n`);
+      return true;
+    }
     const ours = readSidecar(markers.ours);
     const theirs = readSidecar(markers.theirs);
     if (!ours.sidecar) return problem('ours\' version (between <<<<<<< and =======) is not a valid sidecar', ours.problems[0]), false;
@@ -212,28 +258,25 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
       }
     }
     const result = mergeSidecars({ base, ours: ours.sidecar, theirs: theirs.sidecar, overlap: await overlapFor(ws, display) });
-    for (const note of result.notes) io.stderr(`${display}: note: ${note}\n`);
     const how = `${base ? `3-way (${baseFrom})` : '2-way (union by id)'}, ${plural(markers.hunks, 'conflict hunk')}`;
-    if (side && result.conflicts.length) {
-      await write(resolveConflicts(result.sidecar, result.conflicts, side), []);
-      io.stdout(`${display}: merged both sides as sets of entities, ${how}; ${plural(result.conflicts.length, 'conflict')} settled with --${side} (${side === 'ours' ? 'our' : 'their'} version kept)\n`);
-      return true;
-    }
-    await write(result.sidecar, result.conflicts);
-    if (!result.conflicts.length) {
-      io.stdout(`${display}: merged both sides as sets of entities, ${how}: no conflict left (${plural(result.sidecar.entities.length, 'entity', 'entities')})\n`);
-      return true;
-    }
-    io.stdout(`${display}: merged both sides as sets of entities, ${how}; ${plural(result.conflicts.length, 'conflict')} kept under \`conflicts:\`:\n`);
-    for (const c of result.conflicts) io.stdout(`  ${c.id}: ${c.reason}\n`);
-    io.stdout(`  settle them with: ${TOOL} resolve --ours ${display}   (or --theirs)\n`);
-    return false;
+    return settle(io, display, result, how, side, write);
   }
 
   const c = readConflictedSidecar(source);
   if (c.conflicts.length === 0) {
+    const stages = await new UnmergedIndex().stagesOf(abs);
+    if (stages && theirsMissing(bytes, stages)) {
+      // git left ours' file without markers (its merge driver did not run): merge the index's stages.
+      const side3 = (b: Buffer | undefined) => (b === undefined ? undefined : readSidecar(b.toString('utf8')));
+      const [base3, ours3, theirs3] = [side3(stages.base), side3(stages.ours), side3(stages.theirs)];
+      if (!ours3?.sidecar) return problem('ours\' version in git\'s index (stage 2) is not a valid sidecar', ours3?.problems[0]), false;
+      if (!theirs3?.sidecar) return problem('theirs\' version in git\'s index (stage 3) is not a valid sidecar', theirs3?.problems[0]), false;
+      const result = mergeSidecars({ base: base3?.sidecar, ours: ours3.sidecar, theirs: theirs3.sidecar, overlap: await overlapFor(ws, display) });
+      const how = `${base3?.sidecar ? '3-way' : '2-way'} from git's index (its merge driver did not run and left ours' version)`;
+      return settle(io, display, result, how, side, write);
+    }
     if (c.sidecar) {
-      io.stdout(`${display}: nothing to resolve\n`);
+      io.stdout(`${display}: nothing to resolve${stages ? ' (git still lists it as unmerged: `git add` it to finish the merge)' : ''}\n`);
       return true;
     }
     return problem('not a valid sidecar', c.problems[0]), false;
@@ -248,6 +291,25 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
   await write(resolveConflicts(c.sidecar, c.conflicts, side), []);
   io.stdout(`${display}: ${plural(c.conflicts.length, 'conflict')} resolved with --${side} (${side === 'ours' ? 'our' : 'their'} version kept)\n`);
   return true;
+}
+
+/** Writes a merge `resolve` made (settled with --ours/--theirs when given) and says what it did. */
+async function settle(io: Io, display: string, result: MergeResult, how: string, side: Side | undefined, write: (s: Sidecar, c: Conflict[]) => Promise<void>): Promise<boolean> {
+  for (const note of result.notes) io.stderr(`${display}: note: ${note}\n`);
+  if (side && result.conflicts.length) {
+    await write(resolveConflicts(result.sidecar, result.conflicts, side), []);
+    io.stdout(`${display}: merged both sides as sets of entities, ${how}; ${plural(result.conflicts.length, 'conflict')} settled with --${side} (${side === 'ours' ? 'our' : 'their'} version kept)\n`);
+    return true;
+  }
+  await write(result.sidecar, result.conflicts);
+  if (!result.conflicts.length) {
+    io.stdout(`${display}: merged both sides as sets of entities, ${how}: no conflict left (${plural(result.sidecar.entities.length, 'entity', 'entities')})\n`);
+    return true;
+  }
+  io.stdout(`${display}: merged both sides as sets of entities, ${how}; ${plural(result.conflicts.length, 'conflict')} kept under \`conflicts:\`:\n`);
+  for (const c of result.conflicts) io.stdout(`  ${c.id}: ${c.reason}\n`);
+  io.stdout(`  settle them with: ${TOOL} resolve --ours ${display}   (or --theirs)\n`);
+  return false;
 }
 
 /** The common ancestor's version of a file being merged (git's index stage 1), if git has one. */

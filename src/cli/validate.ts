@@ -3,6 +3,7 @@ import { formatProblem, hasErrors, Problem } from '../core/problems';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';
+import { unmergedProblem, UnmergedIndex } from './git-unmerged';
 import { Io } from './io';
 
 export const VALIDATE_HELP = `Usage: ${TOOL} validate [options] [paths…]
@@ -11,7 +12,10 @@ Checks annotation sidecars (*.ann.yaml): their YAML structure, that every entity
 start/end (Unicode code points, end-exclusive) still covers its text in the article
 beside it (a.txt.ann.yaml annotates a.txt), that labels are in the label configuration
 (the nearest .corpus-annotator.yaml in the sidecar's directory or above; else the
-default labels PER ORG LOC DATE EVENT MISC) and its overlap policy.
+default labels PER ORG LOC DATE EVENT MISC) and its overlap policy. Also: an empty
+sidecar (an error: truncated), duplicate entities (a warning: \`${TOOL} fmt --dedupe\`),
+and a sidecar git has not finished merging (an error when it lacks theirs' changes:
+\`${TOOL} resolve\`; a warning once resolved but not yet \`git add\`ed).
 
 Paths are sidecars, articles (standing for their sidecar) or directories, searched
 recursively (node_modules and .git are skipped). Default: the current directory.
@@ -80,8 +84,11 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
 
   const reportedConfigs = new Set<string>();
   let withErrors = 0;
+  const unmerged = new UnmergedIndex();
   for (const target of found.sidecars) {
     const check = await checkSidecar(ws, target);
+    const stages = check.bytes && await unmerged.stagesOf(target.abs);
+    if (stages && check.bytes) check.problems.push(unmergedProblem(check.bytes, stages));
     const config = check.config;
     if (config.abs !== undefined && !reportedConfigs.has(config.abs)) {
       reportedConfigs.add(config.abs);

@@ -11,6 +11,9 @@
 //   annotators tagged the same thing under different ids) is kept once, the smaller id winning; the
 //   same span with different labels, or overlapping spans the configuration's overlap policy forbids,
 //   is a conflict between the two sides' entities.
+// - A side that deleted every entity while the other side changed entities (a sidecar emptied by a
+//   crash or a tool, more likely than a decision) deletes nothing quietly: each entity the other
+//   side kept is a conflict.
 // - `status`: 3-way; changed differently on both sides, the less advanced status wins (the merged
 //   document needs another look) and a note says so. Never a conflict.
 // - `sha256` (the article version the offsets were made against): when both sides agree, or one side
@@ -65,7 +68,14 @@ export type Side = 'ours' | 'theirs';
 
 const SPAN_KEYS = new Set(['id', 'start', 'end', 'text']);
 
-export function mergeSidecars(input: MergeInput): MergeResult {
+const WHOLE_SET_DELETION = (side: Side) =>
+  `deleted by ${side}, which deleted every entity, while ${side === 'ours' ? 'theirs' : 'ours'} changed entities (was the sidecar emptied by mistake?)`;
+
+/**
+ * `pairAdded` decides how the entities new on each side meet: the sweep below; the property test
+ * passes the quadratic definition it replaced, to check they agree.
+ */
+export function mergeSidecars(input: MergeInput, pairAdded: PairAdded = pairAddedSweep): MergeResult {
   const { base, ours, theirs } = input;
   const overlap = input.overlap ?? 'nested';
   const notes: string[] = [];
@@ -76,6 +86,13 @@ export function mergeSidecars(input: MergeInput): MergeResult {
   const T = byId(theirs.entities);
   const addedOurs: Entity[] = [];
   const addedTheirs: Entity[] = [];
+  // A side left with no entity at all (a truncated file, a tool that rewrote it empty) while the
+  // other side changed entities is not a deliberate deletion to merge quietly: each entity it drops
+  // that the other side kept becomes a conflict.
+  const emptied = (side: Sidecar, other: Sidecar) =>
+    base !== undefined && base.entities.length > 0 && side.entities.length === 0 && other.entities.length > 0 && !sameEntitySet(other.entities, base.entities);
+  const oursEmptied = emptied(ours, theirs);
+  const theirsEmptied = emptied(theirs, ours);
 
   const ids = [...new Set([...B.keys(), ...O.keys(), ...T.keys()])].sort(cmp);
   for (const id of ids) {
@@ -92,52 +109,29 @@ export function mergeSidecars(input: MergeInput): MergeResult {
     } else if (o) {
       // theirs deleted it
       if (!sameEntity(o, b)) conflicts.push({ id, reason: `deleted by theirs, changed by ours (${describeChange(b, o)})`, ours: [o], theirs: [] });
+      else if (theirsEmptied) conflicts.push({ id, reason: WHOLE_SET_DELETION('theirs'), ours: [o], theirs: [] });
     } else if (t) {
       if (!sameEntity(t, b)) conflicts.push({ id, reason: `deleted by ours, changed by theirs (${describeChange(b, t)})`, ours: [], theirs: [t] });
+      else if (oursEmptied) conflicts.push({ id, reason: WHOLE_SET_DELETION('ours'), ours: [], theirs: [t] });
     }
   }
 
   // Entities new on each side, checked against each other.
-  const clash = new Map<Entity, Set<Entity>>();
-  const link = (a: Entity, c: Entity) => {
-    for (const [x, y] of [[a, c], [c, a]] as const) {
-      const s = clash.get(x) ?? new Set<Entity>();
-      s.add(y);
-      clash.set(x, s);
+  const pairing = pairAdded(addedOurs, addedTheirs, overlap);
+  const { dropped } = pairing;
+  notes.push(...pairing.notes);
+  const clash = new Map<Entity, Entity[]>();
+  const clashesOf = new Map<Entity, Clash[]>(); // by ours' entity of the pair
+  for (const x of pairing.clashes) {
+    const [a, c] = x;
+    for (const [p, q] of [[a, c], [c, a]] as const) {
+      const list = clash.get(p);
+      if (list) list.push(q);
+      else clash.set(p, [q]);
     }
-  };
-  // Tagged alike by both (same span, label, note and attributes): kept once, whichever the merge
-  // direction, under the smaller id.
-  const dropped = new Set<Entity>();
-  for (const a of addedOurs) {
-    for (const c of addedTheirs) {
-      if (dropped.has(a) || dropped.has(c) || a.start !== c.start || a.end !== c.end || a.label !== c.label || !sameContent(a, c)) continue;
-      const [keep, drop] = cmp(a.id, c.id) <= 0 ? [a, c] : [c, a];
-      dropped.add(drop);
-      notes.push(`${a.label} «${clip(a.text)}» ${a.start}-${a.end} was added on both sides (ids ${a.id}, ${c.id}): kept once, as ${keep.id}`);
-    }
-  }
-  const reasons = new Map<string, string>();
-  for (const a of addedOurs) {
-    for (const c of addedTheirs) {
-      if (dropped.has(a) || dropped.has(c) || !(a.start < c.end && c.start < a.end)) continue;
-      const sameSpan = a.start === c.start && a.end === c.end;
-      if (sameSpan && a.label === c.label) {
-        link(a, c);
-        reasons.set(pairKey(a, c), `the same entity ${a.label} «${clip(a.text)}» ${a.start}-${a.end} added on both sides with a different ${differingFields(a, c).join(', ')}`);
-        continue;
-      }
-      if (sameSpan) {
-        link(a, c);
-        reasons.set(pairKey(a, c), `the same span «${clip(a.text)}» ${a.start}-${a.end} tagged ${a.label} by ours and ${c.label} by theirs`);
-        continue;
-      }
-      const nested = (a.start <= c.start && c.end <= a.end) || (c.start <= a.start && a.end <= c.end);
-      if (overlap === 'forbid' || (overlap === 'nested' && !nested)) {
-        link(a, c);
-        reasons.set(pairKey(a, c), `entities added on both sides ${nested ? 'nest' : 'overlap'}: ${a.label} «${clip(a.text)}» ${a.start}-${a.end} (ours) and ${c.label} «${clip(c.text)}» ${c.start}-${c.end} (theirs), which the overlap policy "${overlap}" forbids`);
-      }
-    }
+    const list = clashesOf.get(a);
+    if (list) list.push(x);
+    else clashesOf.set(a, [x]);
   }
   const oursSet = new Set(addedOurs);
   const seen = new Set<Entity>();
@@ -163,12 +157,11 @@ export function mergeSidecars(input: MergeInput): MergeResult {
     }
     const o = group.filter((x) => oursSet.has(x)).sort(compareEntities);
     const t = group.filter((x) => !oursSet.has(x)).sort(compareEntities);
-    const groupReasons: string[] = [];
-    for (const x of o) for (const y of t) {
-      const r = reasons.get(pairKey(x, y));
-      if (r !== undefined) groupReasons.push(r);
-    }
-    conflicts.push({ id: [...o, ...t].map((x) => x.id).join('+'), reason: groupReasons.join('; '), ours: o, theirs: t });
+    // The reasons in the order of ours' entities, then theirs', as the conflict lists them.
+    const rank = new Map<Entity, number>([...o.map((x, i) => [x, i] as const), ...t.map((x, i) => [x, i] as const)]);
+    const pairs = o.flatMap((x) => clashesOf.get(x) ?? []);
+    pairs.sort((x, y) => (rank.get(x[0]) as number) - (rank.get(y[0]) as number) || (rank.get(x[1]) as number) - (rank.get(y[1]) as number));
+    conflicts.push({ id: [...o, ...t].map((x) => x.id).join('+'), reason: pairs.map((x) => x[2]).join('; '), ours: o, theirs: t });
   }
 
   // Status, document, sha256.
@@ -197,6 +190,155 @@ export function resolveConflicts(sidecar: Sidecar, conflicts: readonly Conflict[
     }
   }
   return { ...sidecar, entities: entities.sort(compareEntities) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entities added on both sides.
+
+/** Two entities added on different sides that cannot both be kept: ours', theirs', and why. */
+export type Clash = [Entity, Entity, string];
+
+export interface AddedPairing {
+  /** Entities kept once: the larger id of a pair tagged alike (same span, label, note, attributes) on both sides. */
+  dropped: Set<Entity>;
+  /** One per pair tagged alike, in the order of ours' entities, then theirs' (as given). */
+  notes: string[];
+  /** Every clashing pair among the entities not dropped (any order). */
+  clashes: Clash[];
+}
+
+/** How the entities added on each side (each list in id order) meet. */
+export type PairAdded = (addedOurs: readonly Entity[], addedTheirs: readonly Entity[], overlap: OverlapPolicy) => AddedPairing;
+
+/**
+ * Tagged alike: grouped by span, label and content, each group resolved as a walk through both
+ * sides in id order (an ours entity keeps dropping theirs with larger ids until one has a smaller
+ * id, which drops it). Clashes: the overlapping pairs found by a sweep over the spans sorted by
+ * start, so the work is O(n log n + overlapping pairs), not ours × theirs.
+ */
+export const pairAddedSweep: PairAdded = (addedOurs, addedTheirs, overlap) => {
+  const dropped = new Set<Entity>();
+  const notes: Array<[number, number, string]> = [];
+  const alike = new Map<string, { ours: number[]; theirs: number[] }>();
+  const groupOf = (e: Entity) => {
+    const key = contentKey(e);
+    let g = alike.get(key);
+    if (!g) alike.set(key, (g = { ours: [], theirs: [] }));
+    return g;
+  };
+  addedOurs.forEach((e, i) => groupOf(e).ours.push(i));
+  addedTheirs.forEach((e, i) => groupOf(e).theirs.push(i));
+  for (const g of alike.values()) {
+    let front = 0;
+    for (const i of g.ours) {
+      const a = addedOurs[i] as Entity;
+      while (front < g.theirs.length) {
+        const j = g.theirs[front] as number;
+        const c = addedTheirs[j] as Entity;
+        const keepOurs = cmp(a.id, c.id) <= 0;
+        dropped.add(keepOurs ? c : a);
+        notes.push([i, j, `${a.label} «${clip(a.text)}» ${a.start}-${a.end} was added on both sides (ids ${a.id}, ${c.id}): kept once, as ${keepOurs ? a.id : c.id}`]);
+        if (!keepOurs) break;
+        front++;
+      }
+    }
+  }
+  notes.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+
+  const clashes: Clash[] = [];
+  const live = (list: readonly Entity[]) => list.filter((e) => !dropped.has(e));
+  forEachOverlap(live(addedOurs), live(addedTheirs), (a, c) => {
+    const why = clashReason(a, c, overlap);
+    if (why !== undefined) clashes.push([a, c, why]);
+  });
+  return { dropped, notes: notes.map((n) => n[2]), clashes };
+};
+
+/** Why two overlapping entities added on different sides cannot both be kept; undefined when they can. */
+export function clashReason(a: Entity, c: Entity, overlap: OverlapPolicy): string | undefined {
+  const sameSpan = a.start === c.start && a.end === c.end;
+  if (sameSpan && a.label === c.label) {
+    return `the same entity ${a.label} «${clip(a.text)}» ${a.start}-${a.end} added on both sides with a different ${differingFields(a, c).join(', ')}`;
+  }
+  if (sameSpan) return `the same span «${clip(a.text)}» ${a.start}-${a.end} tagged ${a.label} by ours and ${c.label} by theirs`;
+  const nested = (a.start <= c.start && c.end <= a.end) || (c.start <= a.start && a.end <= c.end);
+  if (overlap === 'forbid' || (overlap === 'nested' && !nested)) {
+    return `entities added on both sides ${nested ? 'nest' : 'overlap'}: ${a.label} «${clip(a.text)}» ${a.start}-${a.end} (ours) and ${c.label} «${clip(c.text)}» ${c.start}-${c.end} (theirs), which the overlap policy "${overlap}" forbids`;
+  }
+  return undefined;
+}
+
+/** Calls `visit(a, c)` for every a of `ours` and c of `theirs` whose spans overlap (a.start < c.end && c.start < a.end). */
+function forEachOverlap(ours: readonly Entity[], theirs: readonly Entity[], visit: (a: Entity, c: Entity) => void): void {
+  const events = [...ours.map((e) => [e, 0] as const), ...theirs.map((e) => [e, 1] as const)].sort((x, y) => x[0].start - y[0].start);
+  // Per side, the entities whose span may still reach the next start; the heap finds those that end first.
+  const active = [new Set<Entity>(), new Set<Entity>()] as const;
+  const ends = [new EndHeap(), new EndHeap()] as const;
+  for (const [x, side] of events) {
+    const other = 1 - side;
+    const heap = ends[other] as EndHeap;
+    const set = active[other] as Set<Entity>;
+    while (heap.size && (heap.peek() as Entity).end <= x.start) set.delete(heap.pop() as Entity);
+    for (const y of set) {
+      const [a, c] = side === 0 ? [x, y] : [y, x];
+      if (a.start < c.end && c.start < a.end) visit(a, c); // (an empty span at another's start does not overlap it)
+    }
+    active[side].add(x);
+    ends[side].push(x);
+  }
+}
+
+/** A binary min-heap of entities by end. */
+class EndHeap {
+  private readonly items: Entity[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): Entity | undefined {
+    return this.items[0];
+  }
+  push(e: Entity): void {
+    const h = this.items;
+    h.push(e);
+    for (let i = h.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if ((h[parent] as Entity).end <= e.end) break;
+      h[i] = h[parent] as Entity;
+      h[parent] = e;
+      i = parent;
+    }
+  }
+  pop(): Entity | undefined {
+    const h = this.items;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length === 0 || last === undefined) return top;
+    h[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && (h[l] as Entity).end < (h[m] as Entity).end) m = l;
+      if (r < h.length && (h[r] as Entity).end < (h[m] as Entity).end) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m] as Entity, h[i] as Entity];
+      i = m;
+    }
+    return top;
+  }
+}
+
+/** Equal for two entities exactly when they are the same annotation apart from id, author and origin (`differingFields` empty). */
+function contentKey(e: Entity): string {
+  // fieldsOf and fieldValue, without by and src, unrolled: this runs once per added entity.
+  const record = e as unknown as Record<string, unknown>;
+  let key = `${e.start}-${e.end}:${JSON.stringify(e.text)}`;
+  for (const f of Object.keys(record).sort(cmp)) {
+    if (SPAN_KEYS.has(f) || f === 'by' || f === 'src') continue;
+    const v = canonicalJson(record[f]);
+    if (v !== '') key += `\u0000${f}\u0000${v}`;
+  }
+  return key;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,6 +510,15 @@ export function splitConflictMarkers(source: string): MarkerSides | string | und
   return out;
 }
 
+/**
+ * Both versions whole between diff3 markers, for a side that cannot be merged by lines without
+ * losing the other: an emptied sidecar (a line merge would take the emptying as the change to keep).
+ */
+export function wholeFileConflict(ours: string, base: string | undefined, theirs: string): string {
+  const part = (s: string) => (s === '' || s.endsWith('\n') ? s : s + '\n');
+  return `<<<<<<< ours\n${part(ours)}||||||| base\n${part(base ?? '')}=======\n${part(theirs)}>>>>>>> theirs\n`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
@@ -400,12 +551,7 @@ export function sameEntity(a: Entity, b: Entity): boolean {
   return a.id === b.id && fieldsOf(a, b).every((f) => fieldValue(a, f) === fieldValue(b, f));
 }
 
-/** Same annotation apart from id, author and origin. */
-function sameContent(a: Entity, b: Entity): boolean {
-  return differingFields(a, b).length === 0;
-}
-
-function differingFields(a: Entity, b: Entity): string[] {
+export function differingFields(a: Entity, b: Entity): string[] {
   return fieldsOf(a, b).filter((f) => f !== 'by' && f !== 'src' && fieldValue(a, f) !== fieldValue(b, f));
 }
 
@@ -452,12 +598,10 @@ function describeChange(before: Entity, after: Entity): string {
     .join(', ');
 }
 
-function pairKey(a: Entity, b: Entity): string {
-  return `${a.id}\u0000${b.id}`;
-}
-
 function firstStart(c: Conflict): number {
-  return Math.min(...[...c.ours, ...c.theirs].map((e) => e.start), Number.MAX_SAFE_INTEGER);
+  let min = Number.MAX_SAFE_INTEGER;
+  for (const e of [...c.ours, ...c.theirs]) if (e.start < min) min = e.start;
+  return min;
 }
 
 function merge3<T>(b: T | undefined, o: T, t: T): T | undefined {

@@ -2,18 +2,17 @@
 // merge driver (clean and conflicting), `resolve`, raw markers from a merge made without the
 // driver, and `git diff` through the textconv driver. The drivers run the built CLI, dist/cli.js.
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { driverCommand } from '../../src/cli/git-drivers';
+import { commandRisk } from '../../src/cli/git-drivers';
 import { readConflictedSidecar } from '../../src/core/merge';
 import { Entity, Sidecar, Status } from '../../src/core/model';
 import { sha256Hex } from '../../src/core/sha256';
 import { readSidecar } from '../../src/core/sidecar-read';
 import { writeSidecar } from '../../src/core/sidecar-write';
 import { buildCliIfStale, CLI_BIN } from './helpers/cli';
-import { tempDirs } from './helpers/tmp';
+import { gitSandbox } from './helpers/git-repo';
 
 const TEXT = 'Abdellatif Hammouchi a reçu Interpol à Rabat le 3 mars 2025.\n';
 const TEXT2 = 'Mise à jour. Abdellatif Hammouchi a reçu Interpol à Rabat le 3 mars 2025.\n';
@@ -32,46 +31,10 @@ function sidecar(entities: Entity[], status: Status = 'in-progress', text = TEXT
   return writeSidecar(s);
 }
 
-// A clean environment: no hook's GIT_DIR, no user or system configuration (conflict style…).
-const ENV: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
-for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS']) delete ENV[k];
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-function gitRun(cwd: string, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
-}
-function tool(cwd: string, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [CLI_BIN, ...args], { cwd, env: ENV, encoding: 'utf8' });
-}
-
-const { tmpDirSync } = tempDirs('git');
+const { ENV, tmpDirSync, git, gitRun, tool, repo: gitRepo, commitOn, read } = gitSandbox('git');
 
 /** A repository with a.txt and its sidecar committed on `main`; drivers installed unless told not to. */
-function repo(entities: Entity[], opts: { drivers?: boolean } = {}): string {
-  const root = tmpDirSync();
-  git(root, 'init', '-q', '-b', 'main');
-  git(root, 'config', 'user.name', 'Test');
-  git(root, 'config', 'user.email', 'test@example.com');
-  fs.writeFileSync(path.join(root, 'a.txt'), TEXT);
-  fs.writeFileSync(path.join(root, 'a.txt.ann.yaml'), sidecar(entities));
-  if (opts.drivers !== false) {
-    const r = tool(root, 'install-git-drivers');
-    assert.equal(r.status, 0, r.stderr);
-  }
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'base');
-  return root;
-}
-
-function commitOn(root: string, branch: string, files: Record<string, string>, create = true): void {
-  git(root, 'checkout', '-q', ...(create ? ['-b', branch] : [branch]));
-  for (const [f, content] of Object.entries(files)) fs.writeFileSync(path.join(root, f), content);
-  git(root, 'commit', '-q', '-am', `on ${branch}`);
-}
-
-const read = (root: string, f = 'a.txt.ann.yaml') => fs.readFileSync(path.join(root, f), 'utf8');
+const repo = (entities: Entity[], opts: { drivers?: boolean } = {}): string => gitRepo({ 'a.txt': TEXT, 'a.txt.ann.yaml': sidecar(entities) }, opts);
 
 describe('git drivers, with real git', function () {
   this.timeout(60000);
@@ -79,13 +42,15 @@ describe('git drivers, with real git', function () {
   before(buildCliIfStale);
 
   describe('install-git-drivers', () => {
-    it('writes .gitattributes and the git config, pointing at the running dist/cli.js', () => {
+    it('writes .gitattributes and the git config, pointing at a copy of the running dist/cli.js', () => {
       const root = repo([HAMMOUCHI]);
+      const copy = /^node (\S+) merge-driver/.exec(git(root, 'config', 'merge.corpus-annotator.driver'))?.[1] ?? '';
+      assert.deepEqual(fs.readFileSync(copy), fs.readFileSync(CLI_BIN));
       assert.equal(read(root, '.gitattributes'),
         '# Corpus Annotator: merge sidecars as sets of entities, show them one entity per line in git diff (corpus-annotator install-git-drivers)\n'
         + '*.ann.yaml merge=corpus-annotator diff=corpus-annotator\n');
-      assert.equal(git(root, 'config', 'merge.corpus-annotator.driver').trim(), `node ${CLI_BIN} merge-driver %O %A %B %P`);
-      assert.equal(git(root, 'config', 'diff.corpus-annotator.textconv').trim(), `node ${CLI_BIN} diff --textconv`);
+      assert.equal(git(root, 'config', 'merge.corpus-annotator.driver').trim(), `node ${copy} merge-driver %O %A %B %P`);
+      assert.equal(git(root, 'config', 'diff.corpus-annotator.textconv').trim(), `node ${copy} diff --textconv`);
       assert.match(git(root, 'config', 'merge.corpus-annotator.name'), /Corpus Annotator/);
       assert.equal(git(root, 'check-attr', 'merge', 'diff', '--', 'sub/x.txt.ann.yaml'),
         'sub/x.txt.ann.yaml: merge: corpus-annotator\nsub/x.txt.ann.yaml: diff: corpus-annotator\n');
@@ -109,7 +74,7 @@ describe('git drivers, with real git', function () {
       fs.writeFileSync(path.join(root, '.gitattributes'), '*.ann.yaml text eol=lf');
       const dry = tool(root, 'install-git-drivers', '--dry-run');
       assert.equal(dry.status, 0);
-      assert.match(dry.stdout, /^\.gitattributes: would add "\*\.ann\.yaml merge=corpus-annotator diff=corpus-annotator"\n/);
+      assert.match(dry.stdout, /^\.gitattributes: would add "\*\.ann\.yaml merge=corpus-annotator diff=corpus-annotator"\n/m);
       assert.match(dry.stdout, /git config merge\.corpus-annotator\.driver: would set to "node .* merge-driver %O %A %B %P"/);
       assert.equal(dry.stderr, '4 change(s) to make (dry run: nothing changed)\n');
       assert.equal(read(root, '.gitattributes'), '*.ann.yaml text eol=lf');
@@ -119,12 +84,12 @@ describe('git drivers, with real git', function () {
       assert.match(read(root, '.gitattributes'), /^\*\.ann\.yaml text eol=lf\n# Corpus Annotator[^\n]*\n\*\.ann\.yaml merge=corpus-annotator diff=corpus-annotator\n$/);
     });
 
-    it('the driver command: relative to the repository when the tool is installed inside it, absolute otherwise', () => {
-      // (paths that do not exist are taken as they are)
-      assert.equal(driverCommand('/no/clone', '/no/clone/node_modules/corpus-annotator/dist/cli.js'), 'node node_modules/corpus-annotator/dist/cli.js');
-      assert.equal(driverCommand('/no/clone', '/no/elsewhere/dist/cli.js'), 'node /no/elsewhere/dist/cli.js');
-      assert.equal(driverCommand('/no/clone', "/no/my tools/it's/cli.js"), `node '/no/my tools/it'\\''s/cli.js'`);
-      assert.equal(driverCommand('/no/clone', undefined), 'npx --no-install corpus-annotator');
+    it('--command that could run what the repository holds (npx, a relative path, a path inside the clone) gets a warning', () => {
+      assert.match(commandRisk('npx --no-install corpus-annotator', '/no/clone') ?? '', /looks in the repository's node_modules first/);
+      assert.match(commandRisk('node node_modules/corpus-annotator/dist/cli.js', '/no/clone') ?? '', /is a relative path/);
+      assert.match(commandRisk('node /no/clone/tools/cli.js', '/no/clone') ?? '', /inside the repository's work tree/);
+      assert.equal(commandRisk('node /no/elsewhere/dist/cli.js', '/no/clone'), undefined);
+      assert.equal(commandRisk('corpus-annotator', '/no/clone'), undefined);
     });
 
     it('--command chooses the command; outside a repository it fails clearly', () => {
