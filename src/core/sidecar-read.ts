@@ -33,8 +33,17 @@ const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
  * (test/unit/sidecar-fast-read.test.ts and sidecar-segmented-read.test.ts check it differentially).
  */
 export function readSidecar(source: string): ParsedSidecar {
-  return (source.length <= MAX_SIDECAR_CHARS ? fastReadSidecar(source) : undefined) ?? new SidecarReader(source).read(true);
+  const tagged = MAYBE_TAG.test(source);
+  const fast = source.length <= MAX_SIDECAR_CHARS && !tagged;
+  return (fast ? fastReadSidecar(source) : undefined) ?? new SidecarReader(source).read(!tagged);
 }
+
+/**
+ * A `!` where a YAML tag could start (after `:`, `,`, `[`, `{` or a list's `- `): the full reader
+ * then reads the file, since only it reports tags (problems.ts). Inside quoted entity text this
+ * also matches now and then (", !…"): that file is read more slowly, never wrongly.
+ */
+const MAYBE_TAG = /(?:[:,[{]|^\s*-)[ \t]*!/m;
 
 /** The full YAML reader alone, without the fast paths: for the differential tests and benchmarks. */
 export function readSidecarFull(source: string): ParsedSidecar {
