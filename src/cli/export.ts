@@ -32,12 +32,13 @@ training and evaluation in other tools. Formats and their offsets:
                attrs.kb, A attribute lines), plus annotation.conf; offsets in code points
   doccano      doccano JSONL {"text", "label": [[start, end, "LABEL"]…], "document", …};
                offsets in UTF-16 code units, as doccano counts them by default
-  labelstudio  Label Studio tasks, one JSON array; offsets in UTF-16 code units, as its
-               front end counts them; labelling config: <Labels name="label"
-               toName="text"> and <Text name="text" value="$text"/>
+  labelstudio  Label Studio tasks, one JSON array; offsets in code points, as its
+               front end counts them; suggestions become predictions (pre-annotations);
+               labelling config: <Labels name="label" toName="text"> and
+               <Text name="text" value="$text"/>
 
-Sidecar offsets are code points; UTF-16 offsets differ after an emoji or 𝔸 and are
-converted. Without --out, jsonl, conll, doccano and labelstudio go to stdout.
+Sidecar offsets are code points; doccano's UTF-16 offsets differ after an emoji or 𝔸
+and are converted. Without --out, jsonl, conll, doccano and labelstudio go to stdout.
 
 What a format cannot hold is reported on stderr, one line per entity, then counted in
 a summary: CoNLL keeps the longest of nested or overlapping entities and drops the

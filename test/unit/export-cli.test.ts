@@ -150,7 +150,7 @@ describe('corpus-annotator export', () => {
       assert.match(r.stderr, /^corpus-annotator export: .*\nRun 'corpus-annotator export --help' for usage\.\n$/, argv.join(' '));
     }
     const help = await cli(['export', '--help'], DEMO_CORPUS);
-    assert.match(help.stdout, /UTF-16 code units/);
+    assert.match(help.stdout, /UTF-16 offsets/);
     assert.match(help.stdout, /Examples:\n {2}corpus-annotator export --format jsonl corpus\/ > train\.jsonl/);
     assert.match((await cli(['--help'], DEMO_CORPUS)).stdout, /\n {2}export {5}write the annotations as spaCy/);
   });

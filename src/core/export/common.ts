@@ -42,6 +42,8 @@ export interface DocumentOutput {
   exported: number;
   /** Suggestions (`suggested: true`) left out by the filter: not annotations until accepted. */
   suggestions?: number;
+  /** Suggestions written as predictions (Label Studio's pre-annotations), not as annotations. */
+  predicted?: number;
   issues: ExportIssue[];
 }
 
@@ -86,12 +88,13 @@ export function includesDocument(sidecar: Sidecar, filter: ExportFilter): boolea
 
 /**
  * The entities the filter keeps, in canonical order. An entity without `src` matches only `*`.
- * Suggestions are left out unless `includeSuggestions`.
+ * Suggestions are left out unless `includeSuggestions`; `suggestionsOnly`: only the suggestions
+ * the other criteria keep (what Label Studio gets as predictions).
  */
-export function selectEntities(entities: readonly Entity[], filter: ExportFilter): Entity[] {
+export function selectEntities(entities: readonly Entity[], filter: ExportFilter, suggestionsOnly = false): Entity[] {
   const excluded = (filter.excludeSrc ?? []).map(srcPatternToRegExp);
   return entities.filter((e) =>
-    (filter.includeSuggestions === true || e.suggested !== true) &&
+    (suggestionsOnly ? e.suggested === true : filter.includeSuggestions === true || e.suggested !== true) &&
     (!filter.labels?.size || filter.labels.has(e.label)) && !excluded.some((re) => re.test(e.src ?? '')),
   ).sort(compareEntities);
 }
@@ -127,12 +130,15 @@ export class ExportTally {
   skippedByStatus = 0;
   /** Suggestions left out (not accepted yet). */
   suggestions = 0;
+  /** Suggestions written as predictions. */
+  predicted = 0;
   readonly issues = new Map<IssueCode, { count: number; dropped: number }>();
 
   add(out: DocumentOutput): void {
     this.documents++;
     this.entities += out.exported;
     this.suggestions += out.suggestions ?? 0;
+    this.predicted += out.predicted ?? 0;
     for (const i of out.issues) {
       const t = this.issues.get(i.code) ?? { count: 0, dropped: 0 };
       t.count++;
@@ -152,6 +158,7 @@ export class ExportTally {
     let s = `${this.documents} document${this.documents === 1 ? '' : 's'}, ${this.entities} entit${this.entities === 1 ? 'y' : 'ies'} exported`;
     if (this.skippedByStatus) s += ` (${this.skippedByStatus} document${this.skippedByStatus === 1 ? '' : 's'} left out by status)`;
     if (this.suggestions) s += ` (${this.suggestions} suggestion${this.suggestions === 1 ? '' : 's'} not accepted yet left out)`;
+    if (this.predicted) s += ` (${this.predicted} suggestion${this.predicted === 1 ? '' : 's'} written as predictions)`;
     if (this.issues.size === 0) return s + '; nothing lost';
     const parts = [...this.issues].map(([code, t]) => {
       let p = `${t.count} ${ISSUE_SUMMARY[code]}`;

@@ -18,7 +18,7 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
   conll: 'none (tokens)',
   brat: 'code points',
   doccano: 'UTF-16 code units',
-  labelstudio: 'UTF-16 code units',
+  labelstudio: 'code points',
 };
 
 /**
@@ -27,18 +27,21 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
  */
 export function exportDocument(format: ExportFormat, doc: ExportDocument, filter: ExportFilter = {}, opts: ExportOptions = {}): DocumentOutput {
   const entities: Entity[] = selectEntities(doc.sidecar.entities, filter);
+  if (format === 'labelstudio') {
+    // Suggestions not exported as annotations are offered as predictions (pre-annotations).
+    return exportLabelStudio(doc, entities, filter.includeSuggestions === true ? [] : selectEntities(doc.sidecar.entities, filter, true));
+  }
   const out = exportSelected(format, doc, entities, opts);
   const suggestions = countLeftOutSuggestions(doc.sidecar.entities, filter);
   if (suggestions > 0) out.suggestions = suggestions;
   return out;
 }
 
-function exportSelected(format: ExportFormat, doc: ExportDocument, entities: Entity[], opts: ExportOptions): DocumentOutput {
+function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: ExportDocument, entities: Entity[], opts: ExportOptions): DocumentOutput {
   switch (format) {
     case 'jsonl': return exportJsonl(doc, entities, { tokens: opts.tokens === true });
     case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2');
     case 'brat': return exportBrat(doc, entities);
     case 'doccano': return exportDoccano(doc, entities);
-    case 'labelstudio': return exportLabelStudio(doc, entities);
   }
 }
