@@ -3,7 +3,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  bratConf, bratNames, collectBratAttrs, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
+  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocNames, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
   ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, selectEntities, TAG_SCHEMES,
   TagScheme,
 } from '../core/export';
@@ -24,9 +24,11 @@ training and evaluation in other tools. Formats and their offsets:
                attrs.kb becomes "kb_id", attrs.canonical "canonical", a note and other
                attributes ride along as the span's "note" and "attrs"; --tokens adds
                "tokens" and token_start/token_end
-  conll        CoNLL-2003 style: "-DOCSTART- -X- O O" then one "token TAG" line per token
+  conll        CoNLL-2003 style: "-DOCSTART-(name) O" then one "token TAG" line per token
                (a space between the columns; tokens never contain spaces), a blank line
-               after each sentence; IOB2 tags, or BILOU with --scheme bilou
+               after each sentence; IOB2 tags, or BILOU with --scheme bilou; every line
+               has the same number of columns (conlleval requires it); --columns 4:
+               "token _ _ TAG" and "-DOCSTART-(name) -X- O O"
   brat         brat standoff: a directory (--out) of X.txt (the article exactly: BOM
                removed, CRLF kept) and X.ann (T, #AnnotatorNotes, N Reference from
                attrs.kb, A attribute lines), plus annotation.conf; offsets in code points
@@ -62,6 +64,13 @@ Options:
       --include-suggestions  export suggestions (suggested: true) as entities too
       --tokens          jsonl: add tokens (the French tokeniser of the CoNLL export)
       --scheme S        conll: iob2 (default) or bilou
+      --columns N       conll: 2 (token TAG, default) or 4 (CoNLL-2003: token POS
+                        chunk TAG, with _ fillers)
+      --doc-names W     conll: where each document's name goes: docstart (in the
+                        -DOCSTART- token, default), comment (a "# document: X" line
+                        before it; not for conlleval) or none (with 4 columns,
+                        documents then start with exactly "-DOCSTART- -X- O O", the
+                        line spaCy's converter splits on)
       --strict          exit 1 when anything could not be exported as it is
   -q, --quiet           only the summary on stderr, not one line per entity
       --progress        show progress (count/total, elapsed) on stderr; shown anyway
@@ -101,6 +110,8 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
     'include-suggestions': { type: 'boolean' },
     tokens: { type: 'boolean' },
     scheme: { type: 'string' },
+    columns: { type: 'string' },
+    'doc-names': { type: 'string' },
     strict: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     progress: { type: 'boolean' },
@@ -117,6 +128,12 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const scheme = (flags.scheme ?? 'iob2') as string;
   if (!(TAG_SCHEMES as readonly string[]).includes(scheme)) throw usage(`unknown --scheme '${scheme}' (iob2 or bilou)`);
   if (flags.scheme !== undefined && format !== 'conll') throw usage('--scheme applies to --format conll only');
+  const columns = flags.columns === undefined ? 2 : Number(flags.columns);
+  if (columns !== 2 && columns !== 4) throw usage(`--columns must be 2 or 4, not '${String(flags.columns)}'`);
+  if (flags.columns !== undefined && format !== 'conll') throw usage('--columns applies to --format conll only');
+  const docNames = (flags['doc-names'] ?? 'docstart') as string;
+  if (!(DOC_NAMES as readonly string[]).includes(docNames)) throw usage(`unknown --doc-names '${docNames}' (${DOC_NAMES.join(', ')})`);
+  if (flags['doc-names'] !== undefined && format !== 'conll') throw usage('--doc-names applies to --format conll only');
   if (flags.tokens && format !== 'jsonl') throw usage('--tokens applies to --format jsonl only (conll is always tokenised)');
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (format === 'brat' && out === undefined) throw usage('brat writes a directory: give it with --out DIR');
@@ -130,7 +147,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   if (typeof flags.label === 'string') filter.labels = new Set(list(flags.label));
   if (typeof flags['exclude-src'] === 'string') filter.excludeSrc = list(flags['exclude-src']);
   if (flags['include-suggestions'] === true) filter.includeSuggestions = true;
-  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme };
+  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme, columns, docNames: docNames as DocNames };
   const quiet = flags.quiet === true;
 
   const ws = new Workspace(io);

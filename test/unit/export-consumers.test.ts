@@ -3,11 +3,33 @@
 // token classification, doccano's overlap setting, brat's BOM and binary attributes, and splits.
 // Each test reads the output the way the consumer's code does (cited where it is mimicked).
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { articleFromText } from '../../src/core/article';
-import { ExportDocument, exportDocument } from '../../src/core/export';
+import { ExportDocument, exportDocument, ExportOptions } from '../../src/core/export';
 import { parseLabelStudio } from '../../src/core/import';
 import { Entity } from '../../src/core/model';
-import { entityAt } from './helpers/corpus';
+import { cli } from './helpers/cli';
+import { DEMO_CORPUS, entityAt } from './helpers/corpus';
+import { demoDocs, generatedDocs, TestDoc } from './helpers/docs';
+
+/** Options as a plain object (so these tests also compile, and fail, against code without them). */
+const opts = (o: Record<string, unknown>): ExportOptions => o as ExportOptions;
+const asDoc = (d: TestDoc): ExportDocument => ({ name: d.name, relPath: d.name, article: d.article, sidecar: d.sidecar });
+
+/**
+ * conlleval's reading of a file (conlleval.pl, CoNLL-2000, 2004-01-26): every non-blank line split on
+ * whitespace must have as many fields as the first, else it stops with "unexpected number of features".
+ */
+function conllevalWidth(text: string): number {
+  let width = -1;
+  text.split('\n').forEach((line, i) => {
+    const fields = line.split(/[ \t]+/).filter((f) => f !== '');
+    if (fields.length === 0) return;
+    if (width < 0) width = fields.length;
+    else if (fields.length !== width) throw new Error(`line ${i + 1}: unexpected number of features: ${fields.length} (${width})`);
+  });
+  return width;
+}
 
 function docOf(text: string, entities: Entity[], name = 'a.txt'): ExportDocument {
   const article = articleFromText(text);
@@ -77,6 +99,43 @@ describe('exports as their consumers read them', () => {
       const all = JSON.parse(exportDocument('labelstudio', doc, { includeSuggestions: true }).text) as Task;
       assert.equal(all.annotations[0]?.result.length, 4);
       assert.equal(all.predictions, undefined);
+    });
+  });
+
+  describe('CoNLL: the same width on every line (conlleval), --columns 2|4, document names', () => {
+    const docs = [...demoDocs(), ...generatedDocs()].map(asDoc);
+    const whole = (o: Record<string, unknown>) => docs.map((d) => exportDocument('conll', d, {}, opts(o)).text).join('');
+
+    it('default: 2 columns on every line, the -DOCSTART- line included (it had 4)', () => {
+      assert.equal(conllevalWidth(whole({})), 2);
+    });
+
+    it('--columns 4: CoNLL-2003 token POS chunk TAG with _ fillers, -DOCSTART- with -X- O O', () => {
+      const text = whole({ columns: 4 });
+      assert.equal(conllevalWidth(text), 4);
+      const first = exportDocument('conll', docs[0] as ExportDocument, {}, opts({ columns: 4, docNames: 'none' })).text.split('\n');
+      assert.equal(first[0], '-DOCSTART- -X- O O');
+      assert.match(first[2] ?? '', /^\S+ _ _ (O|[BI]-\S+)$/);
+    });
+
+    it('every document\'s name is on its -DOCSTART- line, so lines map back to articles; none leaves it out', () => {
+      const names = whole({}).split('\n').filter((l) => l.startsWith('-DOCSTART-')).map((l) => /^-DOCSTART-\((.*)\) O$/.exec(l)?.[1]);
+      assert.deepEqual(names, docs.map((d) => d.relPath));
+      assert.equal(conllevalWidth(exportDocument('conll', docOf('Rabat.', [], 'mon article.txt'), {}, opts({ columns: 4 })).text), 4, 'a name with a space');
+      assert.match(exportDocument('conll', docOf('Rabat.', [], 'mon article.txt')).text, /^-DOCSTART-\(mon_article\.txt\) O\n/);
+      assert.match(exportDocument('conll', docOf('Rabat.', [], 'b.txt'), {}, opts({ docNames: 'comment' })).text, /^# document: b\.txt\n-DOCSTART- O\n\nRabat O\n/);
+      assert.ok(whole({ docNames: 'none' }).split('\n').filter((l) => l.startsWith('-DOCSTART-')).every((l) => l === '-DOCSTART- O'));
+    });
+
+    it('the command line: --columns and --doc-names, checked', async () => {
+      const root = path.resolve(DEMO_CORPUS, '../..');
+      const r = await cli(['export', '-f', 'conll', '--columns', '4', '--doc-names', 'none', 'examples/corpus'], root);
+      assert.equal(r.code, 0);
+      assert.equal(conllevalWidth(r.stdout), 4);
+      assert.equal(r.stdout.split('\n').filter((l) => l === '-DOCSTART- -X- O O').length, 5);
+      assert.equal((await cli(['export', '-f', 'conll', '--columns', '3', 'examples/corpus'], root)).code, 2);
+      assert.equal((await cli(['export', '-f', 'conll', '--doc-names', 'x', 'examples/corpus'], root)).code, 2);
+      assert.equal((await cli(['export', '-f', 'jsonl', '--columns', '4', 'examples/corpus'], root)).code, 2);
     });
   });
 });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { articleFromText } from '../../src/core/article';
 import {
-  CONLL_DOCSTART, DocumentOutput, EXPORT_FORMATS, ExportDocument, exportDocument, ExportFilter, ExportOptions, ExportTally, formatIssue,
+  DocumentOutput, EXPORT_FORMATS, ExportDocument, exportDocument, ExportFilter, ExportOptions, ExportTally, formatIssue,
   JsonArrayWriter, selectEntities, spansFromTags,
 } from '../../src/core/export';
 import { IMPORT_FORMATS, ImportFormat, ImportRecord, mergeImported, parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio } from '../../src/core/import';
@@ -209,7 +209,7 @@ describe('export', () => {
       const text = 'M. Abdelouafi Laftit est à Rabat. Il rentre.\nFin';
       const out = exportDocument('conll', docOf(text, [entityAt(text, 'Abdelouafi Laftit', 'PER', 'aaa001'), entityAt(text, 'Rabat', 'LOC', 'aaa002')]));
       assert.equal(out.text, [
-        CONLL_DOCSTART, '',
+        '-DOCSTART-(a.txt) O', '',
         'M. O', 'Abdelouafi B-PER', 'Laftit I-PER', 'est O', 'à O', 'Rabat B-LOC', '. O', '',
         'Il O', 'rentre O', '. O', '',
         'Fin O', '', '',
@@ -261,7 +261,7 @@ describe('export', () => {
         const doc = asExportDocument(d);
         const out = exportDocument('conll', doc);
         const tokens = tokenizeSentences(d.article.text, d.article.offsets).flat();
-        const lines = out.text.split('\n').filter((l) => l !== '' && l !== CONLL_DOCSTART);
+        const lines = out.text.split('\n').filter((l) => l !== '' && !l.startsWith('-DOCSTART-'));
         assert.deepEqual(lines.map((l) => l.split(' ')[0]), tokens.map((t) => t.text));
         assert.ok(lines.every((l) => l.split(' ').length === 2), 'two columns');
         const back = spansFromTags(lines.map((l) => l.split(' ')[1] as string))

@@ -23,11 +23,20 @@ export interface ExportDocument {
   sidecar: Sidecar;
 }
 
+export type ConllColumns = 2 | 4;
+/** Where CoNLL carries the document's name: in the -DOCSTART- token, a `# document:` line, or nowhere. */
+export const DOC_NAMES = ['docstart', 'comment', 'none'] as const;
+export type DocNames = (typeof DOC_NAMES)[number];
+
 export interface ExportOptions {
   /** JSONL: add `tokens` and the spans' `token_start`/`token_end`. */
   tokens?: boolean;
   /** CoNLL: IOB2 (default) or BILOU. */
   scheme?: TagScheme;
+  /** CoNLL: `token TAG` (2, default) or CoNLL-2003's `token POS chunk TAG` (4). */
+  columns?: ConllColumns;
+  /** CoNLL: where the document's name goes (default: in the -DOCSTART- token). */
+  docNames?: DocNames;
 }
 
 /**

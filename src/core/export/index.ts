@@ -9,7 +9,7 @@ import { exportLabelStudio } from './labelstudio';
 
 export * from './common';
 export { bratConf, bratNames, collectBratAttrs } from './brat';
-export { CONLL_DOCSTART, spansFromTags } from './conll';
+export { CONLL_DOCSTART, conllDocStart, spansFromTags } from './conll';
 export { JsonArrayWriter, labelStudioConfig } from './labelstudio';
 
 /** Offsets each format counts in, for help texts and the README. */
@@ -40,7 +40,7 @@ export function exportDocument(format: ExportFormat, doc: ExportDocument, filter
 function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: ExportDocument, entities: Entity[], opts: ExportOptions): DocumentOutput {
   switch (format) {
     case 'jsonl': return exportJsonl(doc, entities, { tokens: opts.tokens === true });
-    case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2');
+    case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2', opts.columns ?? 2, opts.docNames ?? 'docstart');
     case 'brat': return exportBrat(doc, entities);
     case 'doccano': return exportDoccano(doc, entities);
   }
