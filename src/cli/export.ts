@@ -2,8 +2,9 @@
 // tools. Streams: one document is read, converted (by src/core/export) and written at a time.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import {
-  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocNames, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
+  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
   ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, selectEntities, TAG_SCHEMES,
   TagScheme,
 } from '../core/export';
@@ -23,7 +24,9 @@ training and evaluation in other tools. Formats and their offsets:
                "sha256", "status"}}; offsets in code points (Python string indices);
                attrs.kb becomes "kb_id", attrs.canonical "canonical", a note and other
                attributes ride along as the span's "note" and "attrs"; --tokens adds
-               "tokens" and token_start/token_end
+               "tokens" (spaCy's words: whitespace other than one space after a
+               token is a token, "ws" its spaces value, so Doc(vocab, words, spaces)
+               is the text) and token_start/token_end
   conll        CoNLL-2003 style: "-DOCSTART-(name) O" then one "token TAG" line per token
                (a space between the columns; tokens never contain spaces), a blank line
                after each sentence; IOB2 tags, or BILOU with --scheme bilou; every line
@@ -39,6 +42,10 @@ training and evaluation in other tools. Formats and their offsets:
                labelling config: <Labels name="label" toName="text"> and
                <Text name="text" value="$text"/>
 
+  spacy        a spaCy 3 DocBin (.spacy, --out required) for \`spacy train\`: doc.text is
+               the article, doc.ents the entities (the longest of nested ones),
+               doc.spans["sc"] all of them, kb ids as kb_id, user_data the document
+
 Sidecar offsets are code points; doccano's UTF-16 offsets differ after an emoji or 𝔸
 and are converted. Without --out, jsonl, conll, doccano and labelstudio go to stdout.
 
@@ -53,7 +60,7 @@ occurrences) are not annotations until accepted: they are left out (counted in t
 summary) unless --include-suggestions.
 
 Options:
-  -f, --format F        jsonl, conll, brat, doccano or labelstudio (required)
+  -f, --format F        jsonl, conll, brat, doccano, labelstudio or spacy (required)
   -o, --out PATH        write to this file (brat: directory) instead of stdout; a file
                         is replaced only once complete
       --status LIST     only documents with these statuses (todo, in-progress, done,
@@ -88,13 +95,14 @@ Examples:
   ${TOOL} export --format jsonl --tokens --status reviewed,done --out train.jsonl corpus/
   ${TOOL} export --format conll --scheme bilou --label PER,ORG,LOC corpus/ > train.conll
   ${TOOL} export --format brat --out brat-collection/ corpus/
+  ${TOOL} export --format spacy --status reviewed --out train.spacy corpus/
   ${TOOL} export --format labelstudio --exclude-src 'propagated,pattern:*' -o tasks.json corpus/
   ${TOOL} export --format conll --strict -q corpus/ > /dev/null   # does CoNLL lose anything?
 `;
 
 /** Where the documents' output goes: stdout, a file replaced at the end, or a brat directory. */
 interface Sink {
-  write(text: string): Promise<void>;
+  write(text: string | Uint8Array): Promise<void>;
   writeBrat(relPath: string, txt: string, ann: string): Promise<void>;
   finish(): Promise<void>;
   abort(): Promise<void>;
@@ -137,6 +145,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   if (flags.tokens && format !== 'jsonl') throw usage('--tokens applies to --format jsonl only (conll is always tokenised)');
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (format === 'brat' && out === undefined) throw usage('brat writes a directory: give it with --out DIR');
+  if (format === 'spacy' && out === undefined) throw usage('spacy writes a binary .spacy file: give it with --out FILE');
   const filter: ExportFilter = {};
   if (typeof flags.status === 'string') {
     const statuses = list(flags.status);
@@ -170,6 +179,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   }
   const tally = new ExportTally();
   const array = new JsonArrayWriter();
+  const docBin = new DocBinBuilder();
   const labels: string[] = [];
   const attrValues = new Map<string, Set<string>>();
   let invalid = 0;
@@ -207,11 +217,15 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
         }
         collectBratAttrs(selected, attrValues);
         await sink.writeBrat(relPath, result.text, result.ann ?? '');
+      } else if (result.spacy) {
+        docBin.add(result.spacy);
       } else {
         await sink.write(format === 'labelstudio' ? array.next(result.text) : result.text);
       }
     }
     if (format === 'labelstudio') await sink.write(array.end());
+    // spaCy's DocBin.to_bytes: zlib.compress (level 6, zlib's default) of the msgpack
+    if (format === 'spacy') await sink.write(zlib.deflateSync(docBin.toMsgpack(), { level: 6 }));
     if (format === 'brat') await sink.write(bratConf(labels, attrValues));
     await sink.finish();
   } catch (e) {
@@ -241,7 +255,7 @@ function list(s: string): string[] {
 async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined): Promise<Sink> {
   const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
   if (outAbs === undefined) {
-    return { write: async (t) => io.stdout(t), writeBrat: async () => undefined, finish: async () => undefined, abort: async () => undefined };
+    return { write: async (t) => io.stdout(typeof t === 'string' ? t : Buffer.from(t).toString('latin1')), writeBrat: async () => undefined, finish: async () => undefined, abort: async () => undefined };
   }
   if (format === 'brat') {
     await mkdir(outAbs, { recursive: true });
@@ -256,7 +270,7 @@ async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined
     };
     return {
       // the only direct write for brat: annotation.conf, at the end
-      write: (t) => writeFile(path.join(outAbs, 'annotation.conf'), t),
+      write: (t) => writeFile(path.join(outAbs, 'annotation.conf'), typeof t === 'string' ? t : Buffer.from(t).toString('utf8')),
       writeBrat: async (relPath, txt, ann) => {
         const names = bratNames(relPath);
         await writeFile(path.join(outAbs, ...names.txt.split('/')), txt);
@@ -281,7 +295,8 @@ async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined
   };
   return {
     write: async (t) => {
-      await handle.write(t);
+      if (typeof t === 'string') await handle.write(t);
+      else await handle.write(t);
     },
     writeBrat: async () => undefined,
     finish: async () => {

@@ -3,13 +3,20 @@
 // token classification, doccano's overlap setting, brat's BOM and binary attributes, and splits.
 // Each test reads the output the way the consumer's code does (cited where it is mimicked).
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { articleFromText } from '../../src/core/article';
-import { ExportDocument, exportDocument, ExportOptions } from '../../src/core/export';
+import { DocBinBuilder, ExportDocument, exportDocument, ExportOptions } from '../../src/core/export';
+import { msgpack } from '../../src/core/export/msgpack';
+import { murmurHash64A, spacyStringId } from '../../src/core/export/spacy-strings';
 import { parseLabelStudio } from '../../src/core/import';
 import { Entity } from '../../src/core/model';
 import { cli } from './helpers/cli';
-import { DEMO_CORPUS, entityAt } from './helpers/corpus';
+import { DEMO_CORPUS, entityAt, REPO_ROOT } from './helpers/corpus';
+import { Decoded, decodeMsgpack } from './helpers/msgpack-decode';
+import { tempDirs } from './helpers/tmp';
 import { demoDocs, generatedDocs, TestDoc } from './helpers/docs';
 
 /** Options as a plain object (so these tests also compile, and fail, against code without them). */
@@ -136,6 +143,180 @@ describe('exports as their consumers read them', () => {
       assert.equal((await cli(['export', '-f', 'conll', '--columns', '3', 'examples/corpus'], root)).code, 2);
       assert.equal((await cli(['export', '-f', 'conll', '--doc-names', 'x', 'examples/corpus'], root)).code, 2);
       assert.equal((await cli(['export', '-f', 'jsonl', '--columns', '4', 'examples/corpus'], root)).code, 2);
+    });
+  });
+
+  describe('spaCy: jsonl --tokens with ws, and the .spacy DocBin', () => {
+    const docs = [...demoDocs(), ...generatedDocs()].map(asDoc);
+    type JsonlToken = { text: string; start: number; end: number; id: number; ws: boolean };
+    type JsonlSpan = { start: number; end: number; token_start?: number; token_end?: number; label: string };
+
+    /** `Doc(vocab, words, spaces).text` and each token's idx, in code points, as spaCy builds them. */
+    function spacyDoc(words: readonly string[], spaces: readonly boolean[]): { text: string; idx: number[] } {
+      let text = '';
+      let n = 0;
+      const idx: number[] = [];
+      words.forEach((w, i) => {
+        idx.push(n);
+        const piece = w + (spaces[i] ? ' ' : '');
+        text += piece;
+        n += [...piece].length;
+      });
+      return { text, idx };
+    }
+
+    it('jsonl --tokens: Doc(vocab, words, spaces) gives back the text of every document (10 of 10 did not), char_span finds every span', () => {
+      let spans = 0;
+      for (const d of docs) {
+        const record = JSON.parse(exportDocument('jsonl', d, {}, { tokens: true }).text) as { text: string; tokens: JsonlToken[]; spans: JsonlSpan[] };
+        const { text, idx } = spacyDoc(record.tokens.map((t) => t.text), record.tokens.map((t) => t.ws));
+        assert.equal(text, d.article.text, d.name);
+        assert.deepEqual(record.tokens.map((t) => t.start), idx, 'token offsets are the Doc\'s');
+        // Doc.char_span(start, end): the tokens starting at start and ending at end
+        const ends = record.tokens.map((t, i) => (idx[i] as number) + [...t.text].length);
+        for (const s of record.spans) {
+          const first = idx.indexOf(s.start);
+          const last = ends.indexOf(s.end);
+          assert.ok(first >= 0 && last >= first, `${d.name}: char_span(${s.start}, ${s.end}) is None`);
+          assert.deepEqual([s.token_start, s.token_end], [first, last]);
+          spans++;
+        }
+      }
+      assert.ok(spans > 264);
+    });
+
+    it('whitespace runs are tokens of their own, as spaCy makes them (get_words_and_spaces)', () => {
+      const text = '  Le  roi\n\na vu\u00A0Rabat. ';
+      const record = JSON.parse(exportDocument('jsonl', docOf(text, [entityAt(text, 'Rabat', 'LOC', 'x1')]), {}, { tokens: true }).text) as { tokens: JsonlToken[] };
+      assert.deepEqual(record.tokens.map((t) => [t.text, t.ws]), [
+        ['  ', false], ['Le', true], [' ', false], ['roi', false], ['\n\n', false], ['a', true], ['vu', false], ['\u00A0', false], ['Rabat', false], ['.', true],
+      ]);
+    });
+
+    it('string ids are spaCy\'s: MurmurHash64A seed 1, symbols fixed', () => {
+      const enc = new TextEncoder();
+      assert.equal(spacyStringId('coffee'), 3197928453018144401n, 'spaCy docs: nlp.vocab.strings["coffee"]');
+      assert.equal(spacyStringId('Hello'), 2n ** 64n - 2669438365559520065n);
+      assert.equal(spacyStringId('café'), 32833993555699147n);
+      assert.equal(murmurHash64A(enc.encode('😀'), 1n), 2n ** 64n - 4546137833720672511n);
+      assert.deepEqual(['', 'ORG', 'LOC', 'PERSON', 'agent', '_', 'X', 'FLAG42', 'DEPRECATED276'].map(spacyStringId), [0n, 383n, 385n, 380n, 401n, 456n, 101n, 42n, 379n]);
+    });
+
+    it('msgpack: the smallest encodings, str and bin apart (as msgpack-python with use_bin_type)', () => {
+      const hex = (v: Parameters<typeof msgpack>[0]) => Buffer.from(msgpack(v)).toString('hex');
+      assert.equal(hex({ a: 1 }), '81a16101');
+      assert.equal(hex([127, 128, 300, 70000, 2 ** 32, -1, -33, -200]), '987fcc80cd012cce00011170cf0000000100000000ffd0dfd1ff38');
+      assert.equal(hex(0xffffffffffffffffn), 'cfffffffffffffffff');
+      assert.equal(hex('x'.repeat(32)).slice(0, 4), 'd920');
+      assert.equal(hex(new Uint8Array([1, 2])), 'c4020102');
+      assert.equal(hex([true, false, null, 0.5]), '94c3c2c0cb3fe0000000000000');
+      const big = Buffer.from(msgpack(Array.from({ length: 16 }, () => 0))).toString('hex');
+      assert.equal(big.slice(0, 6), 'dc0010');
+    });
+
+    /** spaCy's DocBin.from_bytes + get_docs, in TypeScript: the documents a .spacy file holds. */
+    function readDocBin(compressed: Uint8Array) {
+      const msg = decodeMsgpack(zlib.inflateSync(compressed)) as { [k: string]: Decoded };
+      const attrs = msg.attrs as number[];
+      const strings = new Map((msg.strings as string[]).map((s) => [spacyStringId(s), s]));
+      const str = (id: bigint) => {
+        const s = strings.get(id);
+        if (s === undefined && id !== 0n) throw new Error(`[E018] Can't retrieve string for hash '${id}'`);
+        return s ?? '';
+      };
+      const lengthsBuf = msg.lengths as Uint8Array;
+      const lengths = Array.from({ length: lengthsBuf.length / 4 }, (_, i) => new DataView(lengthsBuf.buffer, lengthsBuf.byteOffset).getInt32(i * 4, true));
+      const tokens = msg.tokens as Uint8Array;
+      const tv = new DataView(tokens.buffer, tokens.byteOffset, tokens.byteLength);
+      const spaces = msg.spaces as Uint8Array;
+      assert.equal(tokens.length, 8 * attrs.length * lengths.reduce((a, b) => a + b, 0));
+      let row = 0;
+      return lengths.map((n, d) => {
+        const cell = (r: number, attr: number) => tv.getBigUint64((r * attrs.length + attrs.indexOf(attr)) * 8, true);
+        const words: string[] = [];
+        const sp: boolean[] = [];
+        const ents: Array<[number, number, string, string]> = [];
+        for (let i = 0; i < n; i++, row++) {
+          words.push(str(cell(row, 65)));
+          sp.push(spaces[row] === 1);
+          const iob = cell(row, 77);
+          if (iob === 3n) ents.push([i, i + 1, str(cell(row, 78)), str(cell(row, 452))]);
+          else if (iob === 1n) (ents[ents.length - 1] as [number, number, string, string])[1] = i + 1;
+          else assert.equal(iob, 2n, 'O outside entities (annotation not missing)');
+        }
+        const groups = (decodeMsgpack((msg.span_groups as Uint8Array[])[d] as Uint8Array) as Uint8Array[]).map((g) => decodeMsgpack(g) as { name: string; attrs: object; spans: Uint8Array[] });
+        const spans = Object.fromEntries(groups.map((g) => [g.name, g.spans.map((b) => {
+          const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+          assert.equal(b.length, 40, 'struct ">QQQllll"');
+          return { kb: str(v.getBigUint64(8)), label: str(v.getBigUint64(16)), start: v.getInt32(24), end: v.getInt32(28), startChar: v.getInt32(32), endChar: v.getInt32(36) };
+        })]));
+        const userData = decodeMsgpack((msg.user_data as Uint8Array[])[d] as Uint8Array);
+        return { ...spacyDoc(words, sp), words, ents, spans, userData, cats: (msg.cats as Decoded[])[d], flags: (msg.flags as Decoded[])[d] };
+      });
+    }
+
+    function docBinOf(list: readonly ExportDocument[]): Uint8Array {
+      const bin = new DocBinBuilder();
+      for (const d of list) {
+        const out = exportDocument('spacy' as never, d);
+        const part = (out as { spacy?: Parameters<DocBinBuilder['add']>[0] }).spacy;
+        assert.ok(part, 'a DocBin part');
+        bin.add(part);
+      }
+      return zlib.deflateSync(bin.toMsgpack());
+    }
+
+    it('the DocBin: doc.text is each article, doc.ents the outermost entities, doc.spans["sc"] all of them, user_data the name', () => {
+      const read = readDocBin(docBinOf(docs));
+      assert.equal(read.length, docs.length);
+      read.forEach((r, i) => {
+        const d = docs[i] as ExportDocument;
+        assert.equal(r.text, d.article.text);
+        assert.deepEqual(r.userData, { document: d.relPath, sha256: d.article.sha256, status: d.sidecar.status });
+        assert.deepEqual(r.cats, {});
+        assert.deepEqual(r.flags, { has_unknown_spaces: false });
+        const chars = (s: number, e: number) => [(r.idx[s] as number), (r.idx[e - 1] as number) + [...(r.words[e - 1] as string)].length];
+        const sc = r.spans.sc ?? [];
+        assert.deepEqual(sc.map((s) => [s.startChar, s.endChar, s.label, s.kb]).sort(),
+          d.sidecar.entities.map((e) => [e.start, e.end, e.label, e.attrs?.kb ?? '']).sort(), 'every entity, nested ones too');
+        for (const s of sc) assert.deepEqual(chars(s.start, s.end), [s.startChar, s.endChar]);
+        const ents = r.ents.map(([s, e, label, kb]) => [...chars(s, e), label, kb]);
+        for (let k = 1; k < ents.length; k++) assert.ok((ents[k - 1]?.[1] as number) <= (ents[k]?.[0] as number), 'ents do not overlap');
+        assert.ok(ents.every((x) => d.sidecar.entities.some((e) => e.start === x[0] && e.end === x[1] && e.label === x[2] && (e.attrs?.kb ?? '') === x[3])));
+      });
+      const nested = read.reduce((n, r) => n + (r.spans.sc?.length ?? 0) - r.ents.length, 0);
+      assert.ok(nested >= 8, 'the nested entities CoNLL drops are in doc.spans');
+    });
+
+    it('golden: the DocBin of a small article, byte for byte (uncompressed msgpack)', () => {
+      const text = '😊 M. Laftit\u00A0a vu\nl’ORG Interpol à Rabat.';
+      const d = docOf(text, [{ ...entityAt(text, 'Laftit', 'PER', 'g1'), attrs: { kb: 'wikidata:Q3551' } }, entityAt(text, 'l’ORG Interpol', 'ORG', 'g2'),
+        entityAt(text, 'Interpol', 'ORG', 'g3'), entityAt(text, 'Rabat', 'LOC', 'g4')]);
+      const bin = new DocBinBuilder();
+      bin.add((exportDocument('spacy' as never, d) as { spacy?: Parameters<DocBinBuilder['add']>[0] }).spacy as Parameters<DocBinBuilder['add']>[0]);
+      const hex = Buffer.from(bin.toMsgpack()).toString('hex').replace(/(.{64})/g, '$1\n') + '\n';
+      const file = path.join(REPO_ROOT, 'test', 'fixtures', 'golden', 'small.docbin.msgpack.hex');
+      if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, hex);
+      assert.equal(hex, fs.readFileSync(file, 'utf8'), 'run with UPDATE_GOLDEN=1 after a deliberate change');
+      const [r] = readDocBin(zlib.deflateSync(bin.toMsgpack()));
+      assert.deepEqual(r?.words, ['😊', 'M.', 'Laftit', '\u00A0', 'a', 'vu', '\n', 'l’', 'ORG', 'Interpol', 'à', 'Rabat', '.']);
+      assert.deepEqual(r?.ents, [[2, 3, 'PER', 'wikidata:Q3551'], [7, 10, 'ORG', ''], [11, 12, 'LOC', '']]);
+    });
+
+    const tmp = tempDirs('consumers');
+    it('the command line writes a zlib-compressed .spacy file with --out, and wants one', async () => {
+      const root = path.resolve(DEMO_CORPUS, '../..');
+      const dir = await tmp.tmpDir();
+      const out = path.join(dir, 'train.spacy');
+      const r = await cli(['export', '-f', 'spacy', '-o', out, 'examples/corpus'], root);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^export \(spacy\): 5 documents, 264 entities exported; nothing lost; written to /m);
+      const bytes = await fsp.readFile(out);
+      assert.deepEqual([...bytes.subarray(0, 2)], [0x78, 0x9c], 'zlib, as Python\'s zlib.compress');
+      assert.equal(readDocBin(bytes).length, 5);
+      const usage = await cli(['export', '-f', 'spacy', 'examples/corpus'], root);
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /--out FILE/);
     });
   });
 });

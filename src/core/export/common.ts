@@ -2,8 +2,9 @@
 // report of what a format could not hold (nothing is ever dropped silently).
 import { Article } from '../article';
 import { compareEntities, Entity, Sidecar, Status } from '../model';
+import type { SpacyDocPart } from './spacy';
 
-export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio', 'spacy'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(s: unknown): s is ExportFormat {
@@ -47,6 +48,8 @@ export interface ExportOptions {
 export interface DocumentOutput {
   text: string;
   ann?: string;
+  /** spaCy: the document's part of the DocBin (`text` is empty). */
+  spacy?: SpacyDocPart;
   /** Entities written (whole, with their label). */
   exported: number;
   /** Suggestions (`suggested: true`) left out by the filter: not annotations until accepted. */

@@ -6,11 +6,14 @@ import { exportConll } from './conll';
 import { exportDoccano } from './doccano';
 import { exportJsonl } from './jsonl';
 import { exportLabelStudio } from './labelstudio';
+import { exportSpacy } from './spacy';
 
 export * from './common';
 export { bratConf, bratNames, collectBratAttrs } from './brat';
 export { CONLL_DOCSTART, conllDocStart, spansFromTags } from './conll';
 export { JsonArrayWriter, labelStudioConfig } from './labelstudio';
+export { DocBinBuilder, SPACY_SPANS_KEY, SpacyDocPart } from './spacy';
+export { spacyWords } from './spacy-words';
 
 /** Offsets each format counts in, for help texts and the README. */
 export const OFFSET_UNITS: Record<ExportFormat, string> = {
@@ -19,6 +22,7 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
   brat: 'code points',
   doccano: 'UTF-16 code units',
   labelstudio: 'code points',
+  spacy: 'tokens (and code points for spans)',
 };
 
 /**
@@ -43,5 +47,6 @@ function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: Expor
     case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2', opts.columns ?? 2, opts.docNames ?? 'docstart');
     case 'brat': return exportBrat(doc, entities);
     case 'doccano': return exportDoccano(doc, entities);
+    case 'spacy': return exportSpacy(doc, entities);
   }
 }
