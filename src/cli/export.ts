@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import {
-  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
+  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, EXPORT_FORMATS, HfLabelNames, ExportDocument, ExportFilter, ExportFormat, exportDocument,
   ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, selectEntities, TAG_SCHEMES,
   TagScheme,
 } from '../core/export';
@@ -42,6 +42,9 @@ training and evaluation in other tools. Formats and their offsets:
                labelling config: <Labels name="label" toName="text"> and
                <Text name="text" value="$text"/>
 
+  hf           Hugging Face token classification (--out required): one line per sentence
+               {"id", "document", "tokens", "ner_tags": [ints]}, the CoNLL tokens and IOB2
+               tags; X.label_names.json beside it: the names and the dataset features
   spacy        a spaCy 3 DocBin (.spacy, --out required) for \`spacy train\`: doc.text is
                the article, doc.ents the entities (the longest of nested ones),
                doc.spans["sc"] all of them, kb ids as kb_id, user_data the document
@@ -60,7 +63,7 @@ occurrences) are not annotations until accepted: they are left out (counted in t
 summary) unless --include-suggestions.
 
 Options:
-  -f, --format F        jsonl, conll, brat, doccano, labelstudio or spacy (required)
+  -f, --format F        jsonl, conll, brat, doccano, labelstudio, spacy or hf (required)
   -o, --out PATH        write to this file (brat: directory) instead of stdout; a file
                         is replaced only once complete
       --status LIST     only documents with these statuses (todo, in-progress, done,
@@ -146,6 +149,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (format === 'brat' && out === undefined) throw usage('brat writes a directory: give it with --out DIR');
   if (format === 'spacy' && out === undefined) throw usage('spacy writes a binary .spacy file: give it with --out FILE');
+  if (format === 'hf' && out === undefined) throw usage('hf writes a JSONL file and its label_names beside it: give it with --out FILE');
   const filter: ExportFilter = {};
   if (typeof flags.status === 'string') {
     const statuses = list(flags.status);
@@ -156,7 +160,8 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   if (typeof flags.label === 'string') filter.labels = new Set(list(flags.label));
   if (typeof flags['exclude-src'] === 'string') filter.excludeSrc = list(flags['exclude-src']);
   if (flags['include-suggestions'] === true) filter.includeSuggestions = true;
-  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme, columns, docNames: docNames as DocNames };
+  const hfNames = new HfLabelNames();
+  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme, columns, docNames: docNames as DocNames, hfNames };
   const quiet = flags.quiet === true;
 
   const ws = new Workspace(io);
@@ -199,7 +204,10 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
         tally.skippedByStatus++;
         continue;
       }
-      for (const l of check.config.config.labels) if (!labels.includes(l.name)) labels.push(l.name);
+      for (const l of check.config.config.labels) {
+        if (!labels.includes(l.name)) labels.push(l.name);
+        hfNames.addLabel(l.name); // the configured labels first, in their order, so tag ids do not depend on which documents are exported
+      }
       const relPath = path.relative(target.anchor.abs, check.articleAbs).split(path.sep).join('/');
       const doc: ExportDocument = { name: baseName(check.articleAbs), relPath, article: check.article, sidecar };
       const result = exportDocument(format, doc, filter, options);
@@ -226,6 +234,11 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
     if (format === 'labelstudio') await sink.write(array.end());
     // spaCy's DocBin.to_bytes: zlib.compress (level 6, zlib's default) of the msgpack
     if (format === 'spacy') await sink.write(zlib.deflateSync(docBin.toMsgpack(), { level: 6 }));
+    if (format === 'hf') {
+      const names = await openSink(io, 'jsonl', hfLabelNamesPath(ws.resolve(out as string)));
+      await names.write(hfNames.toJson());
+      await names.finish();
+    }
     if (format === 'brat') await sink.write(bratConf(labels, attrValues));
     await sink.finish();
   } catch (e) {
@@ -246,6 +259,11 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   }
   const lossy = tally.issueCount > 0;
   return found.errors.length || invalid || (flags.strict && lossy) ? 1 : 0;
+}
+
+/** Where --format hf writes its label names: beside the output, `train.jsonl` → `train.label_names.json`. */
+export function hfLabelNamesPath(outAbs: string): string {
+  return outAbs.replace(/(\.jsonl?)?$/, '.label_names.json');
 }
 
 function list(s: string): string[] {

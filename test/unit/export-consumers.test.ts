@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { articleFromText } from '../../src/core/article';
-import { DocBinBuilder, ExportDocument, exportDocument, ExportOptions } from '../../src/core/export';
+import { DocBinBuilder, ExportDocument, exportDocument, ExportOptions, HfLabelNames } from '../../src/core/export';
 import { msgpack } from '../../src/core/export/msgpack';
 import { murmurHash64A, spacyStringId } from '../../src/core/export/spacy-strings';
 import { parseLabelStudio } from '../../src/core/import';
@@ -317,6 +317,39 @@ describe('exports as their consumers read them', () => {
       const usage = await cli(['export', '-f', 'spacy', 'examples/corpus'], root);
       assert.equal(usage.code, 2);
       assert.match(usage.stderr, /--out FILE/);
+    });
+  });
+
+  describe('Hugging Face token classification (--format hf)', () => {
+    const docs = [...demoDocs(), ...generatedDocs()].map(asDoc);
+    type HfRow = { id: string; document: string; tokens: string[]; ner_tags: number[] };
+
+    it('one line per sentence, the CoNLL tokens and IOB2 tags as integers into label_names', () => {
+      const names = new HfLabelNames();
+      for (const d of docs) {
+        const rows = exportDocument('hf', d, {}, opts({ hfNames: names })).text.trimEnd().split('\n').map((l) => JSON.parse(l) as HfRow);
+        const conll = exportDocument('conll', d).text.split('\n').filter((l) => l !== '' && !l.startsWith('-DOCSTART-')).map((l) => l.split(' '));
+        assert.deepEqual(rows.flatMap((r) => r.tokens), conll.map((c) => c[0]));
+        assert.deepEqual(rows.flatMap((r) => r.ner_tags.map((t) => names.names[t])), conll.map((c) => c[1]));
+        assert.deepEqual(rows.map((r) => r.id), rows.map((_, i) => `${d.relPath}#${i}`));
+        assert.ok(rows.every((r) => Object.keys(r).join() === 'id,document,tokens,ner_tags' && r.document === d.relPath && r.tokens.length === r.ner_tags.length));
+      }
+      assert.equal(names.names[0], 'O');
+      const json = JSON.parse(names.toJson()) as { label_names: string[]; features: { ner_tags: { _type: string; feature: { _type: string; names: string[] } } } };
+      assert.deepEqual(json.features.ner_tags, { feature: { names: names.names, _type: 'ClassLabel' }, _type: 'Sequence' });
+    });
+
+    const tmp = tempDirs('consumers-hf');
+    it('the command line writes X.jsonl and X.label_names.json, the configured labels first', async () => {
+      const root = path.resolve(DEMO_CORPUS, '../..');
+      const dir = await tmp.tmpDir();
+      const r = await cli(['export', '-f', 'hf', '-o', path.join(dir, 'train.jsonl'), 'examples/corpus'], root);
+      assert.equal(r.code, 0, r.stderr);
+      const names = JSON.parse(await fsp.readFile(path.join(dir, 'train.label_names.json'), 'utf8')) as { label_names: string[] };
+      const rows = (await fsp.readFile(path.join(dir, 'train.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as HfRow);
+      assert.ok(rows.every((row) => row.ner_tags.every((t) => Number.isInteger(t) && t >= 0 && t < names.label_names.length)));
+      assert.equal(names.label_names.slice(0, 3).join(), 'O,B-PER,I-PER');
+      assert.equal((await cli(['export', '-f', 'hf', 'examples/corpus'], root)).code, 2);
     });
   });
 });

@@ -349,7 +349,7 @@ describe('export', () => {
         assert.equal(reference.suggestions, undefined, format);
         const included = exportDocument(format, doc, { includeSuggestions: true });
         assert.equal(included.suggestions, undefined, format);
-        if (format !== 'conll') assert.equal(included.exported, reference.exported + 2, format); // CoNLL keeps the longest of overlapping ones
+        if (format !== 'conll' && format !== 'hf') assert.equal(included.exported, reference.exported + 2, format); // CoNLL and hf keep the longest of overlapping ones
       }
       assert.deepEqual(selectEntities(doc.sidecar.entities, {}).map((e) => e.id), selectEntities(plain.sidecar.entities, {}).map((e) => e.id));
       const tally = new ExportTally();

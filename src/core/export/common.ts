@@ -2,9 +2,10 @@
 // report of what a format could not hold (nothing is ever dropped silently).
 import { Article } from '../article';
 import { compareEntities, Entity, Sidecar, Status } from '../model';
+import type { HfLabelNames } from './hf';
 import type { SpacyDocPart } from './spacy';
 
-export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio', 'spacy'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio', 'spacy', 'hf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(s: unknown): s is ExportFormat {
@@ -36,6 +37,8 @@ export interface ExportOptions {
   scheme?: TagScheme;
   /** CoNLL: `token TAG` (2, default) or CoNLL-2003's `token POS chunk TAG` (4). */
   columns?: ConllColumns;
+  /** hf: the tag names, shared by all documents of an export. */
+  hfNames?: HfLabelNames;
   /** CoNLL: where the document's name goes (default: in the -DOCSTART- token). */
   docNames?: DocNames;
 }

@@ -7,6 +7,7 @@ import { exportDoccano } from './doccano';
 import { exportJsonl } from './jsonl';
 import { exportLabelStudio } from './labelstudio';
 import { exportSpacy } from './spacy';
+import { exportHf, HfLabelNames } from './hf';
 
 export * from './common';
 export { bratConf, bratNames, collectBratAttrs } from './brat';
@@ -14,6 +15,7 @@ export { CONLL_DOCSTART, conllDocStart, spansFromTags } from './conll';
 export { JsonArrayWriter, labelStudioConfig } from './labelstudio';
 export { DocBinBuilder, SPACY_SPANS_KEY, SpacyDocPart } from './spacy';
 export { spacyWords } from './spacy-words';
+export { HfLabelNames } from './hf';
 
 /** Offsets each format counts in, for help texts and the README. */
 export const OFFSET_UNITS: Record<ExportFormat, string> = {
@@ -23,6 +25,7 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
   doccano: 'UTF-16 code units',
   labelstudio: 'code points',
   spacy: 'tokens (and code points for spans)',
+  hf: 'tokens',
 };
 
 /**
@@ -48,5 +51,6 @@ function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: Expor
     case 'brat': return exportBrat(doc, entities);
     case 'doccano': return exportDoccano(doc, entities);
     case 'spacy': return exportSpacy(doc, entities);
+    case 'hf': return exportHf(doc, entities, opts.hfNames ?? new HfLabelNames());
   }
 }
