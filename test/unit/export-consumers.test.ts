@@ -11,7 +11,7 @@ import { articleFromText } from '../../src/core/article';
 import { DocBinBuilder, ExportDocument, exportDocument, ExportOptions, HfLabelNames } from '../../src/core/export';
 import { msgpack } from '../../src/core/export/msgpack';
 import { murmurHash64A, spacyStringId } from '../../src/core/export/spacy-strings';
-import { parseLabelStudio } from '../../src/core/import';
+import { parseDoccanoLine, parseLabelStudio } from '../../src/core/import';
 import { Entity } from '../../src/core/model';
 import { cli } from './helpers/cli';
 import { DEMO_CORPUS, entityAt, REPO_ROOT } from './helpers/corpus';
@@ -350,6 +350,22 @@ describe('exports as their consumers read them', () => {
       assert.ok(rows.every((row) => row.ner_tags.every((t) => Number.isInteger(t) && t >= 0 && t < names.label_names.length)));
       assert.equal(names.label_names.slice(0, 3).join(), 'O,B-PER,I-PER');
       assert.equal((await cli(['export', '-f', 'hf', 'examples/corpus'], root)).code, 2);
+    });
+  });
+
+  describe('doccano: overlaps said, relations reported', () => {
+    it('an export with overlapping entities says that doccano drops them unless the project allows overlapping spans', () => {
+      const text = 'La 93e session d’Interpol à Rabat.';
+      const out = exportDocument('doccano', docOf(text, [entityAt(text, '93e session d’Interpol', 'EVENT', 'o1'), entityAt(text, 'Interpol', 'ORG', 'o2'), entityAt(text, 'Rabat', 'LOC', 'o3')]));
+      assert.deepEqual(out.issues.map((i) => [i.entityId, i.code, i.dropped]), [['o2', 'overlapping', false]]);
+      assert.match(out.issues[0]?.message ?? '', /allows overlapping spans/);
+      assert.equal(out.exported, 3);
+    });
+
+    it('relations of a doccano relation project are reported on import, not dropped silently', () => {
+      const p = parseDoccanoLine(JSON.stringify({ text: 'Laftit dirige la DGSN.', entities: [{ id: 1, start_offset: 0, end_offset: 6, label: 'PER' }, { id: 2, start_offset: 17, end_offset: 21, label: 'ORG' }], relations: [{ id: 1, from_id: 1, to_id: 2, type: 'dirige' }] }), 'd.jsonl:1');
+      assert.equal(p.records[0]?.spans.length, 2);
+      assert.deepEqual(p.issues.map((i) => `${i.severity}: ${i.message}`), ['warning: 1 relation(s) not imported (a sidecar holds entities only)']);
     });
   });
 });

@@ -68,7 +68,8 @@ export type IssueCode =
   | 'note'           // CoNLL, doccano, Label Studio: the entity's note is not written
   | 'attrs'          // CoNLL, doccano, Label Studio (brat: values with spaces): attributes not written
   | 'line-break'     // brat: a line break in a note became a space
-  | 'label';         // brat: a label with a space (entity types cannot have one), dropped
+  | 'label'          // brat: a label with a space (entity types cannot have one), dropped
+  | 'overlapping';   // doccano: written, but its import drops it unless the project allows overlapping spans
 
 /** Something of one entity the format could not hold. */
 export interface ExportIssue {
@@ -136,6 +137,7 @@ const ISSUE_SUMMARY: Record<IssueCode, string> = {
   attrs: 'entities whose attributes were not written',
   'line-break': 'notes whose line breaks became spaces',
   label: 'entities dropped for a label with a space',
+  overlapping: 'overlapping entities that doccano imports only into a project with "Allow overlapping spans" on',
 };
 
 /** Counts over a whole export, for the summary line. */
