@@ -11,7 +11,8 @@ import { articleFromText } from '../../src/core/article';
 import { DocBinBuilder, ExportDocument, exportDocument, ExportOptions, HfLabelNames } from '../../src/core/export';
 import { msgpack } from '../../src/core/export/msgpack';
 import { murmurHash64A, spacyStringId } from '../../src/core/export/spacy-strings';
-import { parseDoccanoLine, parseLabelStudio } from '../../src/core/import';
+import { parseBrat, parseDoccanoLine, parseLabelStudio } from '../../src/core/import';
+import { bratConf } from '../../src/core/export';
 import { Entity } from '../../src/core/model';
 import { cli } from './helpers/cli';
 import { DEMO_CORPUS, entityAt, REPO_ROOT } from './helpers/corpus';
@@ -366,6 +367,25 @@ describe('exports as their consumers read them', () => {
       const p = parseDoccanoLine(JSON.stringify({ text: 'Laftit dirige la DGSN.', entities: [{ id: 1, start_offset: 0, end_offset: 6, label: 'PER' }, { id: 2, start_offset: 17, end_offset: 21, label: 'ORG' }], relations: [{ id: 1, from_id: 1, to_id: 2, type: 'dirige' }] }), 'd.jsonl:1');
       assert.equal(p.records[0]?.spans.length, 2);
       assert.deepEqual(p.issues.map((i) => `${i.severity}: ${i.message}`), ['warning: 1 relation(s) not imported (a sidecar holds entities only)']);
+    });
+  });
+
+  describe('brat: binary attributes, reference names', () => {
+    it('a binary attribute (value "true") is written as a flag, A1<TAB>Negated T1, and declared without values', () => {
+      const text = 'Laftit a démenti.';
+      const out = exportDocument('brat', docOf(text, [{ ...entityAt(text, 'Laftit', 'PER', 'b1'), attrs: { Negated: 'true', gender: 'm' } }]));
+      assert.deepEqual(out.ann?.split('\n').filter((l) => l.startsWith('A')), ['A1\tNegated T1', 'A2\tgender T1 m']);
+      assert.match(bratConf(['PER'], new Map([['Negated', new Set(['true'])]])), /\nNegated\tArg:<ENTITY>\n/);
+      const back = parseBrat(text, out.ann ?? '', 'x.ann', 'x.txt');
+      assert.deepEqual(back.records[0]?.spans[0]?.attrs, { Negated: 'true', gender: 'm' });
+    });
+
+    it('an N line\'s name text is kept as attrs.canonical when it is not the entity\'s text', () => {
+      const text = 'M. Laftit a parlé.';
+      const ann = 'T1\tPER 3 9\tLaftit\nN1\tReference T1 wikidata:Q3551\tAbdelouafi Laftit\n';
+      assert.deepEqual(parseBrat(text, ann, 'x.ann', 'x.txt').records[0]?.spans[0]?.attrs, { kb: 'wikidata:Q3551', canonical: 'Abdelouafi Laftit' });
+      const same = 'T1\tPER 3 9\tLaftit\nN1\tReference T1 wikidata:Q3551\tLaftit\n';
+      assert.deepEqual(parseBrat(text, same, 'x.ann', 'x.txt').records[0]?.spans[0]?.attrs, { kb: 'wikidata:Q3551' });
     });
   });
 });
