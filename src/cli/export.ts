@@ -2,8 +2,9 @@
 // tools. Streams: one document is read, converted (by src/core/export) and written at a time.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import {
-  bratConf, bratNames, collectBratAttrs, EXPORT_FORMATS, ExportDocument, ExportFilter, ExportFormat, exportDocument,
+  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, EXPORT_FORMATS, HfLabelNames, ExportDocument, ExportFilter, ExportFormat, exportDocument,
   ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, selectEntities, TAG_SCHEMES,
   TagScheme,
 } from '../core/export';
@@ -23,21 +24,33 @@ training and evaluation in other tools. Formats and their offsets:
                "sha256", "status"}}; offsets in code points (Python string indices);
                attrs.kb becomes "kb_id", attrs.canonical "canonical", a note and other
                attributes ride along as the span's "note" and "attrs"; --tokens adds
-               "tokens" and token_start/token_end
-  conll        CoNLL-2003 style: "-DOCSTART- -X- O O" then one "token TAG" line per token
+               "tokens" (spaCy's words: whitespace other than one space after a
+               token is a token, "ws" its spaces value, so Doc(vocab, words, spaces)
+               is the text) and token_start/token_end
+  conll        CoNLL-2003 style: "-DOCSTART-(name) O" then one "token TAG" line per token
                (a space between the columns; tokens never contain spaces), a blank line
-               after each sentence; IOB2 tags, or BILOU with --scheme bilou
+               after each sentence; IOB2 tags, or BILOU with --scheme bilou; every line
+               has the same number of columns (conlleval requires it); --columns 4:
+               "token _ _ TAG" and "-DOCSTART-(name) -X- O O"
   brat         brat standoff: a directory (--out) of X.txt (the article exactly: BOM
                removed, CRLF kept) and X.ann (T, #AnnotatorNotes, N Reference from
                attrs.kb, A attribute lines), plus annotation.conf; offsets in code points
   doccano      doccano JSONL {"text", "label": [[start, end, "LABEL"]…], "document", …};
                offsets in UTF-16 code units, as doccano counts them by default
-  labelstudio  Label Studio tasks, one JSON array; offsets in UTF-16 code units, as its
-               front end counts them; labelling config: <Labels name="label"
-               toName="text"> and <Text name="text" value="$text"/>
+  labelstudio  Label Studio tasks, one JSON array; offsets in code points, as its
+               front end counts them; suggestions become predictions (pre-annotations);
+               labelling config: <Labels name="label" toName="text"> and
+               <Text name="text" value="$text"/>
 
-Sidecar offsets are code points; UTF-16 offsets differ after an emoji or 𝔸 and are
-converted. Without --out, jsonl, conll, doccano and labelstudio go to stdout.
+  hf           Hugging Face token classification (--out required): one line per sentence
+               {"id", "document", "tokens", "ner_tags": [ints]}, the CoNLL tokens and IOB2
+               tags; X.label_names.json beside it: the names and the dataset features
+  spacy        a spaCy 3 DocBin (.spacy, --out required) for \`spacy train\`: doc.text is
+               the article, doc.ents the entities (the longest of nested ones),
+               doc.spans["sc"] all of them, kb ids as kb_id, user_data the document
+
+Sidecar offsets are code points; doccano's UTF-16 offsets differ after an emoji or 𝔸
+and are converted. Without --out, jsonl, conll, doccano and labelstudio go to stdout.
 
 What a format cannot hold is reported on stderr, one line per entity, then counted in
 a summary: CoNLL keeps the longest of nested or overlapping entities and drops the
@@ -50,7 +63,7 @@ occurrences) are not annotations until accepted: they are left out (counted in t
 summary) unless --include-suggestions.
 
 Options:
-  -f, --format F        jsonl, conll, brat, doccano or labelstudio (required)
+  -f, --format F        jsonl, conll, brat, doccano, labelstudio, spacy or hf (required)
   -o, --out PATH        write to this file (brat: directory) instead of stdout; a file
                         is replaced only once complete; a FIFO or device is written
                         through, a symbolic link followed; - is stdout
@@ -62,6 +75,13 @@ Options:
       --include-suggestions  export suggestions (suggested: true) as entities too
       --tokens          jsonl: add tokens (the French tokeniser of the CoNLL export)
       --scheme S        conll: iob2 (default) or bilou
+      --columns N       conll: 2 (token TAG, default) or 4 (CoNLL-2003: token POS
+                        chunk TAG, with _ fillers)
+      --doc-names W     conll: where each document's name goes: docstart (in the
+                        -DOCSTART- token, default), comment (a "# document: X" line
+                        before it; not for conlleval) or none (with 4 columns,
+                        documents then start with exactly "-DOCSTART- -X- O O", the
+                        line spaCy's converter splits on)
       --strict          exit 1 when anything could not be exported as it is
   -q, --quiet           only the summary on stderr, not one line per entity
       --progress        show progress (count/total, elapsed) on stderr; shown anyway
@@ -79,13 +99,14 @@ Examples:
   ${TOOL} export --format jsonl --tokens --status reviewed,done --out train.jsonl corpus/
   ${TOOL} export --format conll --scheme bilou --label PER,ORG,LOC corpus/ > train.conll
   ${TOOL} export --format brat --out brat-collection/ corpus/
+  ${TOOL} export --format spacy --status reviewed --out train.spacy corpus/
   ${TOOL} export --format labelstudio --exclude-src 'propagated,pattern:*' -o tasks.json corpus/
   ${TOOL} export --format conll --strict -q corpus/ > /dev/null   # does CoNLL lose anything?
 `;
 
 /** Where the documents' output goes: stdout, a file replaced at the end, or a brat directory. */
 interface Sink {
-  write(text: string): Promise<void>;
+  write(text: string | Uint8Array): Promise<void>;
   writeBrat(relPath: string, txt: string, ann: string): Promise<void>;
   finish(): Promise<void>;
   abort(): Promise<void>;
@@ -101,6 +122,8 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
     'include-suggestions': { type: 'boolean' },
     tokens: { type: 'boolean' },
     scheme: { type: 'string' },
+    columns: { type: 'string' },
+    'doc-names': { type: 'string' },
     strict: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     progress: { type: 'boolean' },
@@ -117,9 +140,17 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const scheme = (flags.scheme ?? 'iob2') as string;
   if (!(TAG_SCHEMES as readonly string[]).includes(scheme)) throw usage(`unknown --scheme '${scheme}' (iob2 or bilou)`);
   if (flags.scheme !== undefined && format !== 'conll') throw usage('--scheme applies to --format conll only');
+  const columns = flags.columns === undefined ? 2 : Number(flags.columns);
+  if (columns !== 2 && columns !== 4) throw usage(`--columns must be 2 or 4, not '${String(flags.columns)}'`);
+  if (flags.columns !== undefined && format !== 'conll') throw usage('--columns applies to --format conll only');
+  const docNames = (flags['doc-names'] ?? 'docstart') as string;
+  if (!(DOC_NAMES as readonly string[]).includes(docNames)) throw usage(`unknown --doc-names '${docNames}' (${DOC_NAMES.join(', ')})`);
+  if (flags['doc-names'] !== undefined && format !== 'conll') throw usage('--doc-names applies to --format conll only');
   if (flags.tokens && format !== 'jsonl') throw usage('--tokens applies to --format jsonl only (conll is always tokenised)');
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (format === 'brat' && (out === undefined || out === '-')) throw usage('brat writes a directory: give it with --out DIR');
+  if (format === 'spacy' && (out === undefined || out === '-')) throw usage('spacy writes a binary .spacy file: give it with --out FILE');
+  if (format === 'hf' && (out === undefined || out === '-')) throw usage('hf writes a JSONL file and its label_names beside it: give it with --out FILE');
   const filter: ExportFilter = {};
   if (typeof flags.status === 'string') {
     const statuses = list(flags.status);
@@ -130,7 +161,8 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   if (typeof flags.label === 'string') filter.labels = new Set(list(flags.label));
   if (typeof flags['exclude-src'] === 'string') filter.excludeSrc = list(flags['exclude-src']);
   if (flags['include-suggestions'] === true) filter.includeSuggestions = true;
-  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme };
+  const hfNames = new HfLabelNames();
+  const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme, columns, docNames: docNames as DocNames, hfNames };
   const quiet = flags.quiet === true;
 
   const ws = new Workspace(io);
@@ -153,6 +185,7 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   }
   const tally = new ExportTally();
   const array = new JsonArrayWriter();
+  const docBin = new DocBinBuilder();
   const labels: string[] = [];
   const attrValues = new Map<string, Set<string>>();
   let invalid = 0;
@@ -179,7 +212,10 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
         tally.skippedByStatus++;
         continue;
       }
-      for (const l of check.config.config.labels) if (!labels.includes(l.name)) labels.push(l.name);
+      for (const l of check.config.config.labels) {
+        if (!labels.includes(l.name)) labels.push(l.name);
+        hfNames.addLabel(l.name); // the configured labels first, in their order, so tag ids do not depend on which documents are exported
+      }
       const relPath = path.relative(target.anchor.abs, check.articleAbs).split(path.sep).join('/');
       const doc: ExportDocument = { name: baseName(check.articleAbs), relPath, article: check.article, sidecar };
       const result = exportDocument(format, doc, filter, options);
@@ -197,11 +233,20 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
         }
         collectBratAttrs(selected, attrValues);
         await sink.writeBrat(relPath, result.text, result.ann ?? '');
+      } else if (result.spacy) {
+        docBin.add(result.spacy);
       } else {
         await sink.write(format === 'labelstudio' ? array.next(result.text) : result.text);
       }
     }
     if (format === 'labelstudio') await sink.write(array.end());
+    // spaCy's DocBin.to_bytes: zlib.compress (level 6, zlib's default) of the msgpack
+    if (format === 'spacy') await sink.write(zlib.deflateSync(docBin.toMsgpack(), { level: 6 }));
+    if (format === 'hf') {
+      const names = await openSink(io, 'jsonl', hfLabelNamesPath(ws.resolve(out as string)));
+      await names.write(hfNames.toJson());
+      await names.finish();
+    }
     if (format === 'brat') await sink.write(bratConf(labels, attrValues));
     await sink.finish();
   } catch (e) {
@@ -224,6 +269,11 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   return found.errors.length || invalid || (flags.strict && lossy) ? 1 : 0;
 }
 
+/** Where --format hf writes its label names: beside the output, `train.jsonl` → `train.label_names.json`. */
+export function hfLabelNamesPath(outAbs: string): string {
+  return outAbs.replace(/(\.jsonl?)?$/, '.label_names.json');
+}
+
 function list(s: string): string[] {
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
@@ -231,7 +281,7 @@ function list(s: string): string[] {
 async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined): Promise<Sink> {
   const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
   if (outAbs === undefined) {
-    return { write: async (t) => io.stdout(t), writeBrat: async () => undefined, finish: async () => undefined, abort: async () => undefined };
+    return { write: async (t) => io.stdout(typeof t === 'string' ? t : Buffer.from(t).toString('latin1')), writeBrat: async () => undefined, finish: async () => undefined, abort: async () => undefined };
   }
   if (format === 'brat') {
     await mkdir(outAbs, { recursive: true });
@@ -246,7 +296,7 @@ async function openSink(io: Io, format: ExportFormat, outAbs: string | undefined
     };
     return {
       // the only direct write for brat: annotation.conf, at the end
-      write: (t) => writeFile(path.join(outAbs, 'annotation.conf'), t),
+      write: (t) => writeFile(path.join(outAbs, 'annotation.conf'), typeof t === 'string' ? t : Buffer.from(t).toString('utf8')),
       writeBrat: async (relPath, txt, ann) => {
         const names = bratNames(relPath);
         await writeFile(path.join(outAbs, ...names.txt.split('/')), txt);

@@ -31,7 +31,8 @@ Formats (SOURCE):
   doccano      doccano JSONL ({"text", "label": [[start, end, "LABEL"]…]}); offsets in
                UTF-16 code units (doccano's default), converted to code points
   labelstudio  a Label Studio JSON export (array of tasks); "labels" results of every
-               annotation not cancelled; offsets in UTF-16 code units, converted
+               annotation not cancelled; offsets in code points, each result's
+               "text" (when given) checked against the article's text there
   jsonl        spaCy / Prodigy JSONL ({"text", "spans": [{"start", "end", "label"}]});
                offsets in code points; kb_id → attrs.kb; rejected answers are skipped
 

@@ -62,7 +62,8 @@ export function errorCode(e: unknown): string | undefined {
 
 /** A user-named output being written: `commit` makes it final, `abort` leaves what was there. */
 export interface Output {
-  write(text: string): Promise<void>;
+  /** Text, or bytes (a binary format: never to stdout, whose writer takes text). */
+  write(chunk: string | Uint8Array): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -76,7 +77,7 @@ export interface Output {
  * dangling link is refused with an error saying what it is.
  */
 export async function openOutput(io: Io, abs: string): Promise<Output> {
-  if (abs === '-') return { write: async (t) => io.stdout(t), commit: async () => undefined, abort: async () => undefined };
+  if (abs === '-') return { write: async (t) => io.stdout(typeof t === 'string' ? t : new TextDecoder().decode(t)), commit: async () => undefined, abort: async () => undefined };
   const link = await io.fs.lstat(abs).catch((e: unknown) => (errorCode(e) === 'ENOENT' ? undefined : Promise.reject(e)));
   let target = abs;
   let stats = link;
@@ -99,7 +100,7 @@ export async function openOutput(io: Io, abs: string): Promise<Output> {
 function streamedOutput(handle: fsp.FileHandle): Output {
   const close = closeOnce(handle);
   return {
-    write: async (t) => void (await handle.write(t)),
+    write: async (t) => void (await (typeof t === 'string' ? handle.write(t) : handle.write(t))),
     commit: close,
     abort: () => close().catch(() => undefined),
   };
@@ -111,7 +112,7 @@ async function renamedOutput(io: Io, target: string, mode: number | undefined): 
   const handle = await io.fs.open(tmp, 'wx', 0o666);
   const close = closeOnce(handle);
   return {
-    write: async (t) => void (await handle.write(t)),
+    write: async (t) => void (await (typeof t === 'string' ? handle.write(t) : handle.write(t))),
     commit: async () => {
       try {
         await handle.sync();

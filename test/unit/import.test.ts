@@ -52,8 +52,8 @@ describe('import readers', () => {
   });
 
   it('Label Studio: labels results of annotations not cancelled; others and predictions reported', () => {
-    const [s, e] = utf16('Raja Casablanca');
-    const [cs, ce] = utf16('Casablanca', 1);
+    const [s, e] = [RAJA.start, RAJA.end];
+    const [cs, ce] = [CASA.start, CASA.end];
     const tasks = [{
       id: 12,
       data: { text: TEXT, document: 'b.txt' },
@@ -78,11 +78,12 @@ describe('import readers', () => {
     ]);
   });
 
-  it('Label Studio: offsets its text shows to be code points are read as code points, with a warning', () => {
-    const task = { data: { text: TEXT }, annotations: [{ result: [{ id: 'r', type: 'labels', value: { start: RAJA.start, end: RAJA.end, text: 'Raja Casablanca', labels: ['ORG'] } }] }] };
+  it('Label Studio: UTF-16 offsets (an old export) are an error when value.text shows them off', () => {
+    const [s, e] = utf16('Raja Casablanca');
+    const task = { data: { text: TEXT }, annotations: [{ result: [{ id: 'r', type: 'labels', value: { start: s, end: e, text: 'Raja Casablanca', labels: ['ORG'] } }] }] };
     const p = parseLabelStudio(JSON.stringify(task), 'ls.json');
-    assert.deepEqual(p.records[0]?.spans, [{ start: RAJA.start, end: RAJA.end, label: 'ORG', text: 'Raja Casablanca' }]);
-    assert.match(p.issues[0]?.message ?? '', /code point offsets instead of UTF-16/);
+    assert.deepEqual(p.records[0]?.spans, []);
+    assert.match(p.issues[0]?.message ?? '', /result r \(9-24\): its text "Raja Casablanca" is not the task's text at these offsets/);
   });
 
   it('brat: entities, notes, references, attributes; discontinuous fragments joined over line breaks; relations reported', () => {
@@ -291,12 +292,12 @@ describe('corpus-annotator import', () => {
       { version: 1, document: 'renamed.txt', sha256: articleFromText(TEXT).sha256, status: 'in-progress', entities: ['Laftit'] });
   });
 
-  it('reads doccano, Label Studio and brat sources (UTF-16 offsets converted)', async () => {
+  it('reads doccano, Label Studio and brat sources (doccano\'s UTF-16 offsets converted)', async () => {
     const [rs, re] = utf16('Raja Casablanca');
     const root = await makeTree({
       'corpus/b.txt': TEXT,
       'd.jsonl': JSON.stringify({ text: TEXT, label: [[rs, re, 'ORG']] }) + '\n',
-      'ls.json': JSON.stringify([{ data: { text: TEXT }, annotations: [{ result: [{ id: 'x', type: 'labels', value: { start: rs, end: re, labels: ['ORG'] } }] }] }]),
+      'ls.json': JSON.stringify([{ data: { text: TEXT }, annotations: [{ result: [{ id: 'x', type: 'labels', value: { start: RAJA.start, end: RAJA.end, labels: ['ORG'] } }] }] }]),
       'brat/b.txt': TEXT,
       'brat/b.ann': `T1\tORG ${RAJA.start} ${RAJA.end}\tRaja Casablanca\nT2\tPER ${LAFTIT.start} ${LAFTIT.end}\tLaftit\n`,
     });

@@ -48,7 +48,8 @@ export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): Do
       } else if (!isBratToken(k) || !isBratToken(v)) {
         issues.push(issue(doc, e, 'attrs', false, `its attribute ${k}=${clip(v)} is not written (brat attribute names and values cannot contain spaces)`));
       } else {
-        lines.push(`A${++attrs}\t${k} ${id} ${v}`);
+        // "true" is a binary attribute (brat's `A1<TAB>Negated T2`, what import reads as "true")
+        lines.push(v === 'true' ? `A${++attrs}\t${k} ${id}` : `A${++attrs}\t${k} ${id} ${v}`);
       }
     }
   }
@@ -77,7 +78,7 @@ export function bratNames(relPath: string): { txt: string; ann: string } {
 /** annotation.conf for the collection: the entity types and attributes used, so brat shows them. */
 export function bratConf(labels: Iterable<string>, attrValues: ReadonlyMap<string, ReadonlySet<string>>): string {
   const attrLines = [...attrValues].sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, vs]) => `${k}\tArg:<ENTITY>, Value:${[...vs].sort().join('|')}`);
+    .map(([k, vs]) => (vs.size === 1 && vs.has('true') ? `${k}\tArg:<ENTITY>` : `${k}\tArg:<ENTITY>, Value:${[...vs].sort().join('|')}`));
   return ['[entities]', ...labels, '', '[relations]', '', '[events]', '', '[attributes]', ...attrLines, ''].join('\n');
 }
 

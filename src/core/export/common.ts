@@ -2,8 +2,10 @@
 // report of what a format could not hold (nothing is ever dropped silently).
 import { Article } from '../article';
 import { compareEntities, Entity, Sidecar, Status } from '../model';
+import type { HfLabelNames } from './hf';
+import type { SpacyDocPart } from './spacy';
 
-export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'conll', 'brat', 'doccano', 'labelstudio', 'spacy', 'hf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(s: unknown): s is ExportFormat {
@@ -23,11 +25,22 @@ export interface ExportDocument {
   sidecar: Sidecar;
 }
 
+export type ConllColumns = 2 | 4;
+/** Where CoNLL carries the document's name: in the -DOCSTART- token, a `# document:` line, or nowhere. */
+export const DOC_NAMES = ['docstart', 'comment', 'none'] as const;
+export type DocNames = (typeof DOC_NAMES)[number];
+
 export interface ExportOptions {
   /** JSONL: add `tokens` and the spans' `token_start`/`token_end`. */
   tokens?: boolean;
   /** CoNLL: IOB2 (default) or BILOU. */
   scheme?: TagScheme;
+  /** CoNLL: `token TAG` (2, default) or CoNLL-2003's `token POS chunk TAG` (4). */
+  columns?: ConllColumns;
+  /** hf: the tag names, shared by all documents of an export. */
+  hfNames?: HfLabelNames;
+  /** CoNLL: where the document's name goes (default: in the -DOCSTART- token). */
+  docNames?: DocNames;
 }
 
 /**
@@ -38,10 +51,14 @@ export interface ExportOptions {
 export interface DocumentOutput {
   text: string;
   ann?: string;
+  /** spaCy: the document's part of the DocBin (`text` is empty). */
+  spacy?: SpacyDocPart;
   /** Entities written (whole, with their label). */
   exported: number;
   /** Suggestions (`suggested: true`) left out by the filter: not annotations until accepted. */
   suggestions?: number;
+  /** Suggestions written as predictions (Label Studio's pre-annotations), not as annotations. */
+  predicted?: number;
   issues: ExportIssue[];
 }
 
@@ -51,7 +68,8 @@ export type IssueCode =
   | 'note'           // CoNLL, doccano, Label Studio: the entity's note is not written
   | 'attrs'          // CoNLL, doccano, Label Studio (brat: values with spaces): attributes not written
   | 'line-break'     // brat: a line break in a note became a space
-  | 'label';         // brat: a label with a space (entity types cannot have one), dropped
+  | 'label'          // brat: a label with a space (entity types cannot have one), dropped
+  | 'overlapping';   // doccano: written, but its import drops it unless the project allows overlapping spans
 
 /** Something of one entity the format could not hold. */
 export interface ExportIssue {
@@ -86,12 +104,13 @@ export function includesDocument(sidecar: Sidecar, filter: ExportFilter): boolea
 
 /**
  * The entities the filter keeps, in canonical order. An entity without `src` matches only `*`.
- * Suggestions are left out unless `includeSuggestions`.
+ * Suggestions are left out unless `includeSuggestions`; `suggestionsOnly`: only the suggestions
+ * the other criteria keep (what Label Studio gets as predictions).
  */
-export function selectEntities(entities: readonly Entity[], filter: ExportFilter): Entity[] {
+export function selectEntities(entities: readonly Entity[], filter: ExportFilter, suggestionsOnly = false): Entity[] {
   const excluded = (filter.excludeSrc ?? []).map(srcPatternToRegExp);
   return entities.filter((e) =>
-    (filter.includeSuggestions === true || e.suggested !== true) &&
+    (suggestionsOnly ? e.suggested === true : filter.includeSuggestions === true || e.suggested !== true) &&
     (!filter.labels?.size || filter.labels.has(e.label)) && !excluded.some((re) => re.test(e.src ?? '')),
   ).sort(compareEntities);
 }
@@ -118,6 +137,7 @@ const ISSUE_SUMMARY: Record<IssueCode, string> = {
   attrs: 'entities whose attributes were not written',
   'line-break': 'notes whose line breaks became spaces',
   label: 'entities dropped for a label with a space',
+  overlapping: 'overlapping entities that doccano imports only into a project with "Allow overlapping spans" on',
 };
 
 /** Counts over a whole export, for the summary line. */
@@ -127,12 +147,15 @@ export class ExportTally {
   skippedByStatus = 0;
   /** Suggestions left out (not accepted yet). */
   suggestions = 0;
+  /** Suggestions written as predictions. */
+  predicted = 0;
   readonly issues = new Map<IssueCode, { count: number; dropped: number }>();
 
   add(out: DocumentOutput): void {
     this.documents++;
     this.entities += out.exported;
     this.suggestions += out.suggestions ?? 0;
+    this.predicted += out.predicted ?? 0;
     for (const i of out.issues) {
       const t = this.issues.get(i.code) ?? { count: 0, dropped: 0 };
       t.count++;
@@ -152,6 +175,7 @@ export class ExportTally {
     let s = `${this.documents} document${this.documents === 1 ? '' : 's'}, ${this.entities} entit${this.entities === 1 ? 'y' : 'ies'} exported`;
     if (this.skippedByStatus) s += ` (${this.skippedByStatus} document${this.skippedByStatus === 1 ? '' : 's'} left out by status)`;
     if (this.suggestions) s += ` (${this.suggestions} suggestion${this.suggestions === 1 ? '' : 's'} not accepted yet left out)`;
+    if (this.predicted) s += ` (${this.predicted} suggestion${this.predicted === 1 ? '' : 's'} written as predictions)`;
     if (this.issues.size === 0) return s + '; nothing lost';
     const parts = [...this.issues].map(([code, t]) => {
       let p = `${t.count} ${ISSUE_SUMMARY[code]}`;

@@ -2,9 +2,11 @@
 // plus `document`, `sha256` and `status`, which doccano keeps as the example's metadata.
 // doccano counts offsets in UTF-16 code units (JavaScript string indices) in its default mode:
 // they differ from the sidecars' code points after an emoji or 𝔸, so they are converted.
-// doccano has no place for notes or attributes: reported.
+// doccano has no place for notes or attributes: reported. Overlapping (or nested) entities are
+// written, but doccano's import drops them silently unless the project allows overlapping spans
+// (off by default; doccano 1.8, projects' `allow_overlapping`): each is reported, not dropped.
 import { Entity } from '../model';
-import { DocumentOutput, ExportDocument, jsonLine, lostDetails } from './common';
+import { clip, DocumentOutput, ExportDocument, ExportIssue, issue, jsonLine, lostDetails, sortIssues } from './common';
 
 export function exportDoccano(doc: ExportDocument, entities: readonly Entity[]): DocumentOutput {
   const o = doc.article.offsets;
@@ -15,5 +17,14 @@ export function exportDoccano(doc: ExportDocument, entities: readonly Entity[]):
     sha256: doc.article.sha256,
     status: doc.sidecar.status,
   };
-  return { text: jsonLine(record) + '\n', exported: entities.length, issues: lostDetails(doc, entities, 'doccano') };
+  const issues: ExportIssue[] = [...lostDetails(doc, entities, 'doccano')];
+  // entities come sorted by start: one overlaps an earlier one when it starts before the furthest end so far
+  let furthest: Entity | undefined;
+  for (const e of entities) {
+    if (furthest && e.start < furthest.end) {
+      issues.push(issue(doc, e, 'overlapping', false, `it overlaps ${furthest.id} ${furthest.label} "${clip(furthest.text, 40)}": doccano's import drops one of them unless the project allows overlapping spans`));
+    }
+    if (!furthest || e.end > furthest.end) furthest = e;
+  }
+  return { text: jsonLine(record) + '\n', exported: entities.length, issues: sortIssues(issues, entities) };
 }

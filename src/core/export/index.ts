@@ -6,11 +6,16 @@ import { exportConll } from './conll';
 import { exportDoccano } from './doccano';
 import { exportJsonl } from './jsonl';
 import { exportLabelStudio } from './labelstudio';
+import { exportSpacy } from './spacy';
+import { exportHf, HfLabelNames } from './hf';
 
 export * from './common';
 export { bratConf, bratNames, collectBratAttrs } from './brat';
-export { CONLL_DOCSTART, spansFromTags } from './conll';
+export { CONLL_DOCSTART, conllDocStart, spansFromTags } from './conll';
 export { JsonArrayWriter, labelStudioConfig } from './labelstudio';
+export { DocBinBuilder, SPACY_SPANS_KEY, SpacyDocPart } from './spacy';
+export { spacyWords } from './spacy-words';
+export { HfLabelNames } from './hf';
 
 /** Offsets each format counts in, for help texts and the README. */
 export const OFFSET_UNITS: Record<ExportFormat, string> = {
@@ -18,7 +23,9 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
   conll: 'none (tokens)',
   brat: 'code points',
   doccano: 'UTF-16 code units',
-  labelstudio: 'UTF-16 code units',
+  labelstudio: 'code points',
+  spacy: 'tokens (and code points for spans)',
+  hf: 'tokens',
 };
 
 /**
@@ -27,18 +34,23 @@ export const OFFSET_UNITS: Record<ExportFormat, string> = {
  */
 export function exportDocument(format: ExportFormat, doc: ExportDocument, filter: ExportFilter = {}, opts: ExportOptions = {}): DocumentOutput {
   const entities: Entity[] = selectEntities(doc.sidecar.entities, filter);
+  if (format === 'labelstudio') {
+    // Suggestions not exported as annotations are offered as predictions (pre-annotations).
+    return exportLabelStudio(doc, entities, filter.includeSuggestions === true ? [] : selectEntities(doc.sidecar.entities, filter, true));
+  }
   const out = exportSelected(format, doc, entities, opts);
   const suggestions = countLeftOutSuggestions(doc.sidecar.entities, filter);
   if (suggestions > 0) out.suggestions = suggestions;
   return out;
 }
 
-function exportSelected(format: ExportFormat, doc: ExportDocument, entities: Entity[], opts: ExportOptions): DocumentOutput {
+function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: ExportDocument, entities: Entity[], opts: ExportOptions): DocumentOutput {
   switch (format) {
     case 'jsonl': return exportJsonl(doc, entities, { tokens: opts.tokens === true });
-    case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2');
+    case 'conll': return exportConll(doc, entities, opts.scheme ?? 'iob2', opts.columns ?? 2, opts.docNames ?? 'docstart');
     case 'brat': return exportBrat(doc, entities);
     case 'doccano': return exportDoccano(doc, entities);
-    case 'labelstudio': return exportLabelStudio(doc, entities);
+    case 'spacy': return exportSpacy(doc, entities);
+    case 'hf': return exportHf(doc, entities, opts.hfNames ?? new HfLabelNames());
   }
 }

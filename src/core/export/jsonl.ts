@@ -1,5 +1,7 @@
 // spaCy / Prodigy JSONL: one line per document,
 //   {"text", "tokens"?: [{text,start,end,id,ws}], "spans": [{start,end,label,…}], "meta": {document,sha256,status}}
+// The tokens are spaCy's words and spaces (spacy-words.ts): whitespace other than one space after
+// a token is a token of its own, so `Doc(vocab, words=[t.text…], spaces=[t.ws…]).text` is the text.
 // Offsets are code points (Python string indices), end-exclusive; `token_end` is inclusive.
 // `attrs.kb` becomes the span's `kb_id` (spaCy's entity-linking field), `attrs.canonical` its
 // `canonical`; a note and the other attributes ride along as the span's `note` and `attrs` (spaCy
@@ -7,6 +9,7 @@
 import { Entity } from '../model';
 import { tokenize } from '../tokenize';
 import { alignEntities, Aligned } from './align';
+import { spacyWords } from './spacy-words';
 import { DocumentOutput, ExportDocument, jsonLine, sortIssues } from './common';
 
 interface JsonlSpan {
@@ -26,7 +29,7 @@ export function exportJsonl(doc: ExportDocument, entities: readonly Entity[], op
   let byId = new Map<string, Aligned>();
   let issues: DocumentOutput['issues'] = [];
   if (opts.tokens) {
-    const tokens = tokenize(doc.article.text, doc.article.offsets);
+    const tokens = spacyWords(doc.article.text, doc.article.offsets, tokenize(doc.article.text, doc.article.offsets));
     record.tokens = tokens.map((t, id) => ({ text: t.text, start: t.start, end: t.end, id, ws: t.ws }));
     const { aligned, misaligned } = alignEntities(doc, tokens, entities, {
       dropped: false,

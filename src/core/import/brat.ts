@@ -61,7 +61,7 @@ export function parseBrat(text: string, ann: string, origin: string, document: s
       const span = byId.get(m[1] as string);
       if (!span) { issues.push({ origin: where, severity: 'error', message: `a note for ${m[1]}, which is not an entity here` }); continue; }
       span.note = span.note === undefined ? (m[2] as string) : `${span.note}\n${m[2] as string}`;
-    } else if ((m = /^N\S*\tReference (T\S+) (\S+)(?:\t.*)?$/.exec(line))) {
+    } else if ((m = /^N\S*\tReference (T\S+) (\S+)(?:\t(.*))?$/.exec(line))) {
       const span = byId.get(m[1] as string);
       if (!span) { issues.push({ origin: where, severity: 'error', message: `a reference for ${m[1]}, which is not an entity here` }); continue; }
       span.attrs = { ...span.attrs };
@@ -70,6 +70,9 @@ export function parseBrat(text: string, ann: string, origin: string, document: s
         continue;
       }
       span.attrs.kb = m[2] as string;
+      // the name brat shows for the reference: kept as the canonical name when it is not the entity's own text
+      const name = m[3]?.trim();
+      if (name && name !== span.text && span.attrs.canonical === undefined) span.attrs.canonical = name;
     } else if ((m = /^[AM]\S*\t(\S+) (T\S+)(?: (\S+))?\s*$/.exec(line))) {
       const span = byId.get(m[2] as string);
       if (!span) { issues.push({ origin: where, severity: 'warning', message: `attribute ${m[1]} of ${m[2]}, which is not an entity (relation and event attributes are not imported)` }); continue; }

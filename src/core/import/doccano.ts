@@ -34,6 +34,9 @@ export function parseDoccanoLine(line: string, origin: string): Parsed {
     }
     spans.push({ start, end, label });
   });
+  if (Array.isArray(value.relations) && value.relations.length) {
+    issues.push({ origin, severity: 'warning', message: `${value.relations.length} relation(s) not imported (a sidecar holds entities only)` });
+  }
   const meta = isObject(value.meta) ? value.meta : value;
   const document = typeof value.document === 'string' ? value.document : typeof meta.document === 'string' ? meta.document : undefined;
   const status = isStatus(value.status) ? value.status : isStatus(meta.status) ? meta.status : undefined;

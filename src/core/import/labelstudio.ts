@@ -1,13 +1,13 @@
 // Label Studio JSON: an array of tasks {data: {text, document?}, annotations: [{result: [...]}]}.
 // Every annotation not cancelled is read; each `labels` result (one entity per label) becomes a
-// span. Offsets are UTF-16 code units; when a result's own `text` shows they were counted in
-// code points instead (an old Label Studio bug with emoji), they are read as code points and a
-// warning says so. Other result types (choices, text areas, relations) and predictions are
-// reported, not imported.
+// span. Offsets are code points, as Label Studio's front end counts them (see
+// src/core/export/labelstudio.ts); a result's own `text`, when given, must be the text at those
+// offsets: otherwise the result is an error, never imported somewhere else. Other result types
+// (choices, text areas, relations) and predictions are reported, not imported.
 import { isStatus } from '../model';
 import { OffsetMap } from '../offsets';
+import { clip } from '../export/common';
 import { failed, ImportedSpan, ImportIssue, ImportRecord, isObject, isOffset, Parsed, parseJson } from './common';
-import { utf16ToCodePoint } from './utf16';
 
 export function parseLabelStudio(json: string, origin: string): Parsed {
   const parsed = parseJson(json);
@@ -41,7 +41,6 @@ function parseTask(task: unknown, origin: string): { record?: ImportRecord; issu
   const spans: ImportedSpan[] = [];
   const annotations = Array.isArray(task.annotations) ? task.annotations : Array.isArray(task.completions) ? task.completions : [];
   let skippedTypes = 0;
-  let codePointResults = 0;
   for (const ann of annotations) {
     if (!isObject(ann) || ann.was_cancelled === true || !Array.isArray(ann.result)) continue;
     // Label Studio's own exports name the annotator by a number; only an e-mail address says who.
@@ -57,18 +56,16 @@ function parseTask(task: unknown, origin: string): { record?: ImportRecord; issu
         error(`result ${String(res.id ?? '?')} is not {start, end, labels: [...]}`);
         continue;
       }
-      let start = utf16ToCodePoint(offsets, v.start);
-      let end = utf16ToCodePoint(offsets, v.end);
-      const given = typeof v.text === 'string' ? v.text : undefined;
-      if (given !== undefined && (start === undefined || end === undefined || offsets.slice(start, end) !== given)) {
-        if (v.end <= offsets.codePointLength && offsets.slice(v.start, v.end) === given) {
-          start = v.start;
-          end = v.end;
-          codePointResults++;
-        }
+      const start = v.start;
+      const end = v.end;
+      if (end > offsets.codePointLength || start >= end) {
+        error(`result ${String(res.id ?? '?')} (${start}-${end}) is outside the text (${offsets.codePointLength} characters) or empty`);
+        continue;
       }
-      if (start === undefined || end === undefined) {
-        error(`result ${String(res.id ?? '?')} (${v.start}-${v.end}) is past the end of the text or splits a character`);
+      const given = typeof v.text === 'string' ? v.text : undefined;
+      const actual = offsets.slice(start, end);
+      if (given !== undefined && given !== actual) {
+        error(`result ${String(res.id ?? '?')} (${start}-${end}): its text "${clip(given)}" is not the task's text at these offsets ("${clip(actual)}", counted in code points as Label Studio does); not imported`);
         continue;
       }
       for (const label of labels) {
@@ -80,7 +77,6 @@ function parseTask(task: unknown, origin: string): { record?: ImportRecord; issu
     }
   }
   if (skippedTypes) issues.push({ origin, severity: 'warning', message: `${skippedTypes} result(s) other than "labels" (choices, text areas, relations…) not imported` });
-  if (codePointResults) issues.push({ origin, severity: 'warning', message: `${codePointResults} result(s) had code point offsets instead of UTF-16 ones (their text says so); read as code points` });
   if (Array.isArray(task.predictions) && task.predictions.length) {
     issues.push({ origin, severity: 'warning', message: `${task.predictions.length} prediction(s) not imported (only annotations are)` });
   }
