@@ -10,6 +10,10 @@ import { crossValidate, foldsOf, Tally } from '../../src/core/recommender/evalua
 import { ModelFormatError, parseModel, serializeModel } from '../../src/core/recommender/model-file';
 import { predict, trainModel } from '../../src/core/recommender/recommender';
 import { TagSet } from '../../src/core/recommender/tags';
+import { seededRandom } from '../../src/core/recommender/hash';
+import { articleFromText } from '../../src/core/article';
+import { emptySidecar } from '../../src/core/edits';
+import { ModelSource, suggestForArticle } from '../../src/core/suggest';
 import { seededProperties } from './helpers/fc';
 
 const props = seededProperties(16);
@@ -274,5 +278,29 @@ describe('recommender: evaluation', () => {
     assert.ok(cv.evaluation.micro.f1 > 0.9, JSON.stringify(cv.evaluation.micro));
     assert.ok(cv.temperature > 0);
     assert.ok(cv.predictions.length > 0);
+  });
+});
+
+describe('recommender: as a suggestion source', () => {
+  const text = 'M. Dupont est arrivé à Rennes, puis à Brest.';
+  const at = (s: string) => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length });
+  const source: ModelSource = {
+    name: 'news',
+    predict: () => [{ ...at('Dupont'), label: 'PER', score: 0.934 }, { ...at('Rennes'), label: 'LOC', score: 0.41 }, { ...at('Brest'), label: 'LOC', score: 0.99 }],
+  };
+  const article = articleFromText(text);
+
+  it('adds predictions as suggestions with src model:<name> and attrs.score; never over an entity; --min-score', () => {
+    const sidecar = emptySidecar('a.txt', article.sha256);
+    sidecar.entities.push({ id: 'brest1', ...at('Brest'), label: 'LOC', text: 'Brest' });
+    const { added } = suggestForArticle(sidecar, article, { models: [source] }, { random: seededRandom(3) });
+    assert.deepEqual(added.map((e) => [e.text, e.label, e.src, e.attrs?.score, e.suggested]), [
+      ['Dupont', 'PER', 'model:news', '0.93', true], ['Rennes', 'LOC', 'model:news', '0.41', true],
+    ]);
+    const confident = suggestForArticle(sidecar, article, { models: [{ ...source, minScore: 0.5 }] }, { random: seededRandom(4) });
+    assert.deepEqual(confident.added.map((e) => e.text), ['Dupont']);
+    // Idempotent: a second run over the first one's result adds nothing.
+    const twice = suggestForArticle(suggestForArticle(sidecar, article, { models: [source] }).sidecar, article, { models: [source] });
+    assert.deepEqual(twice.added, []);
   });
 });
