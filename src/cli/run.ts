@@ -15,6 +15,7 @@ import { importCommand } from './import';
 import { reanchorCommand } from './reanchor';
 import { suggestCommand } from './suggest';
 import { gazetteerCommand } from './gazetteer';
+import { evaluateCommand, trainCommand } from './recommender';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -35,6 +36,8 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   reanchor: reanchorCommand,
   suggest: suggestCommand,
   gazetteer: gazetteerCommand,
+  train: trainCommand,
+  evaluate: evaluateCommand,
 };
 
 export const HELP = `Usage: ${TOOL} <command> [options] [paths…]
@@ -63,6 +66,9 @@ Pre-annotation:
   suggest    add suggestions (suggested: true) from gazetteers and patterns, for an
              annotator to accept or reject (--dry-run: only report)
   gazetteer  build a gazetteer (surface, label, kb id) from the annotations
+  train      train the recommender (a sequence labeller) on done/reviewed documents
+             (--folds K: cross-validated precision, recall and F1 first)
+  evaluate   compare a trained model with annotations (--learning-curve)
 
 Training data:
   export     write the annotations as spaCy/Prodigy JSONL, CoNLL, brat, doccano or

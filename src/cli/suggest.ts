@@ -9,7 +9,9 @@ import { Gazetteer, parseGazetteer } from '../core/gazetteer';
 import { articlePathOf, baseName, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model';
 import { parsePatterns, PatternSet } from '../core/patterns';
 import { formatProblem, hasErrors, Problem } from '../core/problems';
-import { suggestForArticle, SuggestionSources } from '../core/suggest';
+import { ModelSource, suggestForArticle, SuggestionSources } from '../core/suggest';
+import { ModelFormatError, parseModel } from '../core/recommender/model-file';
+import { predict } from '../core/recommender/recommender';
 import { cliPatternRunner, PATTERN_BUDGET_MS } from './pattern-runner';
 import type { PatternRunner } from '../core/pattern-runner';
 import { parseCommandArgs, plural, stringList, TOOL, UsageError } from './args';
@@ -21,10 +23,11 @@ import { problemJson } from './validate';
 
 export const SUGGEST_HELP = `Usage: ${TOOL} suggest [options] [paths…]
 
-Pre-annotates articles: every match of a gazetteer entry or a pattern that overlaps no
-entity (and no suggestion) of the article's sidecar is added to it as a suggestion,
-an entity line ending in "suggested: true" with src: gazetteer:<file> or
-src: pattern:<name> (and attrs.kb from the gazetteer's kb column). An annotator then
+Pre-annotates articles: every match of a gazetteer entry or a pattern, and every
+prediction of a trained model (--model), that overlaps no entity (and no suggestion)
+of the article's sidecar is added to it as a suggestion, an entity line ending in
+"suggested: true" with src: gazetteer:<file>, src: pattern:<name> or src: model:<name>
+(and attrs.kb from the gazetteer's kb column, attrs.score from the model). An annotator then
 accepts (the flag is removed) or rejects (the line is removed) each one in VS Code.
 Suggestions are left out of exports, agreement and entity counts until accepted.
 Where matches overlap, the longest wins. Running suggest again adds nothing new.
@@ -51,6 +54,11 @@ Prints, per sidecar changed, what was added, and a total on stderr.
 Options:
   -g, --gazetteer F   a gazetteer file (repeatable); replaces the configuration's sources
   -p, --patterns F    a pattern file (repeatable); replaces the configuration's sources
+  -m, --model F       a model trained by \`${TOOL} train\`: its predictions become
+                      suggestions with src: model:<name> and attrs.score, the model's
+                      estimate (0 to 1) that the span and label are exactly right;
+                      replaces the configuration's sources (combine with -g, -p)
+      --min-score S   with --model: leave out predictions scoring less than S (0 to 1)
   -n, --dry-run       write nothing: print what would be added
   -q, --quiet         only the per-file lines and problems, not each suggestion
       --json          print the results as JSON on stdout
@@ -95,6 +103,8 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   const { flags, positionals } = parseCommandArgs('suggest', argv, {
     gazetteer: { type: 'string', short: 'g', multiple: true },
     patterns: { type: 'string', short: 'p', multiple: true },
+    model: { type: 'string', short: 'm' },
+    'min-score': { type: 'string' },
     'dry-run': { type: 'boolean', short: 'n' },
     quiet: { type: 'boolean', short: 'q' },
     json: { type: 'boolean' },
@@ -110,7 +120,12 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   const cliGazetteers = stringList(flags.gazetteer);
   const cliPatterns = stringList(flags.patterns);
   if ([...cliGazetteers, ...cliPatterns].some((f) => f === '')) throw new UsageError('--gazetteer and --patterns need a file name', 'suggest');
-  const fromCli = cliGazetteers.length + cliPatterns.length > 0;
+  const cliModel = typeof flags.model === 'string' ? flags.model : undefined;
+  if (cliModel === '') throw new UsageError('--model needs a file name', 'suggest');
+  const minScore = flags['min-score'] === undefined ? 0 : Number(flags['min-score']);
+  if (!(minScore >= 0 && minScore <= 1)) throw new UsageError(`--min-score must be a number from 0 to 1 ('${String(flags['min-score'])}')`, 'suggest');
+  if (flags['min-score'] !== undefined && cliModel === undefined) throw new UsageError('--min-score applies to --model predictions: give --model too', 'suggest');
+  const fromCli = cliGazetteers.length + cliPatterns.length > 0 || cliModel !== undefined;
 
   const ws = new Workspace(io);
   const found = await ws.discover(positionals, { articles: true });
@@ -164,7 +179,8 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
     const labels = labelNames(config.config);
     const gazetteers: Gazetteer[] = [];
     const patterns: PatternSet[] = [];
-    const set: SourceSet = { sources: { gazetteers, patterns, match: settings.match }, files: [], failed: false };
+    const models: ModelSource[] = [];
+    const set: SourceSet = { sources: { gazetteers, patterns, models, match: settings.match }, files: [], failed: false };
     // Gazetteers and pattern files are read and checked alike; only their parser differs.
     const load = async <T>(list: Array<{ abs: string; display: string }>, parse: (text: string, name: string) => { problems: Problem[]; value: T }, into: T[]) => {
       for (const f of list) {
@@ -185,6 +201,21 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
       const { set: patternSet, problems } = parsePatterns(text, name, { labels });
       return { problems, value: patternSet };
     }, patterns);
+    if (cliModel !== undefined) {
+      await load([{ abs: ws.resolve(cliModel), display: cliModel }], (text) => {
+        try {
+          const { name, model } = parseModel(text);
+          const unknown = model.labels.filter((l) => !labels.has(l));
+          const problems: Problem[] = unknown.length
+            ? [{ ...ioProblem(`the model predicts ${unknown.join(', ')}, not in the label configuration: add ${unknown.length > 1 ? 'them' : 'it'} there or train the model on this corpus`), code: 'model' }]
+            : [];
+          return { problems, value: { name, minScore, predict: (t: string) => predict(model, t) } };
+        } catch (e) {
+          if (!(e instanceof ModelFormatError)) throw e;
+          return { problems: [{ ...ioProblem(e.message), code: 'model' }], value: { name: '', predict: () => [] } };
+        }
+      }, models);
+    }
     sourceSets.set(key, set);
     return set;
   };
@@ -197,7 +228,7 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   }
   const anySources = [...sourceSets.values()].some((s) => s.files.length > 0);
   if (!anySources && articles.length > 0) {
-    throw new UsageError('nothing to suggest from: give --gazetteer or --patterns, or list files under `suggestions:` in .corpus-annotator.yaml (see --help)', 'suggest');
+    throw new UsageError('nothing to suggest from: give --gazetteer or --patterns (or --model), or list files under `suggestions:` in .corpus-annotator.yaml (see --help)', 'suggest');
   }
   const sourcesFailed = [...sourceSets.values()].some((s) => s.failed);
 
@@ -385,6 +416,7 @@ function printReport(io: Io, r: FileReport, quiet: boolean): void {
 function entityText(e: Entity): string {
   let s = `${e.label} ${e.start}-${e.end} "${clip(e.text, 60)}" ${e.src ?? ''}`;
   if (e.attrs?.kb !== undefined) s += ` kb=${e.attrs.kb}`;
+  if (e.attrs?.score !== undefined) s += ` score=${e.attrs.score}`;
   return s;
 }
 
@@ -398,6 +430,7 @@ function reportJson(r: FileReport): Record<string, unknown> {
     added: r.added.map((e) => {
       const o: Record<string, unknown> = { line: r.lines.get(e.id) ?? null, id: e.id, label: e.label, start: e.start, end: e.end, text: e.text, src: e.src };
       if (e.attrs?.kb !== undefined) o.kb = e.attrs.kb;
+      if (e.attrs?.score !== undefined) o.score = Number(e.attrs.score);
       return o;
     }),
     problems: r.problems.map(problemJson),

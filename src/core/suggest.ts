@@ -19,6 +19,16 @@ export interface SuggestionSources {
   patterns?: readonly PatternSet[];
   /** How gazetteer surfaces are looked for (patterns say it themselves); default DEFAULT_MATCH. */
   match?: MatchOptions;
+  /** Trained recommenders (src/core/recommender): their predictions, `src: model:<name>`, `attrs.score`. */
+  models?: readonly ModelSource[];
+}
+
+/** A model as a suggestion source: what it predicts on a text, each span with a score in [0, 1]. */
+export interface ModelSource {
+  name: string;
+  predict(text: string): ReadonlyArray<Span & { label: string; score: number }>;
+  /** Predictions scoring less are left out (default 0). */
+  minScore?: number;
 }
 
 export interface SuggestOptions {
@@ -46,6 +56,7 @@ interface Candidate extends Span {
   label: string;
   src: string;
   kb?: string;
+  score?: number;
   /** Lower comes first among candidates of the same length and start. */
   rank: number;
 }
@@ -86,6 +97,12 @@ export function suggestForArticle(sidecar: Sidecar, article: Article, sources: S
       for (const span of found.spans) candidates.push({ start: span.start, end: span.end, label: p.label, src, rank });
     }
   }
+  for (const m of sources.models ?? []) {
+    rank++;
+    for (const p of m.predict(article.text)) {
+      if (p.score >= (m.minScore ?? 0)) candidates.push({ start: p.start, end: p.end, label: p.label, src: `model:${m.name}`, score: p.score, rank });
+    }
+  }
   candidates.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start || a.rank - b.rank);
   const firstAt = new Map<string, Candidate>();
   for (const c of candidates) if (!firstAt.has(key(c))) firstAt.set(key(c), c);
@@ -100,6 +117,7 @@ export function suggestForArticle(sidecar: Sidecar, article: Article, sources: S
     taken.add(id);
     const e: Entity = { id, label: c.label, start: c.start, end: c.end, text: article.offsets.slice(c.start, c.end) };
     if (c.kb !== undefined) e.attrs = { kb: c.kb };
+    if (c.score !== undefined) e.attrs = { ...e.attrs, score: c.score.toFixed(2) };
     if (opts.by !== undefined && opts.by !== '') e.by = opts.by;
     e.src = c.src;
     e.suggested = true;

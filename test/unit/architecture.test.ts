@@ -17,7 +17,7 @@ describe('architecture', () => {
   it('src/core imports neither vscode nor Node built-ins', () => {
     const dir = path.join(REPO_ROOT, 'src', 'core');
     const offenders: string[] = [];
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+    for (const f of (fs.readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.ts'))) {
       const src = fs.readFileSync(path.join(dir, f), 'utf8');
       for (const m of src.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)) {
         const spec = m[1] as string;

@@ -7,6 +7,7 @@ import { Article, decodeArticle } from '../../../src/core/article';
 import { articlePathOf, compareEntities, Entity, Sidecar } from '../../../src/core/model';
 import { readSidecar } from '../../../src/core/sidecar-read';
 import { DEMO_CORPUS } from './corpus';
+import { seededRandom } from '../../../src/core/recommender/hash';
 
 export interface TestDoc {
   /** File name of the article. */
@@ -26,17 +27,8 @@ export function demoDocs(): TestDoc[] {
   });
 }
 
-/** A small deterministic generator (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator (mulberry32), the recommender's. */
+const prng = seededRandom;
 
 const PEOPLE = ['Abdellatif Hammouchi', 'Abdelouafi Laftit', 'Mohammed 𝔸li', 'Jose\u0301 Martí', 'محمد بن علي', 'Zoé Ðurić'];
 const ORGS = ['Interpol', 'DGSN', 'Raja Casablanca', 'الأمن الوطني', 'Sûrete\u0301 nationale'];
