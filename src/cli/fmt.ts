@@ -7,6 +7,7 @@ import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
+import { sweepBeforeWriting } from './stale-scratch';
 
 export const FMT_HELP = `Usage: ${TOOL} fmt [options] [paths…]
 
@@ -77,6 +78,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
   const found = await ws.discover(positionals);
   for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
   if (!quiet) for (const note of found.notes) io.stderr(`note: ${note}\n`);
+  if (!checkOnly) await sweepBeforeWriting(io, found.scratch, quiet);
 
   let invalid = 0;
   let unwritable = 0;

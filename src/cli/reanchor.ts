@@ -13,6 +13,7 @@ import { checkBeforeWrite, checkSidecar, SidecarCheck } from './check';
 import { canonicalText } from './fmt';
 import { decodeUtf8, formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
+import { sweepBeforeWriting } from './stale-scratch';
 import { problemJson } from './validate';
 
 export const REANCHOR_HELP = `Usage: ${TOOL} reanchor [options] [paths…]
@@ -108,6 +109,7 @@ export async function reanchorWith(argv: readonly string[], io: Io, history: Old
     for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
     if (!quiet) for (const note of found.notes) io.stderr(`note: ${note}\n`);
   }
+  if (!dryRun) await sweepBeforeWriting(io, found.scratch, quiet || json);
 
   const reports: FileReport[] = [];
   const reportedConfigs = new Set<string>();

@@ -4,6 +4,7 @@ import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';
 import { Io } from './io';
+import { staleScratch, staleScratchProblem } from './stale-scratch';
 
 export const VALIDATE_HELP = `Usage: ${TOOL} validate [options] [paths…]
 
@@ -81,6 +82,9 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     if (hasErrors(check.problems)) withErrors++;
     print({ path: target.display, kind: 'sidecar', article: check.articleDisplay, problems: check.problems });
   }
+
+  // What writers killed mid-write left behind (no sidecar is damaged by it; fmt removes them).
+  for (const s of await staleScratch(io, found.scratch)) print({ path: s.target.display, kind: 'path', problems: [staleScratchProblem(s, TOOL)] });
 
   const all = results.flatMap((r) => r.problems);
   const errors = all.filter((p) => p.severity === 'error').length;
