@@ -291,7 +291,7 @@ export async function createFileAtomic(io: Io, abs: string, text: string): Promi
 async function renameIntoPlace<R extends string>(io: Io, target: string, text: string, mode: number, beforeRename: (tmp: string) => Promise<R | undefined>): Promise<'written' | R> {
   // A sidecar's last check and rename happen under its lock (src/cli/sidecar-lock.ts): another
   // writer's check cannot pass between them.
-  if (isSidecarPath(target)) return withSidecarLock(io, target, () => renameIntoPlaceUnlocked(io, target, text, mode, beforeRename));
+  if (isSidecarPath(target)) return withSidecarLock(io.fs, target, () => renameIntoPlaceUnlocked(io, target, text, mode, beforeRename));
   return renameIntoPlaceUnlocked(io, target, text, mode, beforeRename);
 }
 

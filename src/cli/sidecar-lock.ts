@@ -6,7 +6,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isStale, LOCK_TIMEOUT_MS, LockOwner, lockContent, parseLockContent, sidecarLockPath } from '../core/write-scratch';
-import { errorCode, Io } from './io';
+import type * as fsp from 'node:fs/promises';
+import { errorCode } from './io';
+
+/** The file system calls a lock needs (the CLI's injectable ones, or node:fs/promises in the extension host). */
+export type LockFs = Pick<typeof fsp, 'open' | 'readFile' | 'stat' | 'unlink'>;
 
 /** How long a writer waits for another one's lock before giving up with an error. */
 const WAIT_MS = 40_000;
@@ -33,23 +37,23 @@ export function processAlive(pid: number): boolean {
 const here = { host: os.hostname(), alive: processAlive };
 
 /** Runs `fn` holding the lock of the sidecar at `sidecarAbs`; the lock is always released. */
-export async function withSidecarLock<T>(io: Io, sidecarAbs: string, fn: () => Promise<T>): Promise<T> {
+export async function withSidecarLock<T>(fs: LockFs, sidecarAbs: string, fn: () => Promise<T>): Promise<T> {
   const lockPath = sidecarLockPath(sidecarAbs);
-  await acquire(io, lockPath);
+  await acquire(fs, lockPath);
   try {
     return await fn();
   } finally {
-    await io.fs.unlink(lockPath).catch(() => undefined);
+    await fs.unlink(lockPath).catch(() => undefined);
   }
 }
 
-async function acquire(io: Io, lockPath: string): Promise<void> {
+async function acquire(fs: LockFs, lockPath: string): Promise<void> {
   const started = Date.now();
   let delay = 1;
   for (;;) {
     const me: LockOwner = { pid: process.pid, host: here.host, time: Date.now() };
     try {
-      const handle = await io.fs.open(lockPath, 'wx', 0o644);
+      const handle = await fs.open(lockPath, 'wx', 0o644);
       try {
         await handle.writeFile(lockContent(me), 'utf8');
       } finally {
@@ -59,11 +63,11 @@ async function acquire(io: Io, lockPath: string): Promise<void> {
     } catch (e) {
       if (errorCode(e) !== 'EEXIST') throw e;
     }
-    const held = await readLock(io, lockPath);
+    const held = await readLock(fs, lockPath);
     if (held === 'gone') continue;
     const stale = held.owner ? isStale(held.owner, Date.now(), here, LOCK_TIMEOUT_MS) : Date.now() - held.mtimeMs > EMPTY_LOCK_MS;
     if (stale) {
-      await breakStaleLock(io, lockPath, held.text);
+      await breakStaleLock(fs, lockPath, held.text);
       continue;
     }
     if (Date.now() - started > WAIT_MS) throw new LockBusyError(lockPath, held.owner);
@@ -78,9 +82,9 @@ interface HeldLock {
   readonly mtimeMs: number;
 }
 
-async function readLock(io: Io, lockPath: string): Promise<HeldLock | 'gone'> {
+async function readLock(fs: LockFs, lockPath: string): Promise<HeldLock | 'gone'> {
   try {
-    const [bytes, stat] = await Promise.all([io.fs.readFile(lockPath), io.fs.stat(lockPath)]);
+    const [bytes, stat] = await Promise.all([fs.readFile(lockPath), fs.stat(lockPath)]);
     const text = Buffer.from(bytes).toString('utf8');
     // An empty lock is one being written this instant, or one whose writer died before writing:
     // its age (modification time) tells which.
@@ -96,8 +100,8 @@ async function readLock(io: Io, lockPath: string): Promise<HeldLock | 'gone'> {
  * else broke it and took it, and it is theirs). The window between that check and the unlink
  * is a few microseconds, and opens only after a crash left a lock behind.
  */
-export async function breakStaleLock(io: Io, lockPath: string, judged: string): Promise<boolean> {
-  const now = await readLock(io, lockPath);
+export async function breakStaleLock(fs: LockFs, lockPath: string, judged: string): Promise<boolean> {
+  const now = await readLock(fs, lockPath);
   if (now === 'gone' || now.text !== judged) return false;
-  return io.fs.unlink(lockPath).then(() => true, () => false);
+  return fs.unlink(lockPath).then(() => true, () => false);
 }

@@ -69,7 +69,7 @@ export async function removeStaleScratch(io: Io, found: readonly Target[]): Prom
   for (const s of await staleScratch(io, found)) {
     try {
       if (s.lockText !== undefined) {
-        if (!(await breakStaleLock(io, s.target.abs, s.lockText))) continue;
+        if (!(await breakStaleLock(io.fs, s.target.abs, s.lockText))) continue;
       } else await io.fs.unlink(s.target.abs);
       removed.push(s.target.display);
     } catch {

@@ -73,13 +73,13 @@ describe('write safety: concurrent sidecar writers', () => {
     const io = ioWith(fsp, root);
     // A dead writer's lock (pid 2^22+1 is above Linux's pid_max default, so never running).
     await fsp.writeFile(sidecarLockPath(abs), lockContent({ pid: 4_194_305, host: os.hostname(), time: Date.now() }));
-    assert.equal(await withSidecarLock(io, abs, async () => 'ran'), 'ran');
+    assert.equal(await withSidecarLock(io.fs, abs, async () => 'ran'), 'ran');
     await assert.rejects(fsp.stat(sidecarLockPath(abs)), 'released');
     // Our own (live) lock: a second writer waits until it is released.
     const order: string[] = [];
     const release = signal();
-    const first = withSidecarLock(io, abs, async () => { order.push('first'); await release.promise; order.push('first done'); });
-    const second = withSidecarLock(io, abs, async () => { order.push('second'); });
+    const first = withSidecarLock(io.fs, abs, async () => { order.push('first'); await release.promise; order.push('first done'); });
+    const second = withSidecarLock(io.fs, abs, async () => { order.push('second'); });
     await new Promise((r) => setImmediate(r));
     release.fire();
     await Promise.all([first, second]);
@@ -146,5 +146,28 @@ describe('write safety: what interrupted writes leave behind', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /reformatted a\.txt\.ann\.yaml/);
     await assert.rejects(fsp.stat(path.join(root, 'a.txt.ann.yaml.lock')));
+  });
+});
+
+describe('write safety: the extension host\'s local writer', () => {
+  it('replaces the sidecar only if it still holds what was read, under the CLI\'s lock', async () => {
+    const { localWriter } = await import('../../src/extension/local-write');
+    assert.ok(localWriter);
+    const root = await makeTree({ 'a.txt.ann.yaml': 'one\n' });
+    const abs = path.join(root, 'a.txt.ann.yaml');
+    assert.equal(await localWriter.replace(abs, Buffer.from('two\n'), Buffer.from('stale\n')), 'changed');
+    assert.equal(await fsp.readFile(abs, 'utf8'), 'one\n');
+    // While a CLI writer holds the lock, the extension waits, then sees the CLI's change.
+    const release = signal();
+    const cliWrite = withSidecarLock(fsp, abs, async () => { await release.promise; await fsp.writeFile(abs, 'cli\n'); });
+    const extWrite = localWriter.replace(abs, Buffer.from('two\n'), Buffer.from('one\n'));
+    await new Promise((r) => setImmediate(r));
+    release.fire();
+    await cliWrite;
+    assert.equal(await extWrite, 'changed');
+    assert.equal(await fsp.readFile(abs, 'utf8'), 'cli\n');
+    assert.equal(await localWriter.replace(abs, Buffer.from('two\n'), Buffer.from('cli\n')), 'written');
+    assert.equal(await fsp.readFile(abs, 'utf8'), 'two\n');
+    assert.deepEqual(await fsp.readdir(root), ['a.txt.ann.yaml']);
   });
 });
