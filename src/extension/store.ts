@@ -282,7 +282,9 @@ export class AnnotationStore implements vscode.Disposable {
       keyLines: parsed.keyLines,
     };
     if (parsed.sidecar) problems.push(...validateAgainstArticle(parsed.sidecar, article, validateOpts));
-    if (parsed.sidecar && hasErrors(problems) && !hasErrors(parsed.problems) && drifted(parsed.sidecar, article)) {
+    // A changed article is re-anchored even when every entity's text is still at its offsets: a
+    // repeated word can have moved there (the old text's context, when known, tells).
+    if (parsed.sidecar && !hasErrors(parsed.problems) && drifted(parsed.sidecar, article)) {
       const r = reanchor(parsed.sidecar.entities, article, { budget: REANCHOR_BUDGET, ...(previousText && previousText !== article.text ? { oldText: previousText } : {}) });
       const next = reanchoredSidecar(parsed.sidecar, article, r);
       if (next && !hasErrors(validateAgainstArticle(next, article, { ...validateOpts, entityLines: undefined }))) {
