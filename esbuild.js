@@ -22,6 +22,18 @@ const problemMatcherPlugin = {
   },
 };
 
+/**
+ * For the browser bundles: Node-only modules of the extension (`./local-write`) are replaced by
+ * their `.web.ts` sibling, which offers the same exports without Node (src/extension/platform.ts).
+ */
+const webSiblingsPlugin = {
+  name: 'web-siblings',
+  setup(build) {
+    const path = require('path');
+    build.onResolve({ filter: /^\.\/local-write$/ }, (args) => ({ path: path.join(args.resolveDir, 'local-write.web.ts') }));
+  },
+};
+
 const common = {
   bundle: true,
   // The version the CLI prints, fixed at build time: a copy of dist/cli.js run from elsewhere (the
@@ -53,6 +65,7 @@ const targets = [
     platform: 'browser',
     target: 'es2022',
     external: ['vscode'],
+    plugins: [problemMatcherPlugin, webSiblingsPlugin],
   },
   {
     // The web suite, run by the web worker host: one self-contained file with mocha's browser build.
@@ -62,6 +75,7 @@ const targets = [
     platform: 'browser',
     target: 'es2022',
     external: ['vscode'],
+    plugins: [problemMatcherPlugin, webSiblingsPlugin],
     minify: false,
   },
   {

@@ -7,7 +7,9 @@ import { matchesGlobs } from '../core/glob';
 import { cmp, isSidecarPath, sidecarPathOf, SIDECAR_SUFFIX } from '../core/model';
 import { Problem } from '../core/problems';
 import { assertRewritableSidecar } from './corpus-root';
+import { isWriteScratchName, tempPathFor } from '../core/write-scratch';
 import { describeFsError, errorCode, Io } from './io';
+import { withSidecarLock } from './sidecar-lock';
 
 /** Directories never searched (their contents are not the user's corpus). */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
@@ -43,6 +45,8 @@ export interface Discovery {
   errors: PathError[];
   /** Remarks that do not make the command fail. */
   notes: string[];
+  /** Locks and temporary files of sidecar writes found in the directories searched (src/core/write-scratch.ts). */
+  scratch: Target[];
 }
 
 export interface PathError {
@@ -123,7 +127,7 @@ export class Workspace {
    * configuration's `exclude` globs match). Sorted by path within each directory, without duplicates.
    */
   async discover(args: readonly string[], opts: { articles?: boolean } = {}): Promise<Discovery> {
-    const out: Discovery = { sidecars: [], articles: [], errors: [], notes: [] };
+    const out: Discovery = { sidecars: [], articles: [], errors: [], notes: [], scratch: [] };
     const seen = new Set<string>();
     const add = (list: Target[], t: Target) => {
       if (seen.has(t.abs)) return;
@@ -142,6 +146,7 @@ export class Workspace {
       if (stats.isDirectory()) {
         const anchor = { abs, display: arg };
         const found = await this.walk(anchor, out.errors);
+        out.scratch.push(...found.scratch);
         for (const t of found.sidecars) {
           if (!(await this.excluded(t))) add(out.sidecars, t);
         }
@@ -171,9 +176,10 @@ export class Workspace {
     return out;
   }
 
-  private async walk(anchor: Anchor, errors: PathError[]): Promise<{ sidecars: Target[]; others: Target[] }> {
+  private async walk(anchor: Anchor, errors: PathError[]): Promise<{ sidecars: Target[]; others: Target[]; scratch: Target[] }> {
     const sidecars: Target[] = [];
     const others: Target[] = [];
+    const scratch: Target[] = [];
     const visited = new Set<string>();
     const visit = async (dir: string): Promise<void> => {
       let real: string;
@@ -205,12 +211,13 @@ export class Workspace {
           if (!SKIPPED_DIRS.has(entry.name)) await visit(abs);
         } else if (isFile) {
           const t: Target = { abs, display: this.displayOf(abs, anchor), anchor, explicit: false };
-          (isSidecarPath(entry.name) ? sidecars : others).push(t);
+          // A lock or temporary file of a sidecar write is never an article, whatever the globs say.
+          (isSidecarPath(entry.name) ? sidecars : isWriteScratchName(entry.name) ? scratch : others).push(t);
         }
       }
     };
     await visit(anchor.abs);
-    return { sidecars, others };
+    return { sidecars, others, scratch };
   }
 
   /** The configuration's globs are relative to its directory (the directory searched when there is none). */
@@ -284,6 +291,13 @@ export async function createFileAtomic(io: Io, abs: string, text: string | Uint8
  * then the rename over `target`. The temporary file never stays behind.
  */
 async function renameIntoPlace<R extends string>(io: Io, target: string, text: string | Uint8Array, mode: number, beforeRename: (tmp: string) => Promise<R | undefined>): Promise<'written' | R> {
+  // A sidecar's last check and rename happen under its lock (src/cli/sidecar-lock.ts): another
+  // writer's check cannot pass between them.
+  if (isSidecarPath(target)) return withSidecarLock(io.fs, target, () => renameIntoPlaceUnlocked(io, target, text, mode, beforeRename));
+  return renameIntoPlaceUnlocked(io, target, text, mode, beforeRename);
+}
+
+async function renameIntoPlaceUnlocked<R extends string>(io: Io, target: string, text: string | Uint8Array, mode: number, beforeRename: (tmp: string) => Promise<R | undefined>): Promise<'written' | R> {
   const tmp = tempPathBeside(target);
   const handle = await io.fs.open(tmp, 'wx', mode);
   let renamed = false;
@@ -306,7 +320,8 @@ async function renameIntoPlace<R extends string>(io: Io, target: string, text: s
 
 /** A fresh temporary file name beside `abs` (same directory, so a rename over `abs` is atomic). */
 export function tempPathBeside(abs: string): string {
-  return path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  // Named with our pid so that one left by a killed writer is recognised (src/core/write-scratch.ts).
+  return tempPathFor(abs, process.pid);
 }
 
 /**

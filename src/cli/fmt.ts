@@ -8,14 +8,16 @@ import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
+import { sweepBeforeWriting } from './stale-scratch';
 
 export const FMT_HELP = `Usage: ${TOOL} fmt [options] [paths…]
 
 Rewrites sidecars (*.ann.yaml) in canonical form: the header comment, keys in a fixed
 order, one entity per line sorted by position, the same quoting everywhere, so that
 diffs and merges stay small. When every entity still matches the article, \`document\`
-is set to the article's file name and \`sha256\` (if present) to its current hash;
-otherwise the old hash is kept, as it tells that the entities need re-anchoring.
+is set to the article's file name. \`sha256\` is never changed: when it differs from the
+article's, the entities need re-anchoring (\`${TOOL} reanchor\`), even if their text is
+still at their offsets, since a repeated word may have moved there.
 
 Only valid sidecars are rewritten: one with a structural problem, an entity whose text
 does not match the article (or any other error \`${TOOL} validate\` reports) is
@@ -56,10 +58,9 @@ export function canonicalSidecar(sidecar: Sidecar, article?: Article, articleNam
   if (article === undefined || articleName === undefined) return out;
   const length = article.offsets.codePointLength;
   const allMatch = sidecar.entities.every((e) => e.end <= length && article.offsets.slice(e.start, e.end) === e.text);
-  if (allMatch) {
-    out.document = articleName;
-    if (out.sha256 !== undefined) out.sha256 = article.sha256;
-  }
+  // The hash is left alone: a new one is recorded by reanchor, which checks the entities
+  // against the old text's context (text at an old offset can match by chance).
+  if (allMatch) out.document = articleName;
   return out;
 }
 
@@ -84,6 +85,7 @@ export async function fmtCommand(argv: readonly string[], io: Io): Promise<numbe
   const found = await ws.discover(positionals);
   for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
   if (!quiet) for (const note of found.notes) io.stderr(`note: ${note}\n`);
+  if (!checkOnly) await sweepBeforeWriting(io, found.scratch, quiet);
 
   let invalid = 0;
   let unwritable = 0;

@@ -15,6 +15,7 @@ import { checkSidecar, ConfigGate } from './check';
 import { Progress } from './export';
 import { Anchor, createFileAtomic, decodeUtf8, formatPathError, SKIPPED_DIRS, Workspace, writeFileAtomic } from './files';
 import { describeFsError, errorCode, Io } from './io';
+import { sweepBeforeWriting } from './stale-scratch';
 
 export const IMPORT_HELP = `Usage: ${TOOL} import --format <format> [options] SOURCE [corpus-dir]
 
@@ -98,6 +99,7 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
   const ws = new Workspace(io);
   const corpusAbs = ws.resolve(corpusDir);
   const found = await ws.discover([corpusDir], { articles: true });
+  if (!dryRun) await sweepBeforeWriting(io, found.scratch, quiet);
   let failures = 0;
   const progress = new Progress(io, undefined, flags.progress === true, 'source documents');
   const err = (t: string) => {

@@ -13,6 +13,7 @@ import { checkBeforeWrite, checkSidecar, SidecarCheck } from './check';
 import { canonicalText } from './fmt';
 import { decodeUtf8, formatPathError, rewriteSidecar, Workspace } from './files';
 import { describeFsError, Io } from './io';
+import { sweepBeforeWriting } from './stale-scratch';
 import { problemJson } from './validate';
 
 export const REANCHOR_HELP = `Usage: ${TOOL} reanchor [options] [paths…]
@@ -108,6 +109,7 @@ export async function reanchorWith(argv: readonly string[], io: Io, history: Old
     for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
     if (!quiet) for (const note of found.notes) io.stderr(`note: ${note}\n`);
   }
+  if (!dryRun) await sweepBeforeWriting(io, found.scratch, quiet || json);
 
   const reports: FileReport[] = [];
   const reportedConfigs = new Set<string>();
@@ -189,8 +191,11 @@ async function reanchorOne(io: Io, check: SidecarCheck, opts: OneOptions): Promi
   };
   const sidecar = check.parsed?.sidecar;
   const article = check.article;
-  // Errors re-anchoring can repair: entities off their text. Anything else blocks it.
-  const repairable = new Set(['text-mismatch', 'out-of-range']);
+  // Errors re-anchoring can repair: entities off their text, and, when the article changed
+  // (validate's hint sends those here too), overlaps of offsets made for the old text. Anything
+  // else blocks it; the result is validated again before it is written.
+  const drifted = sidecar?.sha256 !== undefined && article !== undefined && sidecar.sha256 !== article.sha256;
+  const repairable = new Set(['text-mismatch', 'out-of-range', ...(drifted ? ['overlap'] : [])]);
   const blocking = check.problems.filter((p) => p.severity === 'error' && !repairable.has(p.code));
   if (!sidecar || !article || !check.bytes || blocking.length > 0) {
     report.problems = blocking.length ? blocking : check.problems.filter((p) => p.severity === 'error');
@@ -201,14 +206,11 @@ async function reanchorOne(io: Io, check: SidecarCheck, opts: OneOptions): Promi
     report.kept = sidecar.entities.length;
     return report;
   }
-  let result = reanchor(sidecar.entities, article);
-  if (result.ambiguous.length > 0 && opts.source && sidecar.sha256 !== undefined && sidecar.sha256 !== article.sha256) {
-    const old = await oldText(opts.source, check.articleAbs, sidecar.sha256);
-    if (old !== undefined) {
-      result = reanchor(sidecar.entities, article, { oldText: old });
-      report.oldText = 'git';
-    }
-  }
+  // The text the offsets were made for, when git has it: its context around each entity tells a
+  // stale offset that lands on the same word from the right place (never trusted on text alone).
+  const old = opts.source && drifted && sidecar.sha256 !== undefined ? await oldText(opts.source, check.articleAbs, sidecar.sha256) : undefined;
+  if (old !== undefined) report.oldText = 'git';
+  const result = reanchor(sidecar.entities, article, old !== undefined ? { oldText: old } : {});
   report.result = result;
   report.kept = result.entities.length - result.moved.length;
   const next = reanchoredSidecar(sidecar, article, result, { dropOrphans: opts.dropOrphans });

@@ -19,6 +19,7 @@ import { checkBeforeWrite, checkSidecar } from './check';
 import { canonicalText } from './fmt';
 import { ConfigEntry, createFileAtomic, decodeUtf8, formatPathError, rewriteSidecar, Target, Workspace } from './files';
 import { describeFsError, Io } from './io';
+import { sweepBeforeWriting } from './stale-scratch';
 import { problemJson } from './validate';
 
 export const SUGGEST_HELP = `Usage: ${TOOL} suggest [options] [paths…]
@@ -131,6 +132,7 @@ export async function suggestCommand(argv: readonly string[], io: Io): Promise<n
   const found = await ws.discover(positionals, { articles: true });
   const err = (t: string) => { if (!json) io.stderr(t); };
   for (const e of found.errors) err(formatPathError(e) + '\n');
+  if (!dryRun) await sweepBeforeWriting(io, found.scratch, quiet || json);
 
   // The articles: those matching the configuration's globs, and those of the sidecars found.
   const byAbs = new Map<string, Target>();

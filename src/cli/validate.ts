@@ -5,6 +5,7 @@ import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';
 import { unmergedProblem, UnmergedIndex } from './git-unmerged';
 import { Io } from './io';
+import { staleScratch, staleScratchProblem } from './stale-scratch';
 
 export const VALIDATE_HELP = `Usage: ${TOOL} validate [options] [paths…]
 
@@ -98,6 +99,8 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
     print({ path: target.display, kind: 'sidecar', article: check.articleDisplay, problems: check.problems });
   }
 
+  // What writers killed mid-write left behind (no sidecar is damaged by it; fmt removes them).
+  for (const s of await staleScratch(io, found.scratch)) print({ path: s.target.display, kind: 'path', problems: [staleScratchProblem(s, TOOL)] });
   const warnings = problemCount - errors;
   const summary = {
     sidecars: found.sidecars.length,

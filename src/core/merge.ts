@@ -644,7 +644,7 @@ function mergeSha(base: Sidecar | undefined, ours: Sidecar, theirs: Sidecar, not
     `ours and theirs annotate different versions of the article (sha256 ${o.slice(0, 12)}… and ${t.slice(0, 12)}…): `
     + `the entities were merged by id and sha256 kept at ${kept === b ? 'the common ancestor\'s' : 'ours\''} (${kept.slice(0, 12)}…), `
     + 'so `corpus-annotator validate` checks every entity against the merged article (any that no longer matches is an error) '
-    + 'and `corpus-annotator fmt` records the new hash once all match',
+    + 'and `corpus-annotator reanchor` re-anchors them (by the old text around each) and records the new hash',
   );
   return kept;
 }

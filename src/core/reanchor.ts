@@ -341,6 +341,10 @@ class Reanchorer {
       }
       if (rivals > 0) continue;
       const start = candStart[c] as number;
+      // Shared shifts are evidence, not proof: where the old text says the entity stood among
+      // other words than here, and another occurrence has those words around it, the choice is
+      // left to phase 2, which weighs the context (a stale offset that lands on the same word).
+      if (this.contextPrefersAnother(item, start)) continue;
       this.place(item, { start, end: start + item.length, how: 'exact-near', text: item.entity.text });
     }
   }
@@ -537,6 +541,19 @@ class Reanchorer {
     const db = distance(b.start);
     if (db > 3 * da + 32) return { kind: 'one', span: a, byContext: false };
     return { kind: 'many', spans: [...spans].sort((x, y) => x.start - y.start) };
+  }
+
+  /** With the old text known: another occurrence of the quote has clearly the old context, this one has not. */
+  private contextPrefersAnother(item: Item, start: number): boolean {
+    const ctx = this.oldContext(item);
+    if (!ctx) return false;
+    const others = this.candidates(item).filter((s) => s !== start);
+    if (others.length === 0 || others.length >= MAX_CONTEXT_CANDIDATES) return false;
+    const here = this.contextScore(ctx, { start, end: start + item.length });
+    return others.some((s) => {
+      const score = this.contextScore(ctx, { start: s, end: s + item.length });
+      return score >= 0.5 && score - here >= 0.2;
+    });
   }
 
   private oldContext(item: Item): { before: number[]; after: number[] } | undefined {

@@ -31,7 +31,7 @@ export function validateAgainstArticle(sidecar: Sidecar, article: Article, opts:
   };
   const length = article.offsets.codePointLength;
   const drifted = sidecar.sha256 !== undefined && sidecar.sha256 !== article.sha256;
-  const driftHint = drifted ? ' The article changed since the sidecar was written (its sha256 differs): the entities need re-anchoring.' : '';
+  const driftHint = drifted ? ' The article changed since the sidecar was written (its sha256 differs): the entities need re-anchoring: run `corpus-annotator reanchor`.' : '';
   let mismatches = 0;
 
   for (const e of sidecar.entities) {
@@ -50,7 +50,8 @@ export function validateAgainstArticle(sidecar: Sidecar, article: Article, opts:
     }
   }
   if (drifted && mismatches === 0) {
-    add('warning', 'article-changed', opts.keyLines?.get('sha256') ?? 1, 'the article changed since this sidecar was written (sha256 differs), but every entity still matches its text; `corpus-annotator fmt` records the new hash');
+    // Matching text is no proof: an insertion can shift a repeated word onto a stale offset.
+    add('warning', 'article-changed', opts.keyLines?.get('sha256') ?? 1, 'the article changed since this sidecar was written (sha256 differs); every entity\'s text is still at its offsets, but a repeated word may have moved there: `corpus-annotator reanchor` checks each entity against the old text around it and records the new hash');
   }
   if (opts.articleName !== undefined && sidecar.document !== '' && sidecar.document !== opts.articleName) {
     add('warning', 'document-name', opts.keyLines?.get('document') ?? 1, `\`document\` says "${sidecar.document}" but this sidecar belongs to "${opts.articleName}" (renamed or copied?); \`corpus-annotator fmt\` corrects it`);
@@ -62,7 +63,7 @@ export function validateAgainstArticle(sidecar: Sidecar, article: Article, opts:
     const found = forbiddenOverlaps(sidecar.entities.filter((e) => e.suggested !== true), policy, limit);
     for (const [a, b] of found.pairs) {
       const nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
-      add('error', 'overlap', lineOf(b), `entity ${b.id} (${b.label} "${clip(b.text)}") ${nested ? 'is nested in' : 'overlaps'} entity ${a.id} (${a.label} "${clip(a.text)}"), which the label configuration's overlap policy "${policy}" forbids`, b.id);
+      add('error', 'overlap', lineOf(b), `entity ${b.id} (${b.label} "${clip(b.text)}") ${nested ? 'is nested in' : 'overlaps'} entity ${a.id} (${a.label} "${clip(a.text)}"), which the label configuration's overlap policy "${policy}" forbids.${driftHint}`, b.id);
     }
     if (found.firstUnlisted) {
       const more = found.total - found.pairs.length;

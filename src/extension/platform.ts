@@ -4,6 +4,7 @@
 
 interface NodeLikeProcess {
   platform?: string;
+  pid?: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -54,4 +55,23 @@ export function hostWorker(script: string, workerData: unknown): NodeWorkerLike 
   const getBuiltin = (nodeProcess as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
   const threads = getBuiltin?.call(nodeProcess, 'worker_threads') as { Worker?: new (script: string, options: { workerData: unknown }) => NodeWorkerLike } | undefined;
   return threads?.Worker ? new threads.Worker(script, { workerData }) : undefined;
+}
+
+/** The extension host's process id, recorded in temporary file names (0 in a browser). */
+export const hostPid = nodeProcess?.pid ?? 0;
+
+/**
+ * Writes to local files with Node's own calls, where VS Code's API falls short: its rename with
+ * `overwrite` deletes the target before renaming (readers see no sidecar for a moment) and it
+ * has no exclusive create for a lock. Present only in the Node extension host; the browser
+ * bundle gets ./local-write.web.ts instead (esbuild.js), so it holds no Node built-in.
+ */
+export interface LocalWriter {
+  /**
+   * Replaces the file at `fsPath` with `bytes` under its sidecar lock (src/cli/sidecar-lock.ts,
+   * shared with the CLI): a temporary file beside it, flushed, then renamed over it, which
+   * replaces it in one step. Nothing is written, and 'changed' returned, when the file no longer
+   * holds `expected` (undefined: no file).
+   */
+  replace(fsPath: string, bytes: Uint8Array, expected: Uint8Array | undefined): Promise<'written' | 'changed'>;
 }

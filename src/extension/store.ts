@@ -12,7 +12,9 @@ import { reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '..
 import { readSidecar } from '../core/sidecar-read';
 import { entityLine, writeSidecar } from '../core/sidecar-write';
 import { WrittenSidecar, writeSidecarIncrementally } from '../core/sidecar-patch';
-import { hostEnv } from './platform';
+import { hostEnv, hostPid } from './platform';
+import { localWriter } from './local-write';
+import { tempPathFor } from '../core/write-scratch';
 import { changeBetween, trackChanges } from '../core/track';
 import { validateAgainstArticle } from '../core/validate';
 import { LabelService } from './labels';
@@ -336,7 +338,9 @@ export class AnnotationStore implements vscode.Disposable {
       keyLines: parsed.keyLines,
     };
     if (parsed.sidecar) problems.push(...validateAgainstArticle(parsed.sidecar, article, validateOpts));
-    if (parsed.sidecar && hasErrors(problems) && !hasErrors(parsed.problems) && drifted(parsed.sidecar, article)) {
+    // A changed article is re-anchored even when every entity's text is still at its offsets: a
+    // repeated word can have moved there (the old text's context, when known, tells).
+    if (parsed.sidecar && !hasErrors(parsed.problems) && drifted(parsed.sidecar, article)) {
       const r = reanchor(parsed.sidecar.entities, article, { budget: REANCHOR_BUDGET, ...(previousText && previousText !== article.text ? { oldText: previousText } : {}) });
       const next = reanchoredSidecar(parsed.sidecar, article, r);
       if (next && !hasErrors(validateAgainstArticle(next, article, { ...validateOpts, entityLines: undefined }))) {
@@ -498,7 +502,7 @@ export class AnnotationStore implements vscode.Disposable {
     return run;
   }
 
-  private async write(entry: Entry, op?: (s: Sidecar, a: Article) => Sidecar): Promise<boolean> {
+  private async write(entry: Entry, op?: (s: Sidecar, a: Article) => Sidecar, attempt = 0): Promise<boolean> {
     try {
       const started = performance.now();
       // (CORPUS_ANNOTATOR_FULL_WRITES: every write decodes the article and rewrites the whole
@@ -578,7 +582,12 @@ export class AnnotationStore implements vscode.Disposable {
       busy += performance.now() - busyFrom;
       entry.sidecarBytes = undefined;
       const target = await sidecarWriteTarget(entry.sidecarUri); // a symbolic link: only inside the workspace folder
-      await writeAtomically(target, bytes);
+      if ((await writeAtomically(target, bytes, onDiskBytes)) === 'changed') {
+        // Another writer (the CLI, another window) replaced the sidecar after we read it: start
+        // over from its content, as for any change behind our back.
+        if (attempt < 5) return await this.write(entry, op, attempt + 1);
+        throw new Error('the sidecar keeps being changed on disk by another program');
+      }
       entry.diskText = text;
       entry.written = written;
       entry.sidecarBytes = { bytes, text };
@@ -895,9 +904,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Temporary file + rename: a crash mid-write never leaves a half-written sidecar. */
-async function writeAtomically(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  const tmp = uri.with({ path: `${uri.path}.${Math.random().toString(36).slice(2, 8)}.tmp` });
+/**
+ * Temporary file + rename: a crash mid-write never leaves a half-written sidecar. On a local
+ * disk (Node host, `file:`), Node's rename replaces the sidecar in one step, under the lock the
+ * CLI takes too, after checking it still holds `expected` (what write() read): 'changed' if not.
+ * Elsewhere (remote, virtual file systems, the browser) only workspace.fs is there: its rename
+ * with `overwrite` deletes the target first in VS Code 1.100, so a reader may find no sidecar
+ * for that moment, and no lock can be taken; write() compared the content just before.
+ */
+async function writeAtomically(uri: vscode.Uri, bytes: Uint8Array, expected: Uint8Array | undefined): Promise<'written' | 'changed'> {
+  if (uri.scheme === 'file' && localWriter) return localWriter.replace(uri.fsPath, bytes, expected);
+  const tmp = uri.with({ path: tempPathFor(uri.path, hostPid) });
   await vscode.workspace.fs.writeFile(tmp, bytes);
   try {
     await vscode.workspace.fs.rename(tmp, uri, { overwrite: true });
@@ -905,4 +922,5 @@ async function writeAtomically(uri: vscode.Uri, bytes: Uint8Array): Promise<void
     await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
     throw e;
   }
+  return 'written';
 }

@@ -33,6 +33,29 @@ describe('re-anchoring after the article changed on disk', () => {
     }
   }
 
+  it('re-anchors by the old text around it an entity whose stale offsets land on the same word (issue 15 item 6)', async () => {
+    const OLD = 'The minister visited Paris on Monday. Later, Paris hosted the summit.\n';
+    const p1 = OLD.indexOf('Paris');
+    const p2 = OLD.indexOf('Paris', p1 + 1);
+    const NEW = 'Breaking news from AFP t'.slice(0, p2 - p1) + OLD;
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'zz-stale-offsets.txt'));
+    const sidecarPath = `${uri.fsPath}.ann.yaml`;
+    const hash = (t: string) => createHash('sha256').update(t).digest('hex');
+    fs.writeFileSync(uri.fsPath, OLD);
+    fs.writeFileSync(sidecarPath, `version: 1\ndocument: zz-stale-offsets.txt\nsha256: ${hash(OLD)}\nstatus: done\nentities:\n  - {id: p2, label: LOC, start: ${p2}, end: ${p2 + 5}, text: "Paris"}\n`);
+    try {
+      assert.equal((await api.annotations(uri)).kind, 'ok'); // the extension has seen the old text
+      fs.writeFileSync(uri.fsPath, NEW);
+      const moved = p2 + (NEW.length - OLD.length);
+      const saved = await waitForFile(sidecarPath, (c) => (c.includes(`sha256: ${hash(NEW)}`) ? c : undefined), { what: 'the re-anchored sidecar with the new hash' });
+      assert.match(saved, new RegExp(`start: ${moved}, end: ${moved + 5}, text: "Paris"`), 'moved to where the old context is, not kept on the first "Paris"');
+    } finally {
+      fs.rmSync(uri.fsPath, { force: true });
+      fs.rmSync(sidecarPath, { force: true });
+      await waitForCorpus(api, uri, false);
+    }
+  });
+
   it('finds every entity again after a paragraph is inserted, and saves the moved offsets with the new hash', async () => {
     await withArticle('001_e23791ebed5de2ea.txt', async (uri, sidecarPath) => {
       const before = (await api.annotations(uri)).sidecar.entities;

@@ -292,7 +292,7 @@ describe('corpus-annotator CLI', () => {
       'status: in-progress',
       'document: old-name.txt',
       'version: 1',
-      `sha256: ${'0'.repeat(64)}`,
+      `sha256: ${sha(A_TEXT)}`, // (a placeholder hash would be a changed article: fmt leaves it to reanchor)
       'entities:',
       '  - id: aloc03',
       '    label: LOC',
@@ -353,14 +353,17 @@ describe('corpus-annotator CLI', () => {
       assert.equal(v.code, 0);
     });
 
-    it('records the new hash when the article changed but every entity still matches', async () => {
+    it('keeps the old hash when the article changed though every entity still matches: reanchor records it', async () => {
       const before = sidecar(A_TEXT, 'a.txt', 'todo', A_ENTITIES);
       const changed = A_TEXT + 'Un paragraphe ajouté à la fin.\n';
       const root = await makeTree({ 'a.txt': changed, 'a.txt.ann.yaml': before });
       const v = await cli(['validate'], root);
       assert.match(v.stdout, /^a\.txt\.ann\.yaml:4:1: warning: the article changed since this sidecar was written/);
       assert.equal(v.code, 0);
+      assert.match(v.stdout, /`corpus-annotator reanchor`/);
       assert.equal((await cli(['fmt'], root)).code, 0);
+      assert.equal(await fsp.readFile(path.join(root, 'a.txt.ann.yaml'), 'utf8'), before);
+      assert.equal((await cli(['reanchor'], root)).code, 0);
       assert.equal(await fsp.readFile(path.join(root, 'a.txt.ann.yaml'), 'utf8'), before.replace(sha(A_TEXT), sha(changed)));
       assert.equal((await cli(['validate'], root)).stdout, '');
     });
@@ -371,7 +374,7 @@ describe('corpus-annotator CLI', () => {
       assert.deepEqual(canonicalSidecar(s, moved, 'a.txt'), s);
       assert.deepEqual(canonicalSidecar(s, undefined, 'a.txt'), s);
       const same = articleFromText(A_TEXT + 'fin\n');
-      assert.deepEqual(canonicalSidecar(s, same, 'a.txt'), { ...s, document: 'a.txt', sha256: same.sha256 });
+      assert.deepEqual(canonicalSidecar(s, same, 'a.txt'), { ...s, document: 'a.txt' });
       const { sha256: _, ...noHash } = s;
       assert.deepEqual(canonicalSidecar(noHash, same, 'a.txt'), { ...noHash, document: 'a.txt' });
     });

@@ -260,3 +260,58 @@ function gitIn(cwd: string, args: string[]): void {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
   execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.autocrlf=false', ...args], { cwd, env: { ...env, GIT_CEILING_DIRECTORIES: path.dirname(cwd) }, stdio: 'pipe' });
 }
+
+describe('stale offsets that land on the same text (issue 15 item 6)', () => {
+  // An article with a sentence inserted whose length is exactly the distance between two
+  // "Paris": the second one's old offsets now point at the first one.
+  const OLD = 'The minister visited Paris on Monday. Later, Paris hosted the summit.\n';
+  const p1 = OLD.indexOf('Paris');
+  const p2 = OLD.indexOf('Paris', p1 + 1);
+  const NEW = 'Breaking news from AFP t'.slice(0, p2 - p1) + OLD;
+  const stale: Entity = { id: 'p2', label: 'LOC', start: p2, end: p2 + 5, text: 'Paris' };
+  const side = (entities: Entity[]) => writeSidecar({ version: 1, document: 'a.txt', sha256: sha256Hex(Buffer.from(OLD)), status: 'done', entities });
+
+  async function repo(entities: Entity[]): Promise<string> {
+    const root = await makeTree({ 'a.txt': OLD, 'a.txt.ann.yaml': side(entities) });
+    gitIn(root, ['init', '-q']);
+    gitIn(root, ['add', '.']);
+    gitIn(root, ['commit', '-q', '-m', 'first']);
+    fs.writeFileSync(path.join(root, 'a.txt'), NEW);
+    return root;
+  }
+
+  it('validate warns that the hash differs and names reanchor; fmt does not record the new hash', async function () {
+    assert.equal(NEW.slice(p2, p2 + 5), 'Paris', 'the stale offsets land on the same text');
+    const root = await makeTree({ 'a.txt': NEW, 'a.txt.ann.yaml': side([stale]) });
+    const v = await cli(['validate'], root);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /warning: the article changed since this sidecar was written \(sha256 differs\).*`corpus-annotator reanchor`/);
+    const f = await cli(['fmt'], root);
+    assert.equal(f.code, 0, f.stderr);
+    assert.equal(fs.readFileSync(path.join(root, 'a.txt.ann.yaml'), 'utf8'), side([stale]), 'fmt left the old hash (and the offsets) for reanchor');
+  });
+
+  it('reanchor moves the entity by the old text around it, not trusting the matching text at its old offsets', async function () {
+    if (!hasGit()) this.skip();
+    const root = await repo([stale]);
+    const r = await withoutGitEnv(() => cli(['reanchor'], root));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const moved = p2 + (NEW.length - OLD.length);
+    assert.match(r.stdout, new RegExp(`moved LOC «Paris» ${p2}-${p2 + 5} → ${moved}-${moved + 5} \\(told apart by the old text around it\\)`));
+    const after = fs.readFileSync(path.join(root, 'a.txt.ann.yaml'), 'utf8');
+    assert.match(after, new RegExp(`sha256: ${sha256Hex(Buffer.from(NEW))}[\\s\\S]*start: ${moved}, end: ${moved + 5}`));
+  });
+
+  it('reanchor handles a drifted sidecar whose stale offsets overlap (what validate sends it)', async function () {
+    if (!hasGit()) this.skip();
+    // Merged from a branch that already followed the insertion: its entity crosses the stale one.
+    const crossing: Entity = { id: 'm1', label: 'MISC', start: p2 - 8, end: p2 + 2, text: NEW.slice(p2 - 8, p2 + 2) };
+    const root = await repo([crossing, stale]);
+    fs.writeFileSync(path.join(root, '.corpus-annotator.yaml'), 'version: 1\nlabels: [LOC, MISC]\noverlap: nested\n');
+    const v = await cli(['validate'], root);
+    assert.match(v.stdout, /error: entity p2 .* overlaps entity m1 .*the entities need re-anchoring: run `corpus-annotator reanchor`/);
+    const r = await withoutGitEnv(() => cli(['reanchor'], root));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((await cli(['validate'], root)).stdout, '');
+  });
+});
