@@ -44,12 +44,16 @@ describe('re-anchoring after the article changed on disk', () => {
     fs.writeFileSync(uri.fsPath, OLD);
     fs.writeFileSync(sidecarPath, `version: 1\ndocument: zz-stale-offsets.txt\nsha256: ${hash(OLD)}\nstatus: done\nentities:\n  - {id: p2, label: LOC, start: ${p2}, end: ${p2 + 5}, text: "Paris"}\n`);
     try {
+      // Open, as the annotator has it: the extension keeps the text of open articles (a closed one
+      // may be dropped from memory, issue 14; then only its stored offsets are left to go by).
+      await vscode.window.showTextDocument(uri, { preview: false });
       assert.equal((await api.annotations(uri)).kind, 'ok'); // the extension has seen the old text
       fs.writeFileSync(uri.fsPath, NEW);
       const moved = p2 + (NEW.length - OLD.length);
       const saved = await waitForFile(sidecarPath, (c) => (c.includes(`sha256: ${hash(NEW)}`) ? c : undefined), { what: 'the re-anchored sidecar with the new hash' });
       assert.match(saved, new RegExp(`start: ${moved}, end: ${moved + 5}, text: "Paris"`), 'moved to where the old context is, not kept on the first "Paris"');
     } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       fs.rmSync(uri.fsPath, { force: true });
       fs.rmSync(sidecarPath, { force: true });
       await waitForCorpus(api, uri, false);
