@@ -32,7 +32,7 @@
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { Article } from './article';
 import { Span } from './edits';
-import { Problem, yamlSyntaxProblem } from './problems';
+import { Problem, yamlProblems } from './problems';
 import { Token, tokenizeSentences } from './tokenize';
 
 export interface TokenSpec {
@@ -108,14 +108,16 @@ export function parsePatterns(source: string, file: string, opts: PatternOptions
     problems.push({ severity, code, message, line, column: col });
   };
   let doc;
+  const text = source.replace(/^\uFEFF/, '');
   try {
-    doc = parseDocument(source.replace(/^\uFEFF/, ''), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   } catch (e) {
     problems.push({ severity: 'error', code: 'yaml-syntax', message: `this file cannot be read as YAML (${e instanceof Error ? e.message : String(e)})`, line: 1, column: 1 });
     return { set, problems };
   }
-  for (const err of doc.errors) problems.push(yamlSyntaxProblem(err, lines));
-  if (doc.errors.length) return { set, problems };
+  // The same checks as sidecars and the label configuration: syntax, CR-only line ends, tags.
+  problems.push(...yamlProblems(doc, text, lines, 'pattern file'));
+  if (problems.length) return { set, problems };
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { set, problems };
   if (!isMap(root)) {

@@ -169,3 +169,12 @@ describe('pattern matching', () => {
     assert.equal(text.sentences, text.sentences);
   });
 });
+
+describe('pattern files: the YAML checks of sidecars (issue 22 item 6)', () => {
+  it('refuse a YAML tag at its line and column, and CR-only line ends', () => {
+    const tagged = parsePatterns('version: 1\npatterns:\n  - name: x\n    label: !!js/function PER\n    regex: "a"\n', 'p.yaml', {});
+    assert.deepEqual(tagged.problems.map((p) => [p.code, p.line, p.column]), [['yaml-tag', 4, 12]]);
+    const cr = parsePatterns('version: 1\rpatterns:\r  - name: x\r    label: PER\r    regex: "a"\r', 'p.yaml', {});
+    assert.equal(cr.problems[0]?.code, 'cr-line-ends');
+  });
+});
