@@ -13,6 +13,7 @@ import { exactMatchesByLabel, OUTSIDE, prf, Prf, tokenize, tokenLabels } from '.
 import { decodeArticle } from './article';
 import { readConflictedSidecar } from './merge';
 import { cmp, compareEntities, Entity, newEntityId, Sidecar, SIDECAR_VERSION } from './model';
+import { fnv1a, seededRandom } from './recommender/hash';
 
 export interface CurationVersion {
   /** The annotator's or input's name (as given on the command line). */
@@ -82,7 +83,7 @@ export function curateDocument(versions: readonly CurationVersion[], opts: Curat
   });
 
   const taken = new Set<string>();
-  const random = seededRandom(opts.seed ?? '');
+  const random = seededRandom(fnv1a(opts.seed ?? ''));
   const sorted = [...proposals.values()].sort((x, y) => x.start - y.start || x.end - y.end || cmp(x.label, y.label));
   const entities: Entity[] = [];
   let agreed = 0;
@@ -144,20 +145,6 @@ function sharedAttrs(entities: readonly Entity[]): Record<string, string> {
     if (v !== undefined) out[k] = v;
   }
   return out;
-}
-
-/** A small deterministic PRNG (mulberry32) seeded by a string's FNV-1a hash. */
-function seededRandom(seed: string): () => number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  let state = h >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface FleissKappa {
