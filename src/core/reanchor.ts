@@ -34,6 +34,7 @@ import { Span } from './edits';
 import { Budget, codePoints, editDistance, fuzzyFind } from './fuzzy';
 import { compareEntities, Entity, Sidecar } from './model';
 import { codePointLength, OffsetMap } from './offsets';
+import { countBelow } from './sorted-search';
 
 /** Code point offsets, end-exclusive (of the new article, except `from` and the entities' old ones). */
 export type { Span };
@@ -358,7 +359,7 @@ class Reanchorer {
     if (!occ.complete) starts = this.scanWindow(quote, item.entity.start - this.maxShift, item.entity.start + this.maxShift) ?? [];
     if (starts.length <= NEAREST) return starts;
     // The NEAREST closest to the old start, in order.
-    let i = lowerBound(starts, item.entity.start);
+    let i = countBelow(starts, item.entity.start);
     let lo = i - 1;
     const out: number[] = [];
     while (out.length < NEAREST && (lo >= 0 || i < starts.length)) {
@@ -389,7 +390,7 @@ class Reanchorer {
     const to = Math.min(this.map.codePointLength, toCp);
     if (to < from) return [];
     const occ = this.occurrences.get(quote);
-    if (occ?.complete) return occ.starts.slice(lowerBound(occ.starts, from), lowerBound(occ.starts, to + 1));
+    if (occ?.complete) return occ.starts.slice(countBelow(occ.starts, from), countBelow(occ.starts, to + 1));
     const u16From = this.map.toUtf16(from);
     const u16To = this.map.toUtf16(to);
     if (!this.budget.take(u16To - u16From + quote.length)) return undefined;
@@ -646,17 +647,6 @@ class MinFenwick {
     }
     return [best, arg];
   }
-}
-
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** True when UTF-16 offset i falls between the two halves of a surrogate pair. */

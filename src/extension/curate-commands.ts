@@ -6,6 +6,7 @@ import { collectTokenLabels, curateSources, CurationSource, fleissKappa, meanPai
 import { articlePathOf, baseName, cmp, isSidecarPath } from '../core/model';
 import { writeSidecar } from '../core/sidecar-write';
 import { registerCommand } from './register-command';
+import { exists } from './file-exists';
 
 /** Arguments the palette never passes; tests and other extensions may. */
 interface CurateArgs {
@@ -156,14 +157,6 @@ function child(root: vscode.Uri, rel: string): vscode.Uri {
   return vscode.Uri.joinPath(root, ...rel.split('/'));
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The sidecars under a folder, as '/'-separated paths relative to it (workspace.fs: any file system). */
 async function sidecarsUnder(root: vscode.Uri): Promise<Set<string>> {

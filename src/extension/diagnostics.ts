@@ -13,6 +13,7 @@ import { CorpusCounts, CountsChange } from './corpus-counts';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
 import { AnnotationStore, DocAnnotations } from './store';
+import { exists } from './file-exists';
 
 export const DIAGNOSTIC_SOURCE = 'corpus-annotator';
 
@@ -284,11 +285,3 @@ function articleOf(sidecar: vscode.Uri): vscode.Uri {
   return sidecar.with({ path: articlePathOf(sidecar.path) });
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
