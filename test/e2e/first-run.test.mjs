@@ -18,6 +18,10 @@ describe('e2e: first run on a folder without settings', function () {
     const { wb, page, folder } = session;
     const longest = Math.max(...fs.readFileSync(path.join(folder, ARTICLE), 'utf8').split('\n').map((l) => l.length));
     assert.ok(longest > 1000, `the article has a long line (${longest} characters)`);
+    // The Explorer re-renders the article's row once file nesting gives it children: wait for that
+    // (it becomes a collapsed parent), or the click can land on the row being replaced.
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${ARTICLE.replace(/\./g, '\\.')}\\s*$`) }) }).first().waitFor();
     await wb.openFile(ARTICLE);
     // Wrapped: the editor's content is as wide as the editor (unwrapped, a 1,000+ character line
     // makes it many times wider), and lines are split across view lines.
