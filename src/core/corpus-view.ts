@@ -80,8 +80,33 @@ export class MentionGroups {
 
   constructor(readonly grouping: MentionGrouping, filter: EntityFilter | undefined, docs: Iterable<readonly [string, DocumentSummary]>) {
     this.matcher = new MentionFilter(filter);
+    const sorted = this.begin(docs);
+    for (const [key, s] of sorted) this.add(key, s, false);
+  }
+
+  /**
+   * The same groups, built a slice at a time: `pause()` is awaited whenever `sliceMs` have passed
+   * (an extension host must answer a keystroke meanwhile: a million mentions take seconds on a busy
+   * machine). `docs` is read at once; a change after that is the caller's to apply with `update`.
+   */
+  static async build(grouping: MentionGrouping, filter: EntityFilter | undefined, docs: Iterable<readonly [string, DocumentSummary]>, pause: () => Promise<void>, sliceMs = 20): Promise<MentionGroups> {
+    const groups = new MentionGroups(grouping, filter, []);
+    const sorted = groups.begin(docs);
+    let sliceStart = Date.now();
+    for (const [key, s] of sorted) {
+      groups.add(key, s, false);
+      if (Date.now() - sliceStart >= sliceMs) {
+        await pause();
+        sliceStart = Date.now();
+      }
+    }
+    return groups;
+  }
+
+  /** The documents in key order, and the kb names they give (grouping by linked entity). */
+  private begin(docs: Iterable<readonly [string, DocumentSummary]>): Array<readonly [string, DocumentSummary]> {
     const sorted = [...docs].sort(([a], [b]) => cmp(a, b));
-    if (grouping === 'entity') {
+    if (this.grouping === 'entity') {
       // Mentions sharing a kb id go together, under the canonical name one of them has, even those linked without one.
       for (const [, s] of sorted) {
         for (const link of s.state === 'ok' ? s.mentions?.links?.values() ?? [] : []) {
@@ -89,7 +114,7 @@ export class MentionGroups {
         }
       }
     }
-    for (const [key, s] of sorted) this.add(key, s, false);
+    return sorted;
   }
 
   /**
@@ -97,7 +122,10 @@ export class MentionGroups {
    * cannot be updated in place (by linked entity, where one document can rename a group): build anew.
    */
   update(key: string, before: DocumentSummary | undefined, after: DocumentSummary | undefined): boolean {
-    if (this.grouping === 'entity' && (before?.mentions?.links || after?.mentions?.links)) return false;
+    // By linked entity, a group's name is the canonical name first given to its kb id (in document
+    // order): only a document whose (kb, canonical) pairs changed can rename groups. A tag or an
+    // unlinked edit in a linked document leaves them as they are: updated in place like the rest.
+    if (this.grouping === 'entity' && !sameNaming(before, after)) return false;
     if (before) this.remove(key, before);
     if (after) this.add(key, after, true);
     return true;
@@ -220,6 +248,21 @@ export class MentionGroups {
     }
     return lo;
   }
+}
+
+/** The (kb, canonical) pairs of a document's linked mentions, in text order: what names linked-entity groups. */
+function namingPairs(s: DocumentSummary | undefined): string[] {
+  const out: string[] = [];
+  for (const link of s?.state === 'ok' ? s.mentions?.links?.values() ?? [] : []) {
+    if (link.kb !== undefined && link.canonical !== undefined) out.push(link.kb, link.canonical);
+  }
+  return out;
+}
+
+function sameNaming(before: DocumentSummary | undefined, after: DocumentSummary | undefined): boolean {
+  const a = namingPairs(before);
+  const b = namingPairs(after);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The first `shown` items and how many are left for "Show more". */

@@ -7,6 +7,7 @@ import { CorpusIndex, DocumentSummary, StringPool, summariseEntities, summariseS
 import { articlePathOf, Entity, sidecarPathOf } from '../core/model';
 import { isSuggestion } from '../core/suggest';
 import { coalesce } from './coalesce';
+import { readBytes } from './read-file';
 import { Corpus } from './corpus';
 import { AnnotationStore, DocAnnotations } from './store';
 
@@ -138,7 +139,7 @@ export class CorpusCounts implements vscode.Disposable {
     const generation = this.bump(article);
     let text: string | undefined;
     try {
-      text = decoder.decode(await vscode.workspace.fs.readFile(article.with({ path: sidecarPathOf(article.path) })));
+      text = decoder.decode(await readBytes(article.with({ path: sidecarPathOf(article.path) })));
     } catch (e) {
       if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound')) {
         // Unreadable or not UTF-8: counted as invalid; the store reports why when the document loads.

@@ -4,10 +4,13 @@ import * as vscode from 'vscode';
 import { matchesGlobs } from '../core/glob';
 import { isSidecarPath } from '../core/model';
 
-/** How long to wait for VS Code's file search before walking the folder instead. */
-const SEARCH_PATIENCE_MS = 3000;
 import { LabelService } from './labels';
 import { AnnotationStore } from './store';
+
+/** Directories listed at once while walking a folder for articles. */
+const WALK_CONCURRENCY = 8;
+/** Directory levels walked below a workspace folder at most. */
+const MAX_DEPTH = 40;
 
 export class Corpus implements vscode.Disposable {
   private readonly articles = new Map<string, vscode.Uri>();
@@ -47,33 +50,50 @@ export class Corpus implements vscode.Disposable {
   }
 
   /**
-   * The folder's articles: VS Code's file search, or — where no search provider serves the
-   * folder's scheme (a browser's web worker host on a remote folder waits for one forever) — a
-   * walk of the folder through workspace.fs, matched with the same globs.
+   * The folder's articles: a walk of the folder through workspace.fs, matched with the
+   * configuration's globs, several directories at a time. Not VS Code's file search: on 10,000
+   * articles it did not answer within 3 s in code-server (the walk takes a fraction of that), and
+   * where no search provider serves the folder's scheme (a browser's web worker host on a remote
+   * folder) it waits forever. Excluded directories (node_modules and .git by default) are never
+   * entered.
    */
   private async findArticles(folder: vscode.WorkspaceFolder): Promise<vscode.Uri[]> {
     const config = this.labels.configFor(folder.uri);
-    const exclude = config.exclude.length ? `{${config.exclude.join(',')}}` : undefined;
-    const search = Promise.all(config.articles.map((glob) => vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), exclude)))
-      .then((lists) => lists.flat());
-    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SEARCH_PATIENCE_MS));
-    const found = await Promise.race([search, timeout]);
-    if (found) return found.filter((uri) => !isSidecarPath(uri.path));
-    this.log.info(`no file search for ${folder.uri.scheme}: folders: walking ${folder.name} instead`);
     const out: vscode.Uri[] = [];
-    const walk = async (dir: vscode.Uri, rel: string): Promise<void> => {
-      for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
+    const queue: Array<{ dir: vscode.Uri; rel: string; depth: number }> = [{ dir: folder.uri, rel: '', depth: 0 }];
+    const visit = async ({ dir, rel, depth }: { dir: vscode.Uri; rel: string; depth: number }): Promise<void> => {
+      let entries: [string, vscode.FileType][];
+      try {
+        entries = await vscode.workspace.fs.readDirectory(dir);
+      } catch (e) {
+        // (An unreadable directory loses its articles, not the whole corpus.)
+        this.log.warn(`cannot list ${dir.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      for (const [name, type] of entries) {
         const childRel = rel ? `${rel}/${name}` : name;
-        const child = vscode.Uri.joinPath(dir, name);
         if (type & vscode.FileType.Directory) {
-          if (!matchesGlobs(`${childRel}/x`, ['**'], config.exclude)) continue;
-          await walk(child, childRel);
+          // A depth bound: a symbolic link to a parent directory must not walk forever.
+          if (depth < MAX_DEPTH && matchesGlobs(`${childRel}/x`, ['**'], config.exclude)) queue.push({ dir: vscode.Uri.joinPath(dir, name), rel: childRel, depth: depth + 1 });
         } else if (!isSidecarPath(name) && matchesGlobs(childRel, config.articles, config.exclude)) {
-          out.push(child);
+          out.push(vscode.Uri.joinPath(dir, name));
         }
       }
     };
-    await walk(folder.uri, '');
+    let active = 0;
+    await new Promise<void>((resolve) => {
+      const pump = () => {
+        while (active < WALK_CONCURRENCY && queue.length) {
+          active++;
+          void visit(queue.shift() as (typeof queue)[number]).finally(() => {
+            active--;
+            pump();
+          });
+        }
+        if (active === 0 && queue.length === 0) resolve();
+      };
+      pump();
+    });
     return out;
   }
 

@@ -12,6 +12,7 @@ import { Corpus } from './corpus';
 import { CorpusCounts, CountsChange } from './corpus-counts';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
+import { readBytes } from './read-file';
 import { AnnotationStore, DocAnnotations } from './store';
 import { exists } from './file-exists';
 
@@ -275,7 +276,7 @@ function toDiagnostic(p: Problem, lines: readonly string[]): vscode.Diagnostic {
 /** The lines of a file as on disk (where problem positions were found); none if it cannot be read. */
 async function readLines(uri: vscode.Uri): Promise<string[]> {
   try {
-    return lenientDecoder.decode(await vscode.workspace.fs.readFile(uri)).replace(/^\uFEFF/, '').split(/\r?\n/);
+    return lenientDecoder.decode(await readBytes(uri)).replace(/^\uFEFF/, '').split(/\r?\n/);
   } catch {
     return [];
   }

@@ -75,3 +75,13 @@ export interface LocalWriter {
    */
   replace(fsPath: string, bytes: Uint8Array, expected: Uint8Array | undefined): Promise<'written' | 'changed'>;
 }
+
+/**
+ * Reads of local files through Node's fs (src/extension/local-read.ts); present only in the Node
+ * extension host, the browser bundle gets ./local-read.web.ts instead (esbuild.js).
+ */
+export interface LocalReader {
+  readFile(fsPath: string): Promise<Uint8Array>;
+  /** lstat: whether the path itself is a symbolic link (rejects when it is not there). */
+  isSymbolicLink(fsPath: string): Promise<boolean>;
+}

@@ -4,6 +4,7 @@
 // the disk; renaming over the link instead would silently turn it into a copy.
 import * as vscode from 'vscode';
 import { hostRealpath } from './platform';
+import { isLocalSymbolicLink } from './read-file';
 
 /**
  * The file to write for the sidecar `uri`: itself, or its link's destination inside its workspace
@@ -11,6 +12,8 @@ import { hostRealpath } from './platform';
  * resolved in this host). Call before each write.
  */
 export async function sidecarWriteTarget(uri: vscode.Uri): Promise<vscode.Uri> {
+  // The usual case, a plain local file, without a round trip to the workbench (read-file.ts).
+  if ((await isLocalSymbolicLink(uri)) === false) return uri;
   let type: vscode.FileType;
   try {
     type = (await vscode.workspace.fs.stat(uri)).type;

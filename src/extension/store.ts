@@ -14,6 +14,7 @@ import { entityLine, writeSidecar } from '../core/sidecar-write';
 import { WrittenSidecar, writeSidecarIncrementally } from '../core/sidecar-patch';
 import { hostEnv, hostPid } from './platform';
 import { localWriter } from './local-write';
+import { readBytes } from './read-file';
 import { tempPathFor } from '../core/write-scratch';
 import { changeBetween, trackChanges } from '../core/track';
 import { validateAgainstArticle } from '../core/validate';
@@ -242,7 +243,7 @@ export class AnnotationStore implements vscode.Disposable {
 
     let article: Article;
     try {
-      article = decodeArticle(await vscode.workspace.fs.readFile(articleUri));
+      article = decodeArticle(await readBytes(articleUri));
       entry.articleSha = article.sha256;
       entry.hasBom = article.hasBom;
     } catch (e) {
@@ -261,7 +262,7 @@ export class AnnotationStore implements vscode.Disposable {
     }
     let source: string | undefined;
     try {
-      source = decoder.decode(await vscode.workspace.fs.readFile(sidecarUri));
+      source = decoder.decode(await readBytes(sidecarUri));
     } catch (e) {
       if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') source = undefined;
       else {
@@ -512,7 +513,7 @@ export class AnnotationStore implements vscode.Disposable {
       // Offsets must refer to the article as it is on disk, and `sha256` must be the hash of
       // exactly those bytes. While the editor holds unsaved edits, the write waits for the save.
       // (The editor's dirty flag is not reliable at this moment in every host; the bytes are.)
-      const articleBytes = await vscode.workspace.fs.readFile(entry.article);
+      const articleBytes = await readBytes(entry.article);
       let busyFrom = performance.now(); // the time spent computing, not waiting for the file system
       const onDiskArticle = checkArticle(entry, articleBytes);
       let busy = performance.now() - busyFrom;
@@ -528,7 +529,7 @@ export class AnnotationStore implements vscode.Disposable {
       let onDisk: string | undefined;
       let onDiskBytes: Uint8Array | undefined;
       try {
-        onDiskBytes = await vscode.workspace.fs.readFile(entry.sidecarUri);
+        onDiskBytes = await readBytes(entry.sidecarUri);
         busyFrom = performance.now();
         // Exactly the bytes we wrote (or found) last: their text, without decoding them again.
         const last = incremental ? entry.sidecarBytes : undefined;
@@ -629,7 +630,7 @@ export class AnnotationStore implements vscode.Disposable {
       const foreign = entry.writing.then(async () => {
         let onDisk: string | undefined;
         try {
-          onDisk = decoder.decode(await vscode.workspace.fs.readFile(uri));
+          onDisk = decoder.decode(await readBytes(uri));
         } catch {
           onDisk = undefined;
         }
@@ -642,7 +643,7 @@ export class AnnotationStore implements vscode.Disposable {
       // an editor with unsaved edits keeps its text (VS Code asks on save), a clean one follows
       // the file, and so do the annotations: they are reloaded from disk.
       try {
-        const disk = checkArticle(entry, await vscode.workspace.fs.readFile(articleUri));
+        const disk = checkArticle(entry, await readBytes(articleUri));
         if (disk.sha256 === entry.articleSha && disk.text === entry.text) return;
       } catch {
         // deleted or unreadable: the reload says so
@@ -728,7 +729,7 @@ export class AnnotationStore implements vscode.Disposable {
   private async reconcileIfSaved(entry: Entry, reloadIfChangedOutside = false): Promise<'reconciled' | 'reloaded' | 'not-saved-text' | 'failed'> {
     try {
       const text = entry.text;
-      const disk = checkArticle(entry, await vscode.workspace.fs.readFile(entry.article));
+      const disk = checkArticle(entry, await readBytes(entry.article));
       if (disk.text !== text || entry.text !== text) return 'not-saved-text';
       if (entry.articleSha !== undefined && disk.sha256 !== entry.articleSha) {
         // A content change showing a new file: reloaded from outside. (A save arrives as a
@@ -740,7 +741,7 @@ export class AnnotationStore implements vscode.Disposable {
       }
       let saved: Sidecar;
       try {
-        const parsed = readSidecar(decoder.decode(await vscode.workspace.fs.readFile(entry.sidecarUri)));
+        const parsed = readSidecar(decoder.decode(await readBytes(entry.sidecarUri)));
         if (!parsed.sidecar || hasErrors(parsed.problems)) return 'failed';
         saved = parsed.sidecar;
       } catch (e) {
@@ -774,7 +775,7 @@ export class AnnotationStore implements vscode.Disposable {
     try {
       // Through the entry's cache: the write below and the file watcher's event for this save read
       // the same bytes again, and need not decode and hash them again.
-      const disk = checkArticle(entry, await vscode.workspace.fs.readFile(doc.uri));
+      const disk = checkArticle(entry, await readBytes(doc.uri));
       if (disk.text !== entry.text) {
         // Saved with another encoding or line ending than the buffer: our offsets no longer apply.
         this.log.warn(`${doc.uri.fsPath}: the saved file differs from the editor text; reloading annotations`);

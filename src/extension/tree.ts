@@ -20,6 +20,7 @@ import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
 import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
 import { registerCommand } from './register-command';
+import { readBytes } from './read-file';
 
 /** At most this many error rows under a document: the Problems panel has them all. */
 const MAX_PROBLEM_ROWS = 100;
@@ -40,7 +41,7 @@ type TreeNode =
   /** An entity: under a docLabel (grouping document) or a surface (grouping label, shown as an occurrence, with its surface key). */
   | { readonly kind: 'entity'; readonly id: string; readonly article: vscode.Uri; readonly entity: Entity; readonly line: number; readonly grouping: Grouping; readonly surface?: string }
   /** The last row of a paged list: shows PAGE_SIZE more of its parent's children. */
-  | { readonly kind: 'more'; readonly id: string; readonly parent: TreeNode; readonly remaining: number };
+  | { readonly kind: 'more'; readonly id: string; readonly parent: TreeNode | undefined; readonly remaining: number };
 
 type EntityNode = Extract<TreeNode, { kind: 'entity' }>;
 
@@ -67,8 +68,11 @@ function entityNode(article: vscode.Uri, entity: Entity, line: number, grouping:
   return { kind: 'entity', id, article, entity, line, grouping, ...(surface !== undefined ? { surface } : {}) };
 }
 
-function moreNode(parent: TreeNode, remaining: number): TreeNode {
-  return { kind: 'more', id: `${parent.id}/more`, parent, remaining };
+/** Paged lists at the root (the documents of a one-folder workspace) go by this id. */
+const ROOT_ID = 'root';
+
+function moreNode(parent: TreeNode | undefined, remaining: number): TreeNode {
+  return { kind: 'more', id: `${parent?.id ?? ROOT_ID}/more`, parent, remaining };
 }
 
 /** What the test-only command `corpusAnnotator.tree._children` returns for each row. */
@@ -117,6 +121,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private readonly lineIndexes = new Map<string, LineIndex>();
   /** Label → surface → occurrences for the current grouping and filter, kept current per document; built when first needed. */
   private groups: MentionGroups | undefined;
+  /** The groups being built (a slice at a time), and the per-document changes that arrived meanwhile. */
+  private building: { readonly grouping: string; readonly filter: EntityFilter | undefined; readonly changes: Array<Exclude<CountsChange, undefined>>; stale: boolean; done: Promise<MentionGroups | undefined> } | undefined;
   /** With a filter: how many entities of each document it shows, and their sum. */
   private filterCounts: { readonly matcher: MentionFilter; readonly perDoc: Map<string, number>; total: number } | undefined;
   /** Rows shown under a paged parent (by its id), beyond the first PAGE_SIZE. */
@@ -185,7 +191,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     if (!element) return this.rootChildren();
     switch (element.kind) {
       case 'folder':
-        return this.documentNodes(element.folder);
+        return this.paged(element, await this.documentNodes(element.folder));
       case 'document':
         return this.documentChildren(element.article);
       case 'docLabel':
@@ -266,7 +272,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         .map(labelNode);
     }
     const folders = this.corpusFolders();
-    if (folders.length <= 1) return this.documentNodes(folders[0]);
+    // Paged: VS Code builds an item for every row it is given, 10,000 documents at once blocked the host for seconds.
+    if (folders.length <= 1) return this.paged(undefined, await this.documentNodes(folders[0]));
     const nodes: TreeNode[] = [];
     for (const folder of folders) {
       if (this.filter && (await this.documentNodes(folder)).length === 0) continue;
@@ -337,13 +344,31 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   /** The label → surface → occurrence groups of the whole corpus, from the summaries (built once, then kept current). */
   private async mentionGroups(): Promise<MentionGroups> {
     await this.corpus.ready();
-    const grouping = this.grouping === 'entity' ? 'entity' : 'label';
-    if (!this.groups || this.groups.grouping !== grouping) {
-      const started = performance.now();
-      this.groups = new MentionGroups(grouping, this.filter, this.corpusSummaries());
-      this.log.info(`grouped the corpus by ${grouping}${this.filter ? ` (filter ${this.filter.raw})` : ''} in ${(performance.now() - started).toFixed(0)} ms`);
+    for (;;) {
+      const grouping = this.grouping === 'entity' ? 'entity' : 'label';
+      if (this.groups && this.groups.grouping === grouping) return this.groups;
+      if (!this.building || this.building.grouping !== grouping || this.building.filter !== this.filter) {
+        // Built a slice at a time (the host stays free for a tag meanwhile); the changes that
+        // arrive during the build are applied to it at its end, in order.
+        const build = { grouping, filter: this.filter, changes: [] as Array<Exclude<CountsChange, undefined>>, stale: false, done: undefined as unknown as Promise<MentionGroups | undefined> };
+        const started = performance.now();
+        build.done = MentionGroups.build(grouping, this.filter, this.corpusSummaries(), () => new Promise((r) => setTimeout(r, 0))).then((groups) => {
+          if (this.building === build) this.building = undefined;
+          if (build.stale) return undefined;
+          for (const c of build.changes) {
+            if (!groups.update(c.article.toString(), c.before, this.corpus.has(c.article) ? c.after : undefined)) return undefined;
+          }
+          this.log.info(`grouped the corpus by ${grouping}${build.filter ? ` (filter ${build.filter.raw})` : ''} in ${(performance.now() - started).toFixed(0)} ms`);
+          // Kept unless the view moved on meanwhile (by document: memory back, see setGrouping).
+          if (build.filter === this.filter && this.grouping === grouping) this.groups = groups;
+          return groups;
+        });
+        this.building = build;
+      }
+      const groups = await this.building.done;
+      // Undefined: outdated meanwhile (a pass, a change it cannot take in place): once more.
+      if (groups) return groups;
     }
-    return this.groups;
   }
 
   /** The summaries of the corpus articles (a file summarised but no longer an article is left out). */
@@ -388,7 +413,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       if (ann && live) lineOf = (e) => this.lineOf(ann, e);
       else {
         try {
-          const { text, offsets } = decodeArticle(await vscode.workspace.fs.readFile(article));
+          const { text, offsets } = decodeArticle(await readBytes(article));
           const lines = new LineIndex(text);
           lineOf = (e) => lines.lineOf(offsets.toUtf16(Math.min(e.start, offsets.codePointLength)));
         } catch (e) {
@@ -404,8 +429,14 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     return occurrences.map((o) => rows.get(`${o.doc}#${o.index}`)).filter((n): n is EntityNode => !!n);
   }
 
-  private pageSize(node: TreeNode): number {
-    return this.shown.get(node.id) ?? PAGE_SIZE;
+  private pageSize(node: TreeNode | undefined): number {
+    return this.shown.get(node?.id ?? ROOT_ID) ?? PAGE_SIZE;
+  }
+
+  /** The first page of `rows` under `parent` (undefined: the root), and a "Show more" row after it when there are more. */
+  private paged(parent: TreeNode | undefined, rows: TreeNode[]): TreeNode[] {
+    const { items, more } = page(rows, this.pageSize(parent));
+    return more ? [...items, moreNode(parent, more)] : [...items];
   }
 
   /** The "Show more" row: PAGE_SIZE more rows under its parent. */
@@ -573,7 +604,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.description = `${node.remaining} not shown`;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = ';more;';
-    item.command = { command: 'corpusAnnotator.tree.showMore', title: 'Show More', arguments: [node.parent.id] };
+    item.command = { command: 'corpusAnnotator.tree.showMore', title: 'Show More', arguments: [node.parent?.id ?? ROOT_ID] };
     return item;
   }
 
@@ -743,7 +774,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private onCountsChanged(change: CountsChange): void {
     if (!change) {
       // A pass over the corpus: everything is redone once, from the new summaries.
-      this.groups = undefined;
+      this.dropGroups();
       if (this.filter) this.countFiltered();
       this.refreshRoot();
       this.updateDescription();
@@ -752,6 +783,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const key = change.article.toString();
     const inCorpus = this.corpus.has(change.article);
     if (this.groups && !this.groups.update(key, change.before, inCorpus ? change.after : undefined)) this.groups = undefined;
+    this.building?.changes.push(change);
     const f = this.filterCounts;
     if (f) {
       const n = inCorpus && change.after ? f.matcher.count(change.after) : 0;
@@ -770,13 +802,20 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private onArticlesChanged(): void {
-    this.groups = undefined;
+    this.dropGroups();
     if (this.filter) this.countFiltered();
     const keep = new Set(this.corpus.list().map((u) => u.toString()));
     for (const k of [...this.docNodes.keys()]) if (!keep.has(k)) this.docNodes.delete(k);
     for (const k of [...this.lineIndexes.keys()]) if (!keep.has(k)) this.lineIndexes.delete(k);
     this.refreshRoot();
     this.scheduleDescription();
+  }
+
+  /** Forgets the groups, and any being built (they would be outdated): built again when next needed. */
+  private dropGroups(): void {
+    this.groups = undefined;
+    if (this.building) this.building.stale = true;
+    this.building = undefined;
   }
 
   private refreshRoot(): void {
@@ -838,7 +877,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async setGrouping(grouping: Grouping): Promise<void> {
     this.grouping = grouping;
-    if (grouping === 'document') this.groups = undefined; // memory back: rebuilt when needed
+    if (grouping === 'document') this.dropGroups(); // memory back: rebuilt when needed
     this.shown.clear();
     await vscode.commands.executeCommand('setContext', 'corpusAnnotator.grouping', grouping);
     this.refreshRoot();
@@ -863,7 +902,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async setFilter(filter: EntityFilter | undefined): Promise<void> {
     this.filter = filter;
-    this.groups = undefined;
+    this.dropGroups();
     this.shown.clear();
     const started = performance.now();
     this.countFiltered();

@@ -131,6 +131,36 @@ describe('corpus view', () => {
     }), 300);
   });
 
+  it('grouping by linked entity: a tag in a linked document is an update in place, not a regrouping of the corpus', () => {
+    // (A regrouping of 1M entities takes seconds: each tag in that view waited for it.)
+    const linked: Sidecar = { version: 1, document: 'x.txt', status: 'todo', entities: [
+      { id: 'a', label: 'PER', start: 0, end: 5, text: 'Macro', attrs: { kb: 'Q1', canonical: 'Emmanuel Macron' } },
+      { id: 'b', label: 'ORG', start: 10, end: 13, text: 'CGT' },
+    ] };
+    const tagged: Sidecar = { ...linked, entities: [...linked.entities, { id: 'c', label: 'LOC', start: 2, end: 4, text: 'cr' }] };
+    const docs = new Map<string, Sidecar | undefined>([['d1', linked], ['d2', linked]]);
+    const summaries = new Map([...docs].map(([k, s]) => [k, summary(s)] as const));
+    const groups = new MentionGroups('entity', undefined, summaries);
+    const after = summary(tagged);
+    assert.equal(groups.update('d2', summaries.get('d2'), after), true);
+    docs.set('d2', tagged);
+    summaries.set('d2', after);
+    assert.deepEqual(sorted(shape(groups, summaries)), sorted(naive(docs, 'entity', undefined)));
+    // A change of a canonical name can rename a group: that one is regrouped.
+    const renamed: Sidecar = { ...linked, entities: [{ ...(linked.entities[0] as Entity), attrs: { kb: 'Q1', canonical: 'E. Macron' } }] };
+    assert.equal(groups.update('d1', summaries.get('d1'), summary(renamed)), false);
+  });
+
+  it('builds the same groups a slice at a time, pausing between slices', async () => {
+    const summaries = new Map([...demo].map(([k, s]) => [k, summary(s)] as const));
+    for (const grouping of ['label', 'entity'] as const) {
+      let pauses = 0;
+      const sliced = await MentionGroups.build(grouping, undefined, summaries, async () => void pauses++, 0);
+      assert.deepEqual(sorted(shape(sliced, summaries)), sorted(shape(new MentionGroups(grouping, undefined, summaries), summaries)));
+      assert.equal(pauses, summaries.size, 'a pause after each document when every slice is over its time');
+    }
+  });
+
   it('counts what a filter shows in a document, suggestions included, as the tree did', () => {
     const s = demo.values().next().value as Sidecar;
     for (const raw of ['label:ORG', 'PER', 'interieur', 'zzzz']) {
