@@ -45,13 +45,17 @@ export function serialiseEntry(key: string, entry: SnapshotEntry): string {
   return JSON.stringify([key, stamp, doc]);
 }
 
-/** The whole file: a header line naming the format, version and count, then one line per document. */
-export function serialiseSnapshot(lines: readonly string[]): string {
-  return `${JSON.stringify({ format: FORMAT, version: SNAPSHOT_VERSION, documents: lines.length })}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+/**
+ * The whole file: a header line naming the format, version, producer and count, then one line per
+ * document. `producer` (the extension's version) makes a snapshot written by another release of the
+ * reader count as stale: a summary depends on how the reader judged the sidecar.
+ */
+export function serialiseSnapshot(lines: readonly string[], producer = ''): string {
+  return `${JSON.stringify({ format: FORMAT, version: SNAPSHOT_VERSION, producer, documents: lines.length })}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 
 /** The entries of a snapshot's text, or why it is not used (nothing of a rejected file is kept). */
-export function parseSnapshot(text: string, pool: StringPool): ParsedSnapshot {
+export function parseSnapshot(text: string, pool: StringPool, producer = ''): ParsedSnapshot {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   let header: unknown;
@@ -62,6 +66,7 @@ export function parseSnapshot(text: string, pool: StringPool): ParsedSnapshot {
   }
   if (!isRecord(header) || header.format !== FORMAT) return { rejected: 'it is not a corpus index' };
   if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
+  if (header.producer !== producer) return { rejected: `it was written by ${String(header.producer) || 'another version'}, not ${producer || 'this version'}` };
   if (!isCount(header.documents) || header.documents !== lines.length - 1) return { rejected: `it announces ${String(header.documents)} documents but holds ${lines.length - 1} (truncated?)` };
   const entries = new Map<string, SnapshotEntry>();
   for (let i = 1; i < lines.length; i++) {

@@ -80,6 +80,10 @@ describe('corpus index snapshot', () => {
     assert.match(rejected(''), /header/);
     assert.match(rejected('\u0000\u0001garbage\n'), /header/);
     assert.match(rejected('null'), /not a corpus index/);
+    // Written by another release of the extension (its reader may judge a sidecar differently).
+    const byOld = serialiseSnapshot([...sampleEntries()].map(([k, e]) => serialiseEntry(k, e)), '0.1.0');
+    assert.ok('entries' in parseSnapshot(byOld, new StringPool(), '0.1.0'));
+    assert.match((parseSnapshot(byOld, new StringPool(), '0.2.0') as { rejected: string }).rejected, /0\.1\.0/);
   });
 
   it('rejects a file cut anywhere (a truncated write), never throwing', () => {
