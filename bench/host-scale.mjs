@@ -13,8 +13,11 @@ import { ensureCorpus } from './lib/corpus.mjs';
 import { exitOnUncaughtErrors, onShutdown, shutdown } from '../test/host/lifecycle.mjs';
 import { REPO_ROOT } from '../test/host/paths.mjs';
 import { runInCodeServer } from '../test/host/run-in-code-server.mjs';
+import { freePort } from '../test/host/code-server.mjs';
 
 exitOnUncaughtErrors();
+/** @type {Record<string, number>} */
+const PORTS = {};
 const SIZES = (process.env.HOST_SCALE_SIZES ?? '10000,1000').split(',').map(Number);
 
 /** A throwaway copy of the generated corpus (articles and sidecars; not the JSON twins), removed at exit. */
@@ -36,8 +39,10 @@ async function session(workspace, label) {
   try {
     code = await runInCodeServer({
       workspace,
-      // One user data dir per workspace: the second opening finds the first's workspace storage (the persisted index).
+      // One user data dir and port per workspace: the second opening finds the first's workspace
+      // storage (the persisted index; the workspace's id hashes its URI, which names the port).
       userDataDir: path.join(path.dirname(workspace), 'user-data'),
+      port: (PORTS[workspace] ??= await freePort()),
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: path.join(REPO_ROOT, 'out', 'bench', 'host', 'index.js'),
       timeoutMs: 1_200_000,

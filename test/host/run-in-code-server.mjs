@@ -25,9 +25,10 @@ const NOISE = /^(Resolving connection token|Resolved connection token|Creating a
  * @param {(line: string) => void} [options.onConsole] every console line of the extension host under test
  * @param {Record<string, unknown>} [options.settings] extra user settings for this run
  * @param {string} [options.userDataDir]           user data kept between runs (see startCodeServer)
+ * @param {number} [options.port]                  the server's port (0/undefined: any free one)
  * @returns {Promise<number>} the suite's exit code
  */
-export async function runInCodeServer({ workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind, timeoutMs, env, onConsole, settings, userDataDir }) {
+export async function runInCodeServer({ workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind, timeoutMs, env, onConsole, settings, userDataDir, port }) {
   const verbose = !!process.env.CORPUS_ANNOTATOR_TEST_VERBOSE;
   const t0 = performance.now();
   const lap = (/** @type {string} */ m) => console.log(`[host ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}`);
@@ -52,7 +53,7 @@ export async function runInCodeServer({ workspace, extensionDevelopmentPath, ext
   }, timeoutMs);
 
   try {
-    server = await startCodeServer({ folder: workspace, env, settings, userDataDir });
+    server = await startCodeServer({ folder: workspace, env, settings, userDataDir, port });
     browser = await launchBrowser();
     page = browser.page;
 
