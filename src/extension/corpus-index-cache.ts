@@ -28,6 +28,7 @@ const SAVE_DELAY_MS = 5000;
  * "racily clean" entries), so the next opening reads it again.
  */
 const RACY_MS = 2000;
+const UNCHECKED: SidecarStamp = { size: 0, mtime: -1 };
 /** Sidecars stat'ed at once while checking the persisted index. */
 const STAT_CONCURRENCY = 32;
 
@@ -183,8 +184,9 @@ export class CorpusIndexCache implements vscode.Disposable {
     const started = performance.now();
     const lines: string[] = [];
     for (const [key, summary] of counts.documents()) {
-      const stamp = this.stamps.get(summary);
-      if (stamp) lines.push(serialiseEntry(key, { stamp, summary }));
+      // A summary not read from disk (a loaded document's live model) is kept with a stamp no file
+      // has: it counts in the next opening's first totals, and that opening reads its sidecar again.
+      lines.push(serialiseEntry(key, { stamp: this.stamps.get(summary) ?? UNCHECKED, summary }));
     }
     const bytes = new TextEncoder().encode(serialiseSnapshot(lines, this.producer));
     // Names of its own (time, then random): two saves at once (a test's second index) never meet.
