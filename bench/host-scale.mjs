@@ -13,8 +13,11 @@ import { ensureCorpus } from './lib/corpus.mjs';
 import { exitOnUncaughtErrors, onShutdown, shutdown } from '../test/host/lifecycle.mjs';
 import { REPO_ROOT } from '../test/host/paths.mjs';
 import { runInCodeServer } from '../test/host/run-in-code-server.mjs';
+import { freePort } from '../test/host/code-server.mjs';
 
 exitOnUncaughtErrors();
+/** @type {Record<string, number>} */
+const PORTS = {};
 const SIZES = (process.env.HOST_SCALE_SIZES ?? '10000,1000').split(',').map(Number);
 
 /** A throwaway copy of the generated corpus (articles and sidecars; not the JSON twins), removed at exit. */
@@ -38,6 +41,10 @@ async function session(workspace, label) {
   try {
     code = await runInCodeServer({
       workspace,
+      // One user data dir and port per workspace: the second opening finds the first's workspace
+      // storage (the persisted index; the workspace's id hashes its URI, which names the port).
+      userDataDir: path.join(path.dirname(workspace), 'user-data'),
+      port: (PORTS[workspace] ??= await freePort()),
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: path.join(REPO_ROOT, 'out', 'bench', 'host', 'index.js'),
       timeoutMs: 1_200_000,
@@ -60,6 +67,12 @@ async function session(workspace, label) {
           const f = JSON.parse(line.slice('bench-json: '.length));
           out.figures[f.name] = f.values;
         }
+        // The second opening: totals from the persisted index, then checked against the sidecars.
+        const warm = /corpus totals known (from the persisted index|checked against the sidecars): \d+ entities in \d+ documents, (\d+) ms after activation began/.exec(line);
+        if (warm) out.figures[warm[1].startsWith('from') ? 'warmTotalsMs' : 'warmCheckedMs'] = [Number(warm[2])];
+        if (warm?.[1].startsWith('from')) out.totalsMs ??= Number(warm[2]);
+        const reused = /corpus index: (\d+) of (\d+) persisted summaries still match/.exec(line);
+        if (reused) out.figures.reused = [Number(reused[1]), Number(reused[2])];
       },
     });
   } finally {
@@ -89,6 +102,7 @@ for (const [n, { cold, warm }] of results) {
   rows.push(
     row(`${n} × 100: sidebar totals after activation began (first opening)`, { measured: ms(cold.totalsMs), target: '≤ 3 s', met: cold.totalsMs <= 3000 }),
     row(`${n} × 100: … second opening`, { measured: ms(warm.totalsMs), target: 'well under 1 s', met: warm.totalsMs < 1000 }),
+    row(`${n} × 100: … second opening, persisted index checked against every sidecar (summaries reused)`, { measured: `${ms(one(warm, 'warmCheckedMs'))} (${f(warm, 'reused').join(' of ')})` }),
     row(`${n} × 100: extension host RSS at the totals / idle 12 s later / after 15 tags`, {
       measured: `${one(cold, 'rssAtTotals')?.toFixed(0)} / ${one(cold, 'rssIdle')?.toFixed(0)} / ${one(cold, 'rssAfterTags')?.toFixed(0)} MB`, target: '≤ 400 MB', met: Math.max(one(cold, 'rssIdle'), one(cold, 'rssAfterTags')) <= 400,
     }),

@@ -6,9 +6,11 @@ import * as vscode from 'vscode';
 import { CorpusIndex, DocumentSummary, StringPool, summariseEntities, summariseSidecar } from '../core/corpus-index';
 import { articlePathOf, Entity, sidecarPathOf } from '../core/model';
 import { isSuggestion } from '../core/suggest';
+import { SnapshotEntry } from '../core/corpus-index-snapshot';
 import { coalesce } from './coalesce';
 import { readBytes } from './read-file';
 import { Corpus } from './corpus';
+import type { CorpusIndexCache } from './corpus-index-cache';
 import { AnnotationStore, DocAnnotations } from './store';
 
 /** Sidecars read at once while summarising the corpus. */
@@ -37,8 +39,12 @@ export class CorpusCounts implements vscode.Disposable {
   private syncedVersion = -1;
   /** Bumped per document at each update, so that a slow read never overwrites a newer summary. */
   private readonly generation = new Map<string, number>();
+  /** Showing the last session's totals (corpus-index-cache.ts) until the first pass has checked them. */
+  private provisional = false;
+  private persistedIndex: Promise<Map<string, SnapshotEntry> | undefined> | undefined;
 
-  constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel, private readonly activatedAt = performance.now()) {
+  constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel, private readonly activatedAt = performance.now(), private readonly persisted?: CorpusIndexCache) {
+    this.persistedIndex = persisted?.load(this.pool).then((entries) => this.seed(entries));
     const sidecars = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml');
     const onSidecar = (uri: vscode.Uri) => {
       const article = uri.with({ path: articlePathOf(uri.path) });
@@ -71,7 +77,7 @@ export class CorpusCounts implements vscode.Disposable {
   /** Whether every article of the corpus has a summary (the totals and whole-corpus views are complete). */
   complete(): boolean {
     // Sizes alone could match while a rename is half done: the pass must have seen the latest list.
-    return this.passed && this.syncedVersion === this.articlesVersion && this.index.size === this.corpus.list().length;
+    return this.provisional || (this.passed && this.syncedVersion === this.articlesVersion && this.index.size === this.corpus.list().length);
   }
 
   /** Corpus totals, when every article of the corpus has a summary. */
@@ -82,6 +88,8 @@ export class CorpusCounts implements vscode.Disposable {
   /** Summarises the articles not yet known and forgets those gone (one pass at a time: see coalesce). */
   private readonly sync = coalesce(async () => {
     await this.corpus.ready();
+    const persisted = await this.persistedIndex;
+    this.persistedIndex = undefined;
     const version = this.articlesVersion;
     const articles = this.corpus.list();
     const keep = new Set(articles.map((u) => u.toString()));
@@ -92,7 +100,8 @@ export class CorpusCounts implements vscode.Disposable {
         removed++;
       }
     }
-    const todo = articles.filter((u) => !this.index.get(u.toString()));
+    const stale = persisted && (await this.persisted?.stale(persisted, articles, (key) => this.index.get(key)));
+    const todo = articles.filter((u) => !this.index.get(u.toString()) || stale?.has(u.toString()));
     const started = Date.now();
     for (let i = 0; i < todo.length; i += READ_CONCURRENCY) {
       // A document the store has loaded by now (the active editor's, the Problems panel's
@@ -101,16 +110,30 @@ export class CorpusCounts implements vscode.Disposable {
     }
     if (todo.length) this.log.info(`summarised ${todo.length} sidecar(s) for the sidebar in ${Date.now() - started} ms`);
     this.passed = true;
+    this.provisional = false;
     this.syncedVersion = version;
-    if (!this.firstPassLogged && this.complete()) {
-      this.firstPassLogged = true;
-      const t = this.index.totals();
-      // (bench/host-scale.mjs reads this line.)
-      this.log.info(`corpus totals known: ${t.entities} entities in ${t.documents} documents, ${(performance.now() - this.activatedAt).toFixed(0)} ms after activation began`);
-    }
-    if (todo.length || removed) this.emitter.fire(undefined);
+    if (persisted) this.logTotals('checked against the sidecars');
+    else if (!this.firstPassLogged && this.complete()) this.logTotals('');
+    if (todo.length || removed || persisted) this.emitter.fire(undefined);
     this.passEmitter.fire();
   });
+
+  /** The last session's summaries, shown until the first pass has checked them (nothing read yet). */
+  private seed(entries: Map<string, SnapshotEntry> | undefined): Map<string, SnapshotEntry> | undefined {
+    if (!entries || this.passed) return undefined;
+    for (const [key, e] of entries) if (!this.index.get(key)) this.index.set(key, e.summary);
+    this.provisional = true;
+    this.logTotals('from the persisted index');
+    this.emitter.fire(undefined);
+    return entries;
+  }
+
+  private logTotals(how: string): void {
+    this.firstPassLogged = true;
+    const t = this.index.totals();
+    // (bench/host-scale.mjs reads these lines.)
+    this.log.info(`corpus totals known${how ? ` ${how}` : ''}: ${t.entities} entities in ${t.documents} documents, ${(performance.now() - this.activatedAt).toFixed(0)} ms after activation began`);
+  }
 
   /** Reads every sidecar again (the Refresh button), except those of loaded documents (the store's). */
   async rescan(): Promise<void> {
@@ -138,8 +161,10 @@ export class CorpusCounts implements vscode.Disposable {
   private async readSummary(article: vscode.Uri, fire = true): Promise<void> {
     const generation = this.bump(article);
     let text: string | undefined;
+    const sidecar = article.with({ path: sidecarPathOf(article.path) });
+    const stamp = await this.persisted?.stamp(sidecar);
     try {
-      text = decoder.decode(await readBytes(article.with({ path: sidecarPathOf(article.path) })));
+      text = decoder.decode(await readBytes(sidecar));
     } catch (e) {
       if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound')) {
         // Unreadable or not UTF-8: counted as invalid; the store reports why when the document loads.
@@ -152,7 +177,9 @@ export class CorpusCounts implements vscode.Disposable {
       }
     }
     if (this.generation.get(article.toString()) !== generation) return;
-    this.replace(article, summariseSidecar(text, { withMentions: this.pool }), fire);
+    const summary = summariseSidecar(text, { withMentions: this.pool });
+    this.persisted?.remember(summary, stamp);
+    this.replace(article, summary, fire);
   }
 
   private bump(article: vscode.Uri): number {

@@ -5,6 +5,8 @@ import { Commands } from './commands';
 import { CompareView } from './compare';
 import { Corpus } from './corpus';
 import { CorpusCounts } from './corpus-counts';
+import { corpusIndexCommands } from './corpus-index-commands';
+import { CorpusIndexCache } from './corpus-index-cache';
 import { CurateCommands } from './curate-commands';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
@@ -46,7 +48,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   // adapters (one line each):
   context.subscriptions.push(new CompareView(store, log));
   context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
-  const counts = new CorpusCounts(corpus, store, log, activatedAt);
+  const indexCache = CorpusIndexCache.of(context, log);
+  const counts = new CorpusCounts(corpus, store, log, activatedAt, indexCache);
+  context.subscriptions.push(indexCache.attach(counts), corpusIndexCommands(indexCache, counts, corpus, store, log, String(context.extension.packageJSON.version)));
   context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
   context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log, context.extensionUri));

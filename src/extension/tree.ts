@@ -862,12 +862,12 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const complete = counted !== undefined;
     const total = counted?.entities ?? 0;
     const matching = this.filter ? (this.filterCounts ?? this.countFiltered())?.total ?? 0 : 0;
-    const totals = complete ? `${plural(total, 'entity')} in ${plural(articles.length, 'document')}` : `${plural(articles.length, 'document')}`;
+    const totals = complete ? `${plural(total, 'entity')} in ${plural(counted.documents, 'document')}` : `${plural(articles.length, 'document')}`;
     this.view.description = this.filter ? `filter: ${this.filter.raw} · ${matching} of ${plural(total, 'entity')}` : totals;
     // VS Code hides the view's header (and so its description) while it is the only view of its
     // container, as here: the message line above the tree says the same. None without articles,
     // or the viewsWelcome content ("No articles to annotate…") would not show.
-    if (articles.length === 0) this.view.message = undefined;
+    if (articles.length === 0 && !counted?.documents) this.view.message = undefined;
     else if (!this.filter) this.view.message = totals;
     else if (complete && matching === 0) this.view.message = `No entity matches "${this.filter.raw}".`;
     else this.view.message = `Filter "${this.filter.raw}": ${matching} of ${plural(total, 'entity')}.`;

@@ -47,16 +47,19 @@ const SETTINGS = {
  *   "Extension Development Host"), yet always the repo's current build. Used by the demo.
  * @param {string[]} [options.installVsix]   packaged extensions (.vsix) installed into the throwaway
  *   extensions dir with `code-server --install-extension`, exactly as a user installs one.
+ * @param {string} [options.userDataDir]     user data kept by the caller instead of a throwaway one:
+ *   a second session on it finds the first one's workspace storage (bench/host-scale.mjs).
  * @param {(msg: string) => void} [options.log]
  * @returns {Promise<CodeServer>}
  */
-export async function startCodeServer({ folder, port, env = {}, installLinked = [], installVsix = [], settings = {}, log = (m) => console.log(`[host] ${m}`) }) {
+export async function startCodeServer({ folder, port, env = {}, installLinked = [], installVsix = [], settings = {}, userDataDir, log = (m) => console.log(`[host] ${m}`) }) {
   const bin = ensureCodeServer({ log });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-host-'));
   const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp']
     .map((d) => [d, path.join(stateDir, d)]));
+  if (userDataDir) dirs['user-data'] = userDataDir;
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
-  fs.mkdirSync(path.join(dirs['user-data'], 'User'));
+  fs.mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   for (const ext of installLinked) {
     // VS Code picks up <publisher>.<name>-<version> folders it finds in the extensions dir.

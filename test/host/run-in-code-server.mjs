@@ -24,9 +24,11 @@ const NOISE = /^(Resolving connection token|Resolved connection token|Creating a
  * @param {string} [options.extensionDevelopmentKind] 'web': run the extension in the browser's web worker host
  * @param {(line: string) => void} [options.onConsole] every console line of the extension host under test
  * @param {Record<string, unknown>} [options.settings] extra user settings for this run
+ * @param {string} [options.userDataDir]           user data kept between runs (see startCodeServer)
+ * @param {number} [options.port]                  the server's port (0/undefined: any free one)
  * @returns {Promise<number>} the suite's exit code
  */
-export async function runInCodeServer({ workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind, timeoutMs, env, onConsole, settings }) {
+export async function runInCodeServer({ workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind, timeoutMs, env, onConsole, settings, userDataDir, port }) {
   const verbose = !!process.env.CORPUS_ANNOTATOR_TEST_VERBOSE;
   const t0 = performance.now();
   const lap = (/** @type {string} */ m) => console.log(`[host ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}`);
@@ -51,7 +53,7 @@ export async function runInCodeServer({ workspace, extensionDevelopmentPath, ext
   }, timeoutMs);
 
   try {
-    server = await startCodeServer({ folder: workspace, env, settings });
+    server = await startCodeServer({ folder: workspace, env, settings, userDataDir, port });
     browser = await launchBrowser();
     page = browser.page;
 
@@ -69,7 +71,7 @@ export async function runInCodeServer({ workspace, extensionDevelopmentPath, ext
     page.on('pageerror', (e) => console.error(`[workbench] ${e.message}`));
     if (verbose) page.on('console', (m) => console.log(`[workbench ${m.type()}] ${m.text()}`));
 
-    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind }));
+    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath, extensionTestsPath, extensionDevelopmentKind }), { timeout: 180_000 });
     lap('workbench loading; the extension host runs the suite');
     const code = await exited;
     lap(`extension host finished the suite with exit code ${code}`);

@@ -1,0 +1,253 @@
+// The corpus index written to disk between sessions (issue 14: a second opening of the same
+// workspace shows its totals without reading every sidecar again). Pure: the caller reads and
+// writes the bytes and stats the sidecars; this module only turns per-document summaries, each
+// stamped with its sidecar's size and mtime when it was read, into text and back.
+//
+// The file is derived data: anything unexpected in it (another version, a truncated or corrupt
+// file, a field of the wrong type) makes `parseSnapshot` reject the whole file — never throw — and
+// the caller then reads the sidecars as if there were no snapshot. A half-trusted snapshot would
+// show wrong totals; a rejected one only costs one cold pass.
+import { DocumentSummary, MentionLink, Mentions, StringPool } from './corpus-index';
+import { STATUSES, Status } from './model';
+import { Problem } from './problems';
+
+/** Bumped whenever the layout below or the meaning of a summary changes: older files are ignored. */
+export const SNAPSHOT_VERSION = 1;
+const FORMAT = 'corpus-annotator/corpus-index';
+
+/**
+ * What a sidecar looked like when its summary was made: `absent` (no sidecar: the document is not
+ * annotated), or its size in bytes and modification time in ms. A summary is reused only while the
+ * sidecar still has the same stamp.
+ */
+export type SidecarStamp = { readonly absent: true } | { readonly size: number; readonly mtime: number };
+
+export interface SnapshotEntry {
+  readonly stamp: SidecarStamp;
+  readonly summary: DocumentSummary;
+}
+
+export type ParsedSnapshot = { readonly entries: Map<string, SnapshotEntry> } | { readonly rejected: string };
+
+export function sameStamp(a: SidecarStamp, b: SidecarStamp): boolean {
+  if ('absent' in a || 'absent' in b) return 'absent' in a && 'absent' in b;
+  return a.size === b.size && a.mtime === b.mtime;
+}
+
+/** One document's line (without its newline): cached by the caller, so a save re-serialises only what changed. */
+export function serialiseEntry(key: string, entry: SnapshotEntry): string {
+  const s = entry.summary;
+  const stamp = 'absent' in entry.stamp ? null : [entry.stamp.size, entry.stamp.mtime];
+  const doc: CompactSummary = { s: s.state, e: s.entities, g: s.suggestions, l: [...s.labels], r: s.errors };
+  if (s.status !== undefined) doc.st = s.status;
+  if (s.problems) doc.p = s.problems;
+  if (s.mentions) doc.m = compactMentions(s.mentions);
+  return JSON.stringify([key, stamp, doc]);
+}
+
+/**
+ * The whole file: a header line naming the format, version, producer and count, then one line per
+ * document. `producer` (the extension's version) makes a snapshot written by another release of the
+ * reader count as stale: a summary depends on how the reader judged the sidecar.
+ */
+export function serialiseSnapshot(lines: readonly string[], producer = ''): string {
+  return `${JSON.stringify({ format: FORMAT, version: SNAPSHOT_VERSION, producer, documents: lines.length })}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+}
+
+/** The entries of a snapshot's text, or why it is not used (nothing of a rejected file is kept). */
+export function parseSnapshot(text: string, pool: StringPool, producer = ''): ParsedSnapshot {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let header: unknown;
+  try {
+    header = JSON.parse(lines[0] ?? '');
+  } catch {
+    return { rejected: 'its first line is not the header' };
+  }
+  if (!isRecord(header) || header.format !== FORMAT) return { rejected: 'it is not a corpus index' };
+  if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
+  if (header.producer !== producer) return { rejected: `it was written by ${String(header.producer) || 'another version'}, not ${producer || 'this version'}` };
+  if (!isCount(header.documents) || header.documents !== lines.length - 1) return { rejected: `it announces ${String(header.documents)} documents but holds ${lines.length - 1} (truncated?)` };
+  const entries = new Map<string, SnapshotEntry>();
+  for (let i = 1; i < lines.length; i++) {
+    let row: unknown;
+    try {
+      row = JSON.parse(lines[i] as string);
+    } catch {
+      return { rejected: `line ${i + 1} is not JSON` };
+    }
+    const entry = entryOf(row, pool);
+    if (typeof entry === 'string') return { rejected: `line ${i + 1}: ${entry}` };
+    if (entries.has(entry[0])) return { rejected: `line ${i + 1}: a document listed twice` };
+    entries.set(entry[0], entry[1]);
+  }
+  return { entries };
+}
+
+/**
+ * Splits a snapshot against the sidecars as they are now (`current`: a stamp per document of the
+ * corpus): the summaries still valid, and the documents to read again (changed, new, or unreadable
+ * to stat: `undefined`). Snapshot documents absent from `current` (deleted, renamed) are dropped.
+ */
+export function reusable(entries: ReadonlyMap<string, SnapshotEntry>, current: ReadonlyMap<string, SidecarStamp | undefined>): { fresh: Map<string, DocumentSummary>; stale: string[] } {
+  const fresh = new Map<string, DocumentSummary>();
+  const stale: string[] = [];
+  for (const [key, stamp] of current) {
+    const entry = entries.get(key);
+    if (entry && stamp && sameStamp(entry.stamp, stamp)) fresh.set(key, entry.summary);
+    else stale.push(key);
+  }
+  return { fresh, stale };
+}
+
+// ---- the layout ------------------------------------------------------------------------------
+
+interface CompactSummary {
+  /** state */
+  s: DocumentSummary['state'];
+  /** status */
+  st?: Status;
+  /** entities, suggestions, labels, errors */
+  e: number;
+  g: number;
+  l: Array<[string, number]>;
+  r: number;
+  p?: readonly Problem[];
+  m?: CompactMentions;
+}
+
+interface CompactMentions {
+  /** ids */
+  i: string[];
+  /** distinct labels, then each mention's label as an index into them */
+  lt: string[];
+  l: number[];
+  /** surface texts */
+  t: string[];
+  /** starts as the difference from the previous start (text order: small numbers), then lengths */
+  s: number[];
+  n: number[];
+  /** indexes of suggestions */
+  g: number[];
+  /** [index, kb, canonical] of linked mentions (null: attribute absent) */
+  k: Array<[number, string | null, string | null]>;
+}
+
+function compactMentions(m: Mentions): CompactMentions {
+  const table = new Map<string, number>();
+  const l: number[] = [];
+  const s: number[] = [];
+  const n: number[] = [];
+  const g: number[] = [];
+  let previous = 0;
+  for (let i = 0; i < m.length; i++) {
+    const label = m.labels[i] as string;
+    let at = table.get(label);
+    if (at === undefined) table.set(label, (at = table.size));
+    l.push(at);
+    const start = m.starts[i] as number;
+    s.push(start - previous);
+    previous = start;
+    n.push((m.ends[i] as number) - start);
+    if (m.suggested[i] === 1) g.push(i);
+  }
+  const k: CompactMentions['k'] = [];
+  for (const [i, link] of m.links ?? []) k.push([i, link.kb ?? null, link.canonical ?? null]);
+  return { i: [...m.ids], lt: [...table.keys()], l, t: [...m.texts], s, n, g, k };
+}
+
+function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | string {
+  if (!Array.isArray(row) || row.length !== 3) return 'not a [document, stamp, summary] row';
+  const [key, rawStamp, doc] = row as [unknown, unknown, unknown];
+  if (typeof key !== 'string' || key === '') return 'no document name';
+  let stamp: SidecarStamp;
+  if (rawStamp === null) stamp = { absent: true };
+  else if (Array.isArray(rawStamp) && rawStamp.length === 2 && isCount(rawStamp[0]) && typeof rawStamp[1] === 'number' && Number.isFinite(rawStamp[1])) stamp = { size: rawStamp[0], mtime: rawStamp[1] };
+  else return 'a bad sidecar stamp';
+  if (!isRecord(doc)) return 'no summary';
+  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, m } = doc;
+  if (state !== 'ok' && state !== 'invalid' && state !== 'none') return 'a bad state';
+  if (status !== undefined && !(STATUSES as readonly unknown[]).includes(status)) return 'a bad status';
+  if (!isCount(entities) || !isCount(suggestions) || !isCount(errors)) return 'bad counts';
+  if (!Array.isArray(labels) || !labels.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && isCount(p[1]))) return 'bad label counts';
+  const byLabel = new Map<string, number>();
+  let sum = 0;
+  for (const [label, count] of labels as Array<[string, number]>) {
+    byLabel.set(pool.intern(label), count);
+    sum += count;
+  }
+  if (sum !== entities || byLabel.size !== labels.length) return 'label counts that do not add up';
+  if (problems !== undefined && !(Array.isArray(problems) && problems.every(isProblem))) return 'bad problems';
+  let mentions: Mentions | undefined;
+  if (m !== undefined) {
+    const parsed = mentionsOf(m, pool);
+    if (typeof parsed === 'string') return parsed;
+    if (parsed.length !== entities + suggestions) return 'mentions that do not match the counts';
+    mentions = parsed;
+  }
+  const summary: DocumentSummary = {
+    state, entities, suggestions, labels: byLabel, errors,
+    ...(status !== undefined ? { status: status as Status } : {}),
+    ...(problems !== undefined ? { problems: problems as Problem[] } : {}),
+    ...(mentions ? { mentions } : {}),
+  };
+  return [key, { stamp, summary }];
+}
+
+function mentionsOf(raw: unknown, pool: StringPool): Mentions | string {
+  if (!isRecord(raw)) return 'bad mentions';
+  const { i: ids, lt: table, l, t: texts, s, n, g, k } = raw;
+  if (!isStrings(ids) || !isStrings(table) || !isStrings(texts) || !isCounts(l) || !Array.isArray(s) || !isCounts(n) || !isCounts(g) || !Array.isArray(k)) return 'bad mentions';
+  const length = ids.length;
+  if (l.length !== length || texts.length !== length || s.length !== length || n.length !== length) return 'mention columns of different lengths';
+  const labels = new Array<string>(length);
+  const starts = new Int32Array(length);
+  const ends = new Int32Array(length);
+  const suggested = new Uint8Array(length);
+  let start = 0;
+  for (let i = 0; i < length; i++) {
+    const label = table[l[i] as number];
+    if (label === undefined) return 'a mention label out of range';
+    labels[i] = pool.intern(label);
+    const delta = s[i];
+    if (typeof delta !== 'number' || !Number.isInteger(delta)) return 'a bad mention start';
+    start += delta;
+    const end = start + (n[i] as number);
+    if (start < 0 || end > 0x7fffffff) return 'a mention out of range';
+    starts[i] = start;
+    ends[i] = end;
+    texts[i] = pool.intern(texts[i] as string);
+  }
+  for (const at of g) {
+    if (at >= length) return 'a suggestion index out of range';
+    suggested[at] = 1;
+  }
+  let links: Map<number, MentionLink> | undefined;
+  for (const link of k) {
+    if (!Array.isArray(link) || link.length !== 3 || !isCount(link[0]) || link[0] >= length) return 'a bad link';
+    const [at, kb, canonical] = link as [number, unknown, unknown];
+    if ((kb !== null && typeof kb !== 'string') || (canonical !== null && typeof canonical !== 'string')) return 'a bad link';
+    (links ??= new Map()).set(at, { ...(kb !== null ? { kb: pool.intern(kb) } : {}), ...(canonical !== null ? { canonical: pool.intern(canonical) } : {}) });
+  }
+  return { length, ids, labels, texts, starts, ends, suggested, links };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+function isCounts(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every(isCount);
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function isProblem(v: unknown): v is Problem {
+  return isRecord(v) && (v.severity === 'error' || v.severity === 'warning') && typeof v.code === 'string' && typeof v.message === 'string' && isCount(v.line) && isCount(v.column);
+}
