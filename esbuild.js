@@ -23,14 +23,14 @@ const problemMatcherPlugin = {
 };
 
 /**
- * For the browser bundles: Node-only modules of the extension (`./local-write`, `./local-read`) are replaced by
+ * For the browser bundles: Node-only modules of the extension (`./local-write`, `./local-read`, `./pattern-host`) are replaced by
  * their `.web.ts` sibling, which offers the same exports without Node (src/extension/platform.ts).
  */
 const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/local-(write|read)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
+    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 
@@ -85,6 +85,15 @@ const targets = [
     outfile: 'dist/pattern-worker.js',
     platform: 'node',
     target: 'node20',
+  },
+  {
+    // ...and the browser's web worker host on this Web Worker (src/extension/pattern-host.web.ts).
+    ...common,
+    entryPoints: ['src/extension/pattern-host-worker.ts'],
+    outfile: 'dist/web/pattern-worker.js',
+    format: 'iife', // a classic worker script: the host's Worker loads it with importScripts
+    platform: 'browser',
+    target: 'es2022',
   },
   {
     ...common,

@@ -3,7 +3,7 @@
 // conflicts it leaves, or merges a sidecar left with raw git conflict markers as sets of entities.
 import * as path from 'node:path';
 import { OverlapPolicy } from '../core/config';
-import { Conflict, mergeSidecars, MergeResult, readConflictedSidecar, resolveConflicts, Side, splitConflictMarkers, wholeFileConflict, writeConflictedSidecar } from '../core/merge';
+import { atFileLine, Conflict, mergeSidecars, MergeResult, readConflictedSidecar, resolveConflicts, Side, splitConflictMarkers, wholeFileConflict, writeConflictedSidecar } from '../core/merge';
 import { isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
 import { Problem } from '../core/problems';
 import { readSidecar } from '../core/sidecar-read';
@@ -235,15 +235,18 @@ async function resolveOne(io: Io, ws: Workspace, display: string, side: Side | u
         return false;
       }
       const kept = readSidecar(markers[other]);
-      if (!kept.sidecar) return problem(`${other}' version is not a valid sidecar`, kept.problems[0]), false;
+      const keptProblem = kept.problems[0];
+      if (!kept.sidecar) return problem(`${other}' version is not a valid sidecar`, keptProblem && atFileLine(keptProblem, markers, other)), false;
       await write(kept.sidecar, []);
       io.stdout(`${display}: ${emptied}' version was empty: kept ${other}' version (${plural(kept.sidecar.entities.length, 'entity', 'entities')})\n`);
       return true;
     }
     const ours = readSidecar(markers.ours);
     const theirs = readSidecar(markers.theirs);
-    if (!ours.sidecar) return problem('ours\' version (between <<<<<<< and =======) is not a valid sidecar', ours.problems[0]), false;
-    if (!theirs.sidecar) return problem('theirs\' version (between ======= and >>>>>>>) is not a valid sidecar', theirs.problems[0]), false;
+    // Lines as the file numbers them, not as each version alone would.
+    const first = (r: { problems: Problem[] }, s: Side) => (r.problems[0] ? atFileLine(r.problems[0], markers, s) : undefined);
+    if (!ours.sidecar) return problem('ours\' version (between <<<<<<< and =======) is not a valid sidecar', first(ours, 'ours')), false;
+    if (!theirs.sidecar) return problem('theirs\' version (between ======= and >>>>>>>) is not a valid sidecar', first(theirs, 'theirs')), false;
     let base: Sidecar | undefined;
     let baseFrom = 'the markers carry the base';
     if (markers.base !== undefined) {

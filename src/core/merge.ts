@@ -27,11 +27,11 @@
 // A merge with conflicts still gives a valid YAML sidecar: the settled entities under `entities:`, and
 // each conflict under a top-level `conflicts:` list with both sides' entities. The reader reports each
 // item as an error (`unresolved-conflict`), so the sidecar is not used until resolved.
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, Node } from 'yaml';
 import type { OverlapPolicy } from './config';
 import { cmp, compareEntities, Entity, SIDECAR_VERSION, Sidecar, Status, STATUSES } from './model';
 import { Problem } from './problems';
-import { readSidecar } from './sidecar-read';
+import { MAX_ALIASES, parseSidecarYaml, readSidecar, TOO_MANY_ALIASES } from './sidecar-read';
 import { entityLine, quoted, scalar, writeSidecar } from './sidecar-write';
 import { clip } from './validate';
 
@@ -384,8 +384,10 @@ export function readConflictedSidecar(source: string): ConflictedSidecar {
   if (parsed.sidecar || !parsed.problems.some((p) => p.code === 'unresolved-conflict')) {
     return { sidecar: parsed.sidecar, conflicts: [], problems: others };
   }
+  // The `conflicts:` list is walked here, parsed with the reader's own checks and words.
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const { doc, problems: unreadable } = parseSidecarYaml(source, lines);
+  if (!doc) return { conflicts: [], problems: unreadable };
   const root = doc.contents;
   const problems: Problem[] = [];
   const at = (node: Node | null | undefined) => lines.linePos(node?.range?.[0] ?? 0).line;
@@ -421,7 +423,7 @@ export function readConflictedSidecar(source: string): ConflictedSidecar {
         }
         for (const entry of entries) {
           if (isMap(entry) && entry.get('deleted') === true && entry.items.length === 1) continue;
-          const e = entityFromJson(entry.toJSON());
+          const e = entityFromJson(entryValue(entry, doc));
           if (typeof e === 'string') fail(entry, `conflict ${c.id}, ${side}: ${e}`);
           else c[side].push(e);
         }
@@ -434,8 +436,25 @@ export function readConflictedSidecar(source: string): ConflictedSidecar {
   return out;
 }
 
+/**
+ * A conflict side's entity as plain data, aliases (*name) resolved as the reader resolves them
+ * (at most MAX_ALIASES), or why it cannot be: too many aliases, or one inside the item it names.
+ */
+function entryValue(entry: Node, doc: Document.Parsed): unknown | { unreadable: string } {
+  try {
+    const value: unknown = entry.toJS(doc, { maxAliasCount: MAX_ALIASES });
+    JSON.stringify(value); // throws on a loop
+    return value;
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) return { unreadable: TOO_MANY_ALIASES };
+    if (e instanceof TypeError && /circular/i.test(e.message)) return { unreadable: 'a YAML alias (*name) refers to an item it is inside (a loop); write the entity out in full' };
+    return { unreadable: `it cannot be read (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
 /** One entity checked by the sidecar reader (so a conflict side obeys the same rules as `entities:`). */
 function entityFromJson(value: unknown): Entity | string {
+  if (value !== null && typeof value === 'object' && 'unreadable' in value && typeof value.unreadable === 'string') return value.unreadable;
   const r = readSidecar(`version: ${SIDECAR_VERSION}\nentities:\n  - ${JSON.stringify(value)}\n`);
   const e = r.sidecar?.entities[0];
   if (e) return e;
@@ -451,6 +470,14 @@ export interface MarkerSides {
   /** Present when every conflict hunk carries the base (merge.conflictStyle diff3 or zdiff3). */
   base?: string;
   hunks: number;
+  /** The file's line (1-based) of each line of each version: `fileLines.ours[n - 1]` is where ours' line n is. */
+  fileLines: Record<'ours' | 'theirs' | 'base', number[]>;
+}
+
+/** A problem found in one version of a file with conflict markers, at the file's line. */
+export function atFileLine(p: Problem, sides: MarkerSides, side: 'ours' | 'theirs' | 'base'): Problem {
+  const line = sides.fileLines[side][p.line - 1];
+  return line === undefined ? p : { ...p, line };
 }
 
 /**
@@ -460,7 +487,10 @@ export interface MarkerSides {
  * no markers; an error message when they are unbalanced.
  */
 export function splitConflictMarkers(source: string): MarkerSides | string | undefined {
-  const lines = source.split(/(?<=\n)/);
+  // A CR alone ends a line too (as the reader's CONFLICT_MARKER sees it): an old-Mac sidecar is
+  // split, and each version then gets the reader's "CR-only line endings" message.
+  const lines = source.split(/(?<=\r\n|\n|\r(?!\n))/);
+  const fileLines: MarkerSides['fileLines'] = { ours: [], theirs: [], base: [] };
   let ours = '';
   let theirs = '';
   let base = '';
@@ -471,7 +501,7 @@ export function splitConflictMarkers(source: string): MarkerSides | string | und
   let lineNo = 0;
   for (const line of lines) {
     lineNo++;
-    const bare = line.replace(/\r?\n$/, '');
+    const bare = line.replace(/\r?\n$|\r$/, '');
     const marker = /^([<|=>])\1{6,}(?: |$)/.exec(bare);
     const len = marker ? /^([<|=>])\1*/.exec(bare)?.[0].length ?? 0 : 0;
     const is = (c: string) => marker !== null && marker[1] === c && len === size;
@@ -499,13 +529,23 @@ export function splitConflictMarkers(source: string): MarkerSides | string | und
       ours += line;
       theirs += line;
       base += line;
-    } else if (state === 'ours') ours += line;
-    else if (state === 'base') base += line;
-    else theirs += line;
+      fileLines.ours.push(lineNo);
+      fileLines.theirs.push(lineNo);
+      fileLines.base.push(lineNo);
+    } else if (state === 'ours') {
+      ours += line;
+      fileLines.ours.push(lineNo);
+    } else if (state === 'base') {
+      base += line;
+      fileLines.base.push(lineNo);
+    } else {
+      theirs += line;
+      fileLines.theirs.push(lineNo);
+    }
   }
   if (hunks === 0) return undefined;
   if (state !== 'common') return `the last conflict (started by <<<<<<<) has no ${state === 'theirs' ? '>>>>>>>' : '======='} line (unbalanced markers); fix the markers by hand`;
-  const out: MarkerSides = { ours, theirs, hunks };
+  const out: MarkerSides = { ours, theirs, hunks, fileLines };
   if (hunksWithBase === hunks) out.base = base;
   return out;
 }

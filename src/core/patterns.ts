@@ -33,6 +33,7 @@ import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLM
 import { Article } from './article';
 import { Span } from './edits';
 import { Problem, yamlProblems } from './problems';
+import { superLinearReason } from './regex-safety';
 import { Token, tokenizeSentences } from './tokenize';
 
 export interface TokenSpec {
@@ -216,6 +217,7 @@ function readPattern(item: Node | null, report: Report, opts: PatternOptions, li
     if (source === '') { report(regexNode, `the regex of ${where} is empty`); return undefined; }
     const compiled = compile(source, cleanFlags + 'u');
     if (typeof compiled === 'string') { report(regexNode, `invalid regex in ${where}: ${compiled}`, 'invalid-regex'); return undefined; }
+    warnSuperLinear(source, regexNode, report, where);
     const p: RegexPattern = { ...base, kind: 'regex', source, flags: cleanFlags };
     const groupField = fields.get('group');
     if (groupField) {
@@ -289,7 +291,10 @@ function readSpec(node: Node | null, report: Report, flags: string, where: strin
       if (src === undefined || src === '') { fail(v ?? k, '`regex` of a token must be a regular expression'); continue; }
       const re = compile(`^(?:${src})$`, flags + 'u');
       if (typeof re === 'string') fail(v, `invalid regex in a token of ${where}: ${re}`, 'invalid-regex');
-      else spec.regex = re;
+      else {
+        spec.regex = re;
+        warnSuperLinear(src, v, report, `a token of ${where}`);
+      }
     } else {
       if (!isScalar(v) || typeof v.value !== 'boolean') { fail(v ?? k, `\`${key}\` must be true or false`); continue; }
       spec[key as 'title' | 'upper' | 'optional' | 'repeat' | 'outside'] = v.value;
@@ -306,6 +311,12 @@ function strings(v: Node | null): string[] | undefined {
   }
   const s = one(v);
   return s === undefined ? undefined : [s];
+}
+
+/** A warning (not an error: it still runs, within the time budget) for a regex that may backtrack exponentially. */
+function warnSuperLinear(source: string, node: Node | null | undefined, report: Report, where: string): void {
+  const reason = superLinearReason(source);
+  if (reason) report(node, `${where}: ${reason} may take exponential time on some texts; it still runs, but is stopped after 1 s per document`, 'super-linear-regex', 'warning');
 }
 
 /** A RegExp, or the reason the source is not one (the engine's message, without the source repeated). */

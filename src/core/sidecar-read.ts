@@ -20,7 +20,7 @@ export interface ParsedSidecar {
 // `conflicts` is only ever written by a merge that needs a decision (src/core/merge.ts).
 const TOP_KEYS = ['version', 'document', 'sha256', 'status', 'entities', 'conflicts'];
 const ENTITY_KEYS = ['id', 'label', 'start', 'end', 'text', 'note', 'attrs', 'by', 'src', 'suggested'];
-const MAX_ALIASES = 1000;
+export const MAX_ALIASES = 1000;
 export const MAX_SIDECAR_CHARS = 256 * 1024 * 1024;
 
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
@@ -58,6 +58,28 @@ export function readSidecarFull(source: string): ParsedSidecar {
 export function readSidecarSegmented(source: string, stats?: { parsedAlone: number }): ParsedSidecar | undefined {
   return CONFLICT_MARKER.test(source) || source.length > MAX_SIDECAR_CHARS ? undefined : readSegmented(source, stats);
 }
+
+/**
+ * A sidecar's text parsed as YAML with the reader's checks that come before any structure (nesting
+ * too deep, CR-only line ends, several documents, syntax, tags), in the reader's words: the
+ * document when it passes, else only the problems. For code that walks a sidecar's YAML itself
+ * (merge.ts reads the `conflicts:` list) and must say what the reader says.
+ */
+export function parseSidecarYaml(source: string, lines: LineCounter = new LineCounter()): { doc?: Document.Parsed; problems: Problem[] } {
+  let doc;
+  try {
+    doc = parseDocument(source, { ...PARSE_OPTIONS, lineCounter: lines });
+  } catch (e) {
+    // The composer recurses per nesting level: absurdly deep input overflows the stack.
+    const why = e instanceof RangeError ? 'it is nested too deeply' : String(e);
+    return { problems: [{ severity: 'error', code: 'too-deep', message: `this file cannot be read as YAML (${why})`, line: 1, column: 1 }] };
+  }
+  const problems = yamlProblems(doc, source, lines, 'sidecar');
+  return problems.length ? { problems } : { doc, problems };
+}
+
+/** The reader's words for a file with more aliases than it resolves. */
+export const TOO_MANY_ALIASES = `this sidecar uses more than ${MAX_ALIASES} YAML aliases (*name); sidecars never need them, so it is not read (a safeguard against "billion laughs" files)`;
 
 /** Why a segmented read gives up (the full reader then reads the whole text). */
 class NotSegmentable extends Error {}
@@ -152,23 +174,16 @@ class SidecarReader {
       const r = readSegmented(this.source);
       if (r) return r;
     }
-    let doc;
-    try {
-      doc = parseDocument(this.source, { ...PARSE_OPTIONS, lineCounter: this.lines });
-    } catch (e) {
-      // The composer recurses per nesting level: absurdly deep input overflows the stack.
-      this.problem(0, 'too-deep', `this file cannot be read as YAML (${e instanceof RangeError ? 'it is nested too deeply' : String(e)})`);
-      return this.result();
-    }
-    this.problems.push(...yamlProblems(doc, this.source, this.lines, 'sidecar'));
-    if (this.problems.length) return this.result();
+    const { doc, problems } = parseSidecarYaml(this.source, this.lines);
+    this.problems.push(...problems);
+    if (!doc) return this.result();
 
     this.doc = doc;
     try {
       return this.readRoot(doc);
     } catch (e) {
       if (!(e instanceof TooManyAliases)) throw e;
-      this.problem(0, 'too-many-aliases', `this sidecar uses more than ${MAX_ALIASES} YAML aliases (*name); sidecars never need them, so it is not read (a safeguard against "billion laughs" files)`);
+      this.problem(0, 'too-many-aliases', TOO_MANY_ALIASES);
       return this.result();
     }
   }

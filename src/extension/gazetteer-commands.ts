@@ -83,8 +83,8 @@ export class GazetteerCommands implements vscode.Disposable {
     const truncated = new Set<string>();
     const timedOut: string[] = [];
     const patterns = (sources.patterns ?? []).flatMap((set) => set.patterns);
-    // Off the host's thread where it can be (Node host): a runaway regex is stopped, not waited for.
-    const runner = patterns.length ? hostPatternRunner(this.extensionUri) : undefined;
+    // Off the host's thread (a worker thread, or a Web Worker in a browser): a runaway regex is stopped, not waited for.
+    const runner = patterns.length ? await hostPatternRunner(this.extensionUri) : undefined;
     let result;
     try {
       result = await suggestInArticles(this.store, articles,

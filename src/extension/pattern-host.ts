@@ -1,8 +1,8 @@
 // User patterns off the extension host's thread: in the Node host they run on a worker thread
 // (dist/pattern-worker.js, shipped in the .vsix) that is terminated when a pattern overruns its
 // time budget on a document, so a catastrophic regex in a repository's patterns.yaml cannot freeze
-// the editor. In a browser there are no worker threads to stop: patterns run inline there (bounded
-// only by the matcher's own step limits) — and never in an untrusted workspace (trust-gate.ts).
+// the editor. The browser bundle gets pattern-host.web.ts in this file's place (esbuild.js): a Web
+// Worker there. In an untrusted workspace no pattern runs at all (trust-gate.ts).
 import * as vscode from 'vscode';
 import { PatternRunner, PatternWorker } from '../core/pattern-runner';
 import { hostWorker, isBrowserHost } from './platform';
@@ -10,8 +10,9 @@ import { hostWorker, isBrowserHost } from './platform';
 /** Must match src/cli/pattern-runner.ts's ROLE: the worker serves only when told it is one. */
 const ROLE = 'corpus-annotator-pattern-runner';
 
-/** A runner on worker threads in the Node host; undefined in a browser. */
-export function hostPatternRunner(extensionUri: vscode.Uri, budgetMs?: number): PatternRunner | undefined {
+/** A runner on worker threads in the Node host; undefined where there are none. */
+// async as its browser sibling, which reads the worker script first.
+export async function hostPatternRunner(extensionUri: vscode.Uri, budgetMs?: number): Promise<PatternRunner | undefined> {
   if (isBrowserHost || extensionUri.scheme !== 'file') return undefined;
   const script = vscode.Uri.joinPath(extensionUri, 'dist', 'pattern-worker.js').fsPath;
   return new PatternRunner(() => spawn(script), budgetMs);

@@ -48,6 +48,7 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/dist/extension.js',
       'extension/dist/pattern-worker.js',
       'extension/dist/web/extension.js',
+      'extension/dist/web/pattern-worker.js',
       'extension/media/annotations.svg',
       'extension/media/icon.png',
       'extension/media/screenshot.png',

@@ -255,8 +255,8 @@ describe('the conflicted sidecar', () => {
 describe('splitting raw git conflict markers', () => {
   it('gives both sides (and the base with diff3 markers)', () => {
     const src = 'a\n<<<<<<< HEAD\nb\n||||||| base\nc\n=======\nd\n>>>>>>> x\ne\n';
-    assert.deepEqual(splitConflictMarkers(src), { ours: 'a\nb\ne\n', theirs: 'a\nd\ne\n', base: 'a\nc\ne\n', hunks: 1 });
-    assert.deepEqual(splitConflictMarkers('a\n<<<<<<< HEAD\nb\n=======\n>>>>>>> x\n'), { ours: 'a\nb\n', theirs: 'a\n', hunks: 1 });
+    assert.deepEqual(splitConflictMarkers(src), { ours: 'a\nb\ne\n', theirs: 'a\nd\ne\n', base: 'a\nc\ne\n', hunks: 1, fileLines: { ours: [1, 3, 9], theirs: [1, 7, 9], base: [1, 5, 9] } });
+    assert.deepEqual(splitConflictMarkers('a\n<<<<<<< HEAD\nb\n=======\n>>>>>>> x\n'), { ours: 'a\nb\n', theirs: 'a\n', hunks: 1, fileLines: { ours: [1, 3], theirs: [1], base: [1] } });
     assert.equal(splitConflictMarkers('a\nb\n'), undefined);
     assert.match(splitConflictMarkers('a\n<<<<<<< HEAD\nb\n') as string, /unbalanced/);
     assert.match(splitConflictMarkers('a\n=======\nb\n') as string, /outside a conflict/);

@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   mocha.setup({ ui: 'bdd', reporter: undefined, timeout: 60_000, color: false });
   // Test files register their suites on import (the bundle includes them).
   require('./web.test');
+  require('./hostile-pattern.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
