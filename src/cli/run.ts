@@ -77,7 +77,8 @@ Pre-annotation:
 Training data:
   export     write the annotations as spaCy/Prodigy JSONL, CoNLL, brat, doccano or
              Label Studio, reporting whatever a format cannot hold
-  import     merge annotations from brat, doccano, Label Studio or JSONL into sidecars
+  import     merge annotations from brat, doccano, Label Studio or JSONL into sidecars;
+             create articles and sidecars from CoNLL
 
 Options:
   -h, --help      show this help; \`${TOOL} <command> --help\` for a command's
