@@ -1,13 +1,15 @@
 // `corpus-annotator import --format F [--dry-run] SOURCE [corpus-dir]`: annotations made in
 // another tool, merged into the sidecars of the matching articles.
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
 import { clip } from '../core/export';
 import {
   ArticleMatcher, Candidate, IMPORT_FORMATS, ImportFormat, ImportIssue, ImportRecord, isImportFormat, mergeImported,
-  parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio, Parsed,
+  parseBrat, parseConll, parseDoccanoLine, parseJsonlLine, parseLabelStudio, Parsed,
 } from '../core/import';
-import { articlePathOf, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model';
+import { CONLL_SCHEMES, ConllOptions, ConllScheme } from '../core/import/conll';
+import { articlePathOf, cmp, Entity, isStatus, Sidecar, sidecarPathOf } from '../core/model';
 import { hasErrors } from '../core/problems';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
@@ -36,6 +38,22 @@ Formats (SOURCE):
                "text" (when given) checked against the article's text there
   jsonl        spaCy / Prodigy JSONL ({"text", "spans": [{"start", "end", "label"}]});
                offsets in code points; kb_id → attrs.kb; rejected answers are skipped
+  conll        CoNLL NER columns (one token a line, 2 to 4 columns, the last the tag;
+               a blank line ends a sentence; -DOCSTART- starts a document): the
+               articles are CREATED from the tokens (see "CoNLL" below)
+
+CoNLL: each document becomes an article NAME.txt in the corpus directory with its
+sidecar; NAME comes from -DOCSTART-(NAME) (our export) or a "# document: NAME" line,
+else SOURCE's name and a number (train-001.txt…). The text is rebuilt from the tokens:
+one sentence a line, tokens joined by one space except none before , . ; : ! ? ) ] }
+» ” % … or a lone apostrophe, and none after ( [ { « “ or an elided word (l' qu’
+jusqu'…); a lone hyphen joins its neighbours (Saint-Hilaire). An article that already exists with that exact text gets the entities
+merged as in the other formats; one with another text is never overwritten.
+Tags (--scheme): iob2 (default: B- starts an entity), iob1 (an I- after O or another
+label starts one), bilou (B- I- L- U- and O; BIOES's E- and S- too). A malformed
+sequence (IOB2: I-X after O or another label; BILOU: I-/L- with no open entity, an
+entity not closed by L-) is an error at its line and nothing is imported, unless
+--lenient, which starts an entity at such an I-/L- and closes an unclosed one.
 
 Merging: imported entities get new ids and src: import:<format>. An entity already
 there with the same start, end and label is skipped; one that overlaps an existing
@@ -45,7 +63,10 @@ sidecars take the status the source gives (our own exports carry it), else
 in-progress. Files are replaced atomically.
 
 Options:
-  -f, --format F   brat, doccano, labelstudio or jsonl (required)
+  -f, --format F   brat, doccano, labelstudio, jsonl or conll (required)
+      --scheme S   conll: iob2 (default), iob1 or bilou (= bioes)
+      --lenient    conll: repair malformed tag sequences instead of refusing them
+      --status S   conll: the status of the new sidecars (default in-progress)
   -n, --dry-run    write nothing: print what would be added, and the conflicts
   -q, --quiet      only problems and the summary
       --progress   show progress on stderr (count, elapsed)
@@ -61,7 +82,15 @@ Examples:
   ${TOOL} import --format labelstudio project-1-at-2026-11-23.json corpus/
   ${TOOL} import --format jsonl predictions.jsonl corpus/
   ${TOOL} import --format doccano admin.jsonl
+  ${TOOL} import --format conll --scheme iob1 --status reviewed train.bio corpus/
 `;
+
+/**
+ * The formats `import` reads: the merging ones of core, and CoNLL, which also creates the
+ * articles (it is not in IMPORT_FORMATS: it cannot round-trip nested entities or the text).
+ */
+const SOURCE_FORMATS = [...IMPORT_FORMATS, 'conll'] as const;
+type SourceFormat = ImportFormat | 'conll';
 
 /** What the import has made of an article so far (several source documents may name it). */
 interface ArticleState {
@@ -80,6 +109,9 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
     'dry-run': { type: 'boolean', short: 'n' },
     quiet: { type: 'boolean', short: 'q' },
     progress: { type: 'boolean' },
+    scheme: { type: 'string' },
+    lenient: { type: 'boolean' },
+    status: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -88,13 +120,14 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
   }
   const usage = (m: string) => new UsageError(m, 'import');
   const format = flags.format;
-  if (format === undefined) throw usage(`missing --format (${IMPORT_FORMATS.join(', ')})`);
-  if (!isImportFormat(format)) throw usage(`unknown format '${String(format)}' (formats: ${IMPORT_FORMATS.join(', ')})`);
+  if (format === undefined) throw usage(`missing --format (${SOURCE_FORMATS.join(', ')})`);
+  if (format !== 'conll' && !isImportFormat(format)) throw usage(`unknown format '${String(format)}' (formats: ${SOURCE_FORMATS.join(', ')})`);
   const [source, corpusDir = '.', ...extra] = positionals;
   if (source === undefined) throw usage('missing SOURCE (the file or brat directory to import)');
   if (extra.length) throw usage(`too many arguments: '${extra.join(' ')}' (one SOURCE and one corpus directory)`);
   const dryRun = flags['dry-run'] === true;
   const quiet = flags.quiet === true;
+  const conll = conllOptions(flags, format, source);
 
   const ws = new Workspace(io);
   const corpusAbs = ws.resolve(corpusDir);
@@ -141,7 +174,16 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
   const handle = async (record: ImportRecord) => {
     tally.records++;
     progress.tick();
-    const m = await matcher.match(record);
+    let m = await matcher.match(record);
+    if (m.key === undefined && conll && record.document !== undefined) {
+      const created = await createArticle(io, corpusAbs, record.document, record.text, dryRun);
+      if (typeof created === 'string') m = { reason: created };
+      else {
+        m = { key: created.abs, relPath: record.document, article: created.article, by: 'name' };
+        const display = ws.displayOf(created.abs, anchor);
+        if (!quiet) io.stdout(`${display}: ${dryRun ? 'would create' : 'created'} the article from ${record.origin}\n`);
+      }
+    }
     if (m.key === undefined) {
       tally.unmatched++;
       printIssue({ origin: record.origin, severity: 'error', message: `not imported: ${m.reason}` });
@@ -207,8 +249,14 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
   };
 
   try {
-    for await (const parsed of readSource(io, ws, format, source)) {
+    for await (const parsed of readSource(io, ws, format, source, conll)) {
       for (const i of parsed.issues) printIssue(i);
+      const errors = parsed.issues.filter((i) => i.severity === 'error').length;
+      if (conll && errors) {
+        progress.done();
+        err(`import (conll): ${plural(errors, 'error')} in ${source}; nothing imported${conll.lenient ? '' : ' (--lenient repairs malformed tag sequences)'}\n`);
+        return 1;
+      }
       for (const r of parsed.records) await handle(r);
     }
   } catch (e) {
@@ -271,7 +319,7 @@ async function writeState(io: Io, state: ArticleState, sidecar: Sidecar): Promis
 class SourceError extends Error {}
 
 /** The source's documents, one parsed piece at a time (a line, a brat file, the Label Studio array). */
-async function* readSource(io: Io, ws: Workspace, format: ImportFormat, source: string): AsyncGenerator<Parsed> {
+async function* readSource(io: Io, ws: Workspace, format: SourceFormat, source: string, conll?: ConllOptions): AsyncGenerator<Parsed> {
   const abs = ws.resolve(source);
   let stats;
   try {
@@ -311,10 +359,10 @@ async function* readSource(io: Io, ws: Workspace, format: ImportFormat, source: 
     return;
   }
   if (stats.isDirectory()) throw new SourceError(`it is a directory; --format ${format} reads a file`);
-  if (format === 'labelstudio') {
-    const json = decodeUtf8(await io.fs.readFile(abs));
-    if (json === undefined) throw new SourceError('not valid UTF-8');
-    yield parseLabelStudio(json, source);
+  if (format === 'labelstudio' || format === 'conll') {
+    const text = decodeUtf8(await io.fs.readFile(abs));
+    if (text === undefined) throw new SourceError('not valid UTF-8');
+    yield conll ? parseConll(text, source, conll) : parseLabelStudio(text, source);
     return;
   }
   const parse = format === 'doccano' ? parseDoccanoLine : parseJsonlLine;
@@ -346,4 +394,39 @@ async function bratFiles(io: Io, dir: string): Promise<string[]> {
     }
   }
   return out;
+}
+
+/** The CoNLL options (undefined for other formats, which refuse them). */
+function conllOptions(flags: Record<string, unknown>, format: SourceFormat, source: string): ConllOptions | undefined {
+  const usage = (m: string) => new UsageError(m, 'import');
+  if (format !== 'conll') {
+    for (const f of ['scheme', 'lenient', 'status']) if (flags[f] !== undefined) throw usage(`--${f} is for --format conll`);
+    return undefined;
+  }
+  const scheme = flags.scheme ?? 'iob2';
+  const normalised = scheme === 'bioes' ? 'bilou' : scheme;
+  if (!(CONLL_SCHEMES as readonly unknown[]).includes(normalised)) throw usage(`unknown --scheme '${String(scheme)}' (iob1, iob2, bilou or bioes)`);
+  const status = flags.status;
+  if (status !== undefined && !isStatus(status)) throw usage(`--status takes todo, in-progress, done or reviewed, not '${String(status)}'`);
+  const stem = path.basename(source).replace(/\.[^.]*$/, '') || 'document';
+  return { scheme: normalised as ConllScheme, lenient: flags.lenient === true, stem, ...(status !== undefined ? { status } : {}) };
+}
+
+/**
+ * A CoNLL document's article, created at `name` under the corpus directory (never replacing a
+ * file); in a dry run, only checked. Says why when it cannot.
+ */
+async function createArticle(io: Io, corpusAbs: string, name: string, text: string, dryRun: boolean): Promise<{ abs: string; article: Article } | string> {
+  const abs = path.resolve(corpusAbs, ...name.split('/'));
+  const article = decodeArticle(Buffer.from(text, 'utf8'));
+  if (await io.fs.stat(abs).then(() => true, () => false)) return `${name} exists with another text; it is never overwritten (import into another directory)`;
+  if (dryRun) return { abs, article };
+  try {
+    const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
+    await mkdir(path.dirname(abs), { recursive: true });
+    if ((await createFileAtomic(io, abs, text)) !== 'written') return `${name} appeared during the import; it is never overwritten`;
+  } catch (e) {
+    return `cannot create ${name}: ${describeFsError(e)}`;
+  }
+  return { abs, article };
 }

@@ -110,13 +110,13 @@ export async function loadTrainingDocs(io: Io, positionals: readonly string[], s
     docs.push({
       name: check.articleDisplay,
       text: check.article.text,
-      entities: withoutSuggestions(sidecar.entities).map((e) => ({ start: e.start, end: e.end, label: e.label })),
+      entities: withoutSuggestions(sidecar.entities).map((e) => ({ id: e.id, start: e.start, end: e.end, label: e.label })),
     });
   }
   return { docs, problems, skipped };
 }
 
-function statusesOf(value: unknown, command: string): Status[] {
+export function statusesOf(value: unknown, command: string): Status[] {
   if (value === undefined) return DEFAULT_STATUSES;
   const list = String(value).split(',').map((s) => s.trim()).filter(Boolean);
   const bad = list.filter((s) => !isStatus(s));
@@ -124,7 +124,7 @@ function statusesOf(value: unknown, command: string): Status[] {
   return list as Status[];
 }
 
-function intOption(value: unknown, name: string, min: number, command: string): number | undefined {
+export function intOption(value: unknown, name: string, min: number, command: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${name} must be a whole number from ${min} ('${String(value)}')`, command);

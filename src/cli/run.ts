@@ -16,6 +16,7 @@ import { reanchorCommand } from './reanchor';
 import { suggestCommand } from './suggest';
 import { gazetteerCommand } from './gazetteer';
 import { evaluateCommand, trainCommand } from './recommender';
+import { likelyErrorsCommand } from './likely-errors';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   gazetteer: gazetteerCommand,
   train: trainCommand,
   evaluate: evaluateCommand,
+  'likely-errors': likelyErrorsCommand,
 };
 
 export const HELP = `Usage: ${TOOL} <command> [options] [paths…]
@@ -69,11 +71,14 @@ Pre-annotation:
   train      train the recommender (a sequence labeller) on done/reviewed documents
              (--folds K: cross-validated precision, recall and F1 first)
   evaluate   compare a trained model with annotations (--learning-curve)
+  likely-errors   annotations a model confidently disagrees with, and confident
+             predictions nobody annotated (--folds K: cross-checked)
 
 Training data:
   export     write the annotations as spaCy/Prodigy JSONL, CoNLL, brat, doccano or
              Label Studio, reporting whatever a format cannot hold
-  import     merge annotations from brat, doccano, Label Studio or JSONL into sidecars
+  import     merge annotations from brat, doccano, Label Studio or JSONL into sidecars;
+             create articles and sidecars from CoNLL
 
 Options:
   -h, --help      show this help; \`${TOOL} <command> --help\` for a command's

@@ -310,7 +310,7 @@ describe('corpus-annotator import', () => {
 
   it('usage errors exit 2', async () => {
     const root = await makeTree({ 'x.jsonl': '' });
-    for (const argv of [['import', 'x.jsonl'], ['import', '-f', 'conll', 'x.jsonl'], ['import', '-f', 'jsonl'], ['import', '-f', 'jsonl', 'a', 'b', 'c']]) {
+    for (const argv of [['import', 'x.jsonl'], ['import', '-f', 'xml', 'x.jsonl'], ['import', '-f', 'jsonl'], ['import', '-f', 'jsonl', 'a', 'b', 'c']]) {
       const r = await cli(argv, root);
       assert.equal(r.code, 2, argv.join(' '));
       assert.match(r.stderr, /^corpus-annotator import: .*\nRun 'corpus-annotator import --help' for usage\.\n$/);

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { OffsetMap } from '../../src/core/offsets';
 import { fromBase64, toBase64 } from '../../src/core/recommender/base64';
-import { outermost, sentencesOf, TrainingDoc } from '../../src/core/recommender/data';
+import { outermost, sentencesOf } from '../../src/core/recommender/data';
 import { Marginals, viterbi } from '../../src/core/recommender/decode';
 import { crossValidate, foldsOf, Tally } from '../../src/core/recommender/evaluate';
 import { ModelFormatError, parseModel, serializeModel } from '../../src/core/recommender/model-file';
@@ -15,6 +15,7 @@ import { articleFromText } from '../../src/core/article';
 import { emptySidecar } from '../../src/core/edits';
 import { ModelSource, suggestForArticle } from '../../src/core/suggest';
 import { seededProperties } from './helpers/fc';
+import { tinyCorpus } from './helpers/tiny-corpus';
 
 const props = seededProperties(16);
 
@@ -105,34 +106,6 @@ describe(`recommender: decoding (property tests, ${props.title})`, () => {
 });
 
 // ---- A tiny corpus ----------------------------------------------------------------------------
-
-const PEOPLE = ['Dupont', 'Martin', 'Lefèvre', 'Bernard', 'Durand', 'Moreau'];
-const PLACES = ['Rennes', 'Brest', 'Nantes', 'Quimper', 'Vannes', 'Lorient'];
-
-/** Articles built from sentence templates, their entities where the names were put. */
-function tinyCorpus(docs: number, sentences = 6): TrainingDoc[] {
-  const out: TrainingDoc[] = [];
-  for (let d = 0; d < docs; d++) {
-    let text = '';
-    const entities: Array<{ start: number; end: number; label: string }> = [];
-    const put = (s: string, label?: string) => {
-      const start = [...text].length;
-      text += s;
-      if (label) entities.push({ start, end: start + [...s].length, label });
-    };
-    for (let s = 0; s < sentences; s++) {
-      const who = PEOPLE[(d * 7 + s) % PEOPLE.length] as string;
-      const where = PLACES[(d * 5 + s * 3) % PLACES.length] as string;
-      put('Hier, M. ');
-      put(who, 'PER');
-      put(' est arrivé à ');
-      put(where, 'LOC');
-      put(s % 2 ? ' pour la fête. ' : ' avec la Compagnie des Tramways. ');
-    }
-    out.push({ name: `d${d}.txt`, text, entities });
-  }
-  return out;
-}
 
 const FAST = { hashBits: 14, epochs: 5 };
 

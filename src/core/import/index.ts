@@ -2,6 +2,7 @@
 // documents with the corpus's articles, and the merge into sidecars.
 export * from './common';
 export { parseBrat } from './brat';
+export { CONLL_SCHEMES, ConllScheme, detokenize, parseConll } from './conll';
 export { parseDoccanoLine } from './doccano';
 export { parseJsonlLine } from './jsonl';
 export { parseLabelStudio } from './labelstudio';

@@ -8,6 +8,8 @@ export interface TextSpan {
   start: number;
   end: number;
   label: string;
+  /** The sidecar entity's id, when the span is one (reports name it). */
+  id?: string;
 }
 
 /** An article and its annotations (suggestions left out): what training reads. */
