@@ -96,6 +96,14 @@ const targets = [
     target: 'es2022',
   },
   {
+    // The extension's Node host trains the recommender on this worker (src/extension/recommender-host.ts).
+    ...common,
+    entryPoints: ['src/extension/recommender-worker.ts'],
+    outfile: 'dist/recommender-worker.js',
+    platform: 'node',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

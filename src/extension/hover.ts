@@ -74,8 +74,12 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
   // A curation's proposals say who made them (corpus-annotator curate, Curate Annotations From…).
   const curated = e.src === 'curated' ? (e.suggested === true ? e.attrs?.from : e.attrs?.agreed) : undefined;
   if (curated !== undefined) lines.push(e.suggested === true ? `Proposed by **${escapeMarkdown(curated.split(',').join(', '))}** (curation)` : `Agreed by ${escapeMarkdown(curated.split(',').join(', '))}`);
+  // A recommender's suggestion (Suggest with Recommender, `corpus-annotator suggest --model`) says how sure it is.
+  const score = e.src?.startsWith('model:') ? e.attrs?.score : undefined;
+  if (score !== undefined) lines.push(`Model score **${escapeMarkdown(score)}** (${escapeMarkdown(scoreMeaning(Number(score)))}: the model's probability that this span with this label is right)`);
   for (const [name, value] of Object.entries(e.attrs ?? {})) {
     if (curated !== undefined && (name === 'from' || name === 'agreed')) continue;
+    if (score !== undefined && name === 'score') continue;
     lines.push(`${codeSpan(name)}: ${escapeMarkdown(value)}`);
   }
   const ref: EntityRef = { article, id: e.id };
@@ -98,6 +102,15 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
   ].join(' · '));
   // Two trailing spaces: a line break inside one paragraph, so the section stays compact.
   return lines.join('  \n');
+}
+
+/** Words for a model score: the decision boundary is 0.5 (src/core/recommender/uncertainty.ts). */
+function scoreMeaning(p: number): string {
+  if (!Number.isFinite(p)) return 'unknown';
+  if (p >= 0.8) return 'confident';
+  if (p > 0.6) return 'fairly sure';
+  if (p >= 0.4) return 'uncertain';
+  return 'doubtful';
 }
 
 /** Escapes markdown (and inline HTML) syntax so user text shows literally. */

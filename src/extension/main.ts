@@ -15,6 +15,7 @@ import { GazetteerCommands } from './gazetteer-commands';
 import { EntityHover } from './hover';
 import { LabelService } from './labels';
 import { ReanchorActions } from './reanchor-actions';
+import { RecommenderCommands } from './recommender-commands';
 import { hostEnv, isBrowserHost } from './platform';
 import { AnnotationStatusBar } from './status-bar';
 import { AnnotationStore, DocAnnotations } from './store';
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log, counts));
   context.subscriptions.push(new ReanchorActions(store));
   context.subscriptions.push(new CurateCommands(log));
+  context.subscriptions.push(new RecommenderCommands(store, corpus, labels, log, context.extensionUri));
 
   // TEST-ONLY (not contributed in package.json): which articles the store holds, and evicting the idle ones now.
   context.subscriptions.push(vscode.commands.registerCommand('corpusAnnotator.store._loaded', (evict?: boolean) => {

@@ -14,13 +14,13 @@ export interface TrustHost {
 export const MANAGE_TRUST = 'Manage Workspace Trust';
 
 /**
- * True when the workspace is trusted. Otherwise explains why `what` waits for trust, offers to
- * manage it, and returns false (without waiting for the user's answer).
+ * True when the workspace is trusted. Otherwise explains why `what` waits for trust (`risk`: what
+ * it would load or run), offers to manage it, and returns false (without waiting for the answer).
  */
-export function mayRunRepositoryFiles(host: TrustHost, what: string): boolean {
+export function mayRunRepositoryFiles(host: TrustHost, what: string, risk = "would load this repository's gazetteers and run its patterns (its regular expressions)"): boolean {
   if (host.isTrusted()) return true;
   void Promise.resolve(host.warn(
-    `Restricted Mode: ${what} would load this repository's gazetteers and run its patterns (its regular expressions), which waits until you trust the workspace. Annotating and viewing work meanwhile.`,
+    `Restricted Mode: ${what} ${risk}, which waits until you trust the workspace. Annotating and viewing work meanwhile.`,
     MANAGE_TRUST,
   )).then((choice) => (choice === MANAGE_TRUST ? host.manageTrust() : undefined));
   return false;

@@ -47,6 +47,7 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/changelog.md',
       'extension/dist/extension.js',
       'extension/dist/pattern-worker.js',
+      'extension/dist/recommender-worker.js',
       'extension/dist/web/extension.js',
       'extension/dist/web/pattern-worker.js',
       'extension/media/annotations.svg',
