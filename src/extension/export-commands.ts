@@ -355,9 +355,9 @@ export class ExportCommands implements vscode.Disposable {
       for (const stem of stems) {
         const origin = `${name}/${stem}.ann`;
         try {
-          const text = decodeArticle(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${stem}.txt`))).text;
+          const txt = decodeArticle(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${stem}.txt`)));
           const ann = decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${stem}.ann`)));
-          yield parseBrat(text, ann, origin, `${stem}.txt`);
+          yield parseBrat(txt.text, ann, origin, `${stem}.txt`, txt.hasBom);
         } catch (e) {
           yield { records: [], issues: [{ origin, severity: 'error', message: `cannot read ${stem}.txt and .ann: ${e instanceof Error ? e.message : String(e)}` }] };
         }
