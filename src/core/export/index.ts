@@ -54,3 +54,5 @@ function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: Expor
     case 'hf': return exportHf(doc, entities, opts.hfNames ?? new HfLabelNames());
   }
 }
+export { zlibCompress } from './deflate';
+export * from './splits';
