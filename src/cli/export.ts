@@ -3,7 +3,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  assignSplits, bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, DocumentOutput, EXPORT_FORMATS, HfLabelNames, ExportDocument, ExportFilter,
+  assignSplits, bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, DocumentOutput, EXPORT_FORMATS, HfLabelNames, hfLabelNamesPath, ExportDocument, ExportFilter,
   ExportFormat, exportDocument, ExportOptions, ExportTally, formatIssue, formatSplitAssignment, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig,
   parseSplitAssignment, parseSplitSpec, selectEntities, SplitAssignment, SplitDocument, splitOutputPath, SplitPart, SplitSpecError, TAG_SCHEMES, TagScheme, zlibCompress,
 } from '../core/export';
@@ -387,10 +387,6 @@ class Output {
   }
 }
 
-/** Where --format hf writes its label names: beside the output, `train.jsonl` → `train.label_names.json`. */
-export function hfLabelNamesPath(outAbs: string): string {
-  return outAbs.replace(/(\.jsonl?)?$/, '.label_names.json');
-}
 
 function list(s: string): string[] {
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
