@@ -2,11 +2,10 @@
 // tools. Streams: one document is read, converted (by src/core/export) and written at a time.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import {
-  bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, EXPORT_FORMATS, HfLabelNames, ExportDocument, ExportFilter, ExportFormat, exportDocument,
-  ExportOptions, ExportTally, formatIssue, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig, selectEntities, TAG_SCHEMES,
-  TagScheme,
+  assignSplits, bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, DocumentOutput, EXPORT_FORMATS, HfLabelNames, hfLabelNamesPath, ExportDocument, ExportFilter,
+  ExportFormat, exportDocument, ExportOptions, ExportTally, formatIssue, formatSplitAssignment, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig,
+  parseSplitAssignment, parseSplitSpec, selectEntities, SplitAssignment, SplitDocument, splitOutputPath, SplitPart, SplitSpecError, TAG_SCHEMES, TagScheme, zlibCompress,
 } from '../core/export';
 import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
@@ -82,6 +81,18 @@ Options:
                         before it; not for conlleval) or none (with 4 columns,
                         documents then start with exactly "-DOCSTART- -X- O O", the
                         line spaCy's converter splits on)
+      --split SPEC      one output per split, by document, e.g. train=0.8,dev=0.1,test=0.1
+                        (ratios or percentages): --out corpus.jsonl writes
+                        corpus.train.jsonl, corpus.dev.jsonl…; brat --out DIR writes
+                        DIR/train/, DIR/dev/…. Stratified: every split gets every label
+                        that has enough documents (iterative stratification, seeded).
+                        The assignment (document → split) is written to --split-file,
+                        by default beside the output (corpus.splits.json, DIR/splits.json)
+      --seed N          --split: the seed of the assignment (default 0; the same seed and
+                        documents give the same splits)
+      --split-file FILE --split: read the assignment of an earlier export first: its
+                        documents keep their split, only new ones are placed (--split and
+                        --seed default to the file's); then write it back with them
       --strict          exit 1 when anything could not be exported as it is
   -q, --quiet           only the summary on stderr, not one line per entity
       --progress        show progress (count/total, elapsed) on stderr; shown anyway
@@ -102,6 +113,8 @@ Examples:
   ${TOOL} export --format spacy --status reviewed --out train.spacy corpus/
   ${TOOL} export --format labelstudio --exclude-src 'propagated,pattern:*' -o tasks.json corpus/
   ${TOOL} export --format conll --strict -q corpus/ > /dev/null   # does CoNLL lose anything?
+  ${TOOL} export --format spacy --split train=0.8,dev=0.1,test=0.1 --seed 1 \\
+      --split-file splits.json --out data/corpus.spacy corpus/
 `;
 
 /** Where the documents' output goes: stdout, a file replaced at the end, or a brat directory. */
@@ -127,6 +140,9 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
     strict: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     progress: { type: 'boolean' },
+    split: { type: 'string' },
+    'split-file': { type: 'string' },
+    seed: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -165,9 +181,56 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const options: ExportOptions = { tokens: flags.tokens === true, scheme: scheme as TagScheme, columns, docNames: docNames as DocNames, hfNames };
   const quiet = flags.quiet === true;
 
+  const splitSpec = typeof flags.split === 'string' ? flags.split : undefined;
+  const splitFile = typeof flags['split-file'] === 'string' ? flags['split-file'] : undefined;
+  const splitting = splitSpec !== undefined || splitFile !== undefined;
+  let seed: number | undefined;
+  if (flags.seed !== undefined) {
+    if (!splitting) throw usage('--seed applies to --split only');
+    seed = Number(flags.seed);
+    if (!/^-?\d+$/.test(String(flags.seed)) || !Number.isSafeInteger(seed)) throw usage(`--seed must be an integer, not '${String(flags.seed)}'`);
+  }
+  if (splitting && (out === undefined || out === '-')) throw usage('--split writes one output per split: give the file (brat: directory) with --out, each split\'s name is added to it');
+  let parts: SplitPart[] | undefined;
+  if (splitSpec !== undefined) {
+    try {
+      parts = parseSplitSpec(splitSpec);
+    } catch (e) {
+      if (e instanceof SplitSpecError) throw usage(`--split: ${e.message}`);
+      throw e;
+    }
+  }
+
   const ws = new Workspace(io);
+  let previous: SplitAssignment | undefined;
+  const splitFileShown = !splitting ? undefined : splitFile ?? (format === 'brat' ? path.join(out as string, 'splits.json') : (out as string).replace(/(\.[^./\\]*)?$/, '.splits.json'));
+  const splitFileAbs = splitFileShown === undefined ? undefined : ws.resolve(splitFileShown);
+  if (splitFileAbs !== undefined && splitFile !== undefined) {
+    let json: string | undefined;
+    try {
+      json = (await io.fs.readFile(splitFileAbs)).toString();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        io.stderr(`${splitFile}: error: cannot read the splits file: ${describeFsError(e)}\n`);
+        return 1;
+      }
+      if (parts === undefined) throw usage(`--split-file ${splitFile} does not exist: give --split (e.g. train=0.8,dev=0.1,test=0.1) to make it`);
+    }
+    if (json !== undefined) {
+      try {
+        previous = parseSplitAssignment(json);
+      } catch (e) {
+        if (!(e instanceof SplitSpecError)) throw e;
+        io.stderr(`${splitFile}: error: not a splits file: ${e.message}; nothing exported\n`);
+        return 1;
+      }
+    }
+  }
+  if (splitting && parts === undefined) parts = previous?.splits;
+  const splitSeed = seed ?? previous?.seed ?? 0;
+
   const found = await ws.discover(positionals, { articles: true });
-  const progress = new Progress(io, found.sidecars.length, flags.progress === true);
+  const progress = new Progress(io, found.sidecars.length * (splitting ? 2 : 1), flags.progress === true);
   const err = (t: string) => {
     progress.clear();
     io.stderr(t);
@@ -176,81 +239,107 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const withSidecar = new Set(found.sidecars.map((s) => s.abs));
   const unannotated = found.articles.filter((a) => !withSidecar.has(sidecarPathOf(a.abs))).length;
 
-  let sink: Sink;
-  try {
-    sink = await openSink(io, format, out === '-' ? out : out && ws.resolve(out));
-  } catch (e) {
-    err(`${out}: error: cannot write the export here: ${describeFsError(e)}\n`);
-    return 1;
-  }
   const tally = new ExportTally();
-  const array = new JsonArrayWriter();
-  const docBin = new DocBinBuilder();
   const labels: string[] = [];
   const attrValues = new Map<string, Set<string>>();
   let invalid = 0;
   const gate = new ConfigGate(err);
+  /** The document of a sidecar to export, or undefined (reported when `report`: invalid, or left out by status). */
+  const load = async (target: (typeof found.sidecars)[number], report: boolean): Promise<{ doc: ExportDocument; articleAbs: string; articleDisplay: string } | undefined> => {
+    progress.tick();
+    const check = await checkSidecar(ws, target);
+    const blocked = gate.check(check.config);
+    if (blocked) {
+      invalid++;
+      if (report) err(`${target.display}: error: not exported: ${blocked}\n`);
+      return undefined;
+    }
+    const errors = check.problems.filter((p) => p.severity === 'error');
+    const sidecar = check.parsed?.sidecar;
+    if (errors.length || !sidecar || !check.article) {
+      invalid++;
+      const first = errors[0];
+      if (report) err(`${target.display}: error: not exported, the sidecar is invalid${first ? ` (line ${first.line}: ${first.message})` : ''}${errors.length > 1 ? ` and ${plural(errors.length - 1, 'more error')}` : ''}\n`);
+      return undefined;
+    }
+    if (!includesDocument(sidecar, filter)) {
+      if (report) tally.skippedByStatus++;
+      return undefined;
+    }
+    for (const l of check.config.config.labels) {
+      if (!labels.includes(l.name)) labels.push(l.name);
+      hfNames.addLabel(l.name); // the configured labels first, in their order, so tag ids do not depend on which documents are exported
+    }
+    const relPath = path.relative(target.anchor.abs, check.articleAbs).split(path.sep).join('/');
+    return { doc: { name: baseName(check.articleAbs), relPath, article: check.article, sidecar }, articleAbs: check.articleAbs, articleDisplay: check.articleDisplay };
+  };
+
+  // With --split, a first pass finds each document's labels to place it, then the export proper.
+  let assignment: Record<string, string> | undefined;
+  if (splitting && parts) {
+    const docs: SplitDocument[] = [];
+    for (const target of found.sidecars) {
+      const loaded = await load(target, true);
+      if (loaded) docs.push({ name: loaded.doc.relPath, labels: new Set(selectEntities(loaded.doc.sidecar.entities, filter).map((e) => e.label)) });
+    }
+    try {
+      assignment = assignSplits(docs, parts, splitSeed, previous?.documents);
+    } catch (e) {
+      if (!(e instanceof SplitSpecError)) throw e;
+      progress.done();
+      io.stderr(`${splitFile ?? '--split'}: error: ${e.message}; nothing exported\n`);
+      return 1;
+    }
+    invalid = 0; // counted again by the export pass (which does not repeat the messages)
+  }
+
+  const outputs = new Map<string, Output>();
+  const outputNames = splitting && parts ? parts.map((p) => p.name) : [''];
+  try {
+    for (const name of outputNames) {
+      const outAbs = out === '-' || out === undefined ? out : ws.resolve(name === '' ? out : splitOutputPath(out, name, format === 'brat'));
+      outputs.set(name, new Output(format, await openSink(io, format, outAbs), outAbs));
+    }
+  } catch (e) {
+    for (const o of outputs.values()) await o.sink.abort();
+    err(`${out}: error: cannot write the export here: ${describeFsError(e)}\n`);
+    return 1;
+  }
+  const perSplit = new Map<string, number>();
   try {
     for (const target of found.sidecars) {
-      progress.tick();
-      const check = await checkSidecar(ws, target);
-      const blocked = gate.check(check.config);
-      if (blocked) {
-        invalid++;
-        err(`${target.display}: error: not exported: ${blocked}\n`);
-        continue;
-      }
-      const errors = check.problems.filter((p) => p.severity === 'error');
-      const sidecar = check.parsed?.sidecar;
-      if (errors.length || !sidecar || !check.article) {
-        invalid++;
-        const first = errors[0];
-        err(`${target.display}: error: not exported, the sidecar is invalid${first ? ` (line ${first.line}: ${first.message})` : ''}${errors.length > 1 ? ` and ${plural(errors.length - 1, 'more error')}` : ''}\n`);
-        continue;
-      }
-      if (!includesDocument(sidecar, filter)) {
-        tally.skippedByStatus++;
-        continue;
-      }
-      for (const l of check.config.config.labels) {
-        if (!labels.includes(l.name)) labels.push(l.name);
-        hfNames.addLabel(l.name); // the configured labels first, in their order, so tag ids do not depend on which documents are exported
-      }
-      const relPath = path.relative(target.anchor.abs, check.articleAbs).split(path.sep).join('/');
-      const doc: ExportDocument = { name: baseName(check.articleAbs), relPath, article: check.article, sidecar };
+      const loaded = await load(target, !splitting);
+      if (!loaded) continue;
+      const { doc, articleAbs, articleDisplay } = loaded;
+      const split = assignment ? assignment[doc.relPath] : '';
+      if (split === undefined) continue; // appeared between the two passes: not placed, not exported
+      perSplit.set(split, (perSplit.get(split) ?? 0) + 1);
+      const output = outputs.get(split) as Output;
       const result = exportDocument(format, doc, filter, options);
       tally.add(result);
-      if (!quiet) for (const i of result.issues) err(formatIssue({ ...i, document: check.articleDisplay }) + '\n');
-      const selected = selectEntities(sidecar.entities, filter);
+      if (!quiet) for (const i of result.issues) err(formatIssue({ ...i, document: articleDisplay }) + '\n');
+      const selected = selectEntities(doc.sidecar.entities, filter);
       for (const e of selected) if (!labels.includes(e.label)) labels.push(e.label);
       if (format === 'brat') {
-        const txtAbs = path.join(out as string, ...bratNames(relPath).txt.split('/'));
-        if (ws.resolve(txtAbs) === check.articleAbs) {
+        const txtAbs = path.join(output.outAbs as string, ...bratNames(doc.relPath).txt.split('/'));
+        if (ws.resolve(txtAbs) === articleAbs) {
           err(`${out}: error: the brat directory is the corpus itself, where ${path.basename(txtAbs)} would overwrite its article; export to another directory\n`);
-          await sink.abort();
+          for (const o of outputs.values()) await o.sink.abort();
           progress.done();
           return 1;
         }
         collectBratAttrs(selected, attrValues);
-        await sink.writeBrat(relPath, result.text, result.ann ?? '');
-      } else if (result.spacy) {
-        docBin.add(result.spacy);
-      } else {
-        await sink.write(format === 'labelstudio' ? array.next(result.text) : result.text);
       }
+      await output.add(result, doc.relPath);
     }
-    if (format === 'labelstudio') await sink.write(array.end());
-    // spaCy's DocBin.to_bytes: zlib.compress (level 6, zlib's default) of the msgpack
-    if (format === 'spacy') await sink.write(zlib.deflateSync(docBin.toMsgpack(), { level: 6 }));
-    if (format === 'hf') {
-      const names = await openSink(io, 'jsonl', hfLabelNamesPath(ws.resolve(out as string)));
-      await names.write(hfNames.toJson());
-      await names.finish();
+    for (const output of outputs.values()) await output.finish(io, hfNames, labels, attrValues);
+    if (assignment && splitFileAbs) {
+      const file = await openSink(io, 'jsonl', splitFileAbs);
+      await file.write(formatSplitAssignment({ seed: splitSeed, splits: parts as SplitPart[], documents: assignment }));
+      await file.finish();
     }
-    if (format === 'brat') await sink.write(bratConf(labels, attrValues));
-    await sink.finish();
   } catch (e) {
-    await sink.abort();
+    for (const o of outputs.values()) await o.sink.abort();
     err(`${out ?? 'stdout'}: error: the export could not be written: ${describeFsError(e)}\n`);
     return 1;
   } finally {
@@ -260,7 +349,10 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   let summary = `export (${format}): ${tally.summary()}`;
   if (invalid) summary += `; ${plural(invalid, 'invalid sidecar')} not exported`;
   if (unannotated) summary += `; ${plural(unannotated, 'article')} without a sidecar not exported`;
-  if (out !== undefined) summary += `; written to ${out}`;
+  if (assignment) {
+    summary += `; splits: ${outputNames.map((n) => `${n} ${perSplit.get(n) ?? 0}`).join(', ')} (seed ${splitSeed}, assignment in ${splitFileShown})`;
+    summary += `; written to ${outputNames.map((n) => splitOutputPath(out as string, n, format === 'brat')).join(', ')}`;
+  } else if (out !== undefined) summary += `; written to ${out}`;
   io.stderr(summary + '\n');
   if (format === 'labelstudio' && out !== undefined && !quiet) {
     io.stderr(`Label Studio labelling configuration for these tasks:\n${labelStudioConfig(labels)}`);
@@ -269,10 +361,32 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   return found.errors.length || invalid || (flags.strict && lossy) ? 1 : 0;
 }
 
-/** Where --format hf writes its label names: beside the output, `train.jsonl` → `train.label_names.json`. */
-export function hfLabelNamesPath(outAbs: string): string {
-  return outAbs.replace(/(\.jsonl?)?$/, '.label_names.json');
+/** One output of an export (the whole export, or one split): its sink and what closes it. */
+class Output {
+  private readonly array = new JsonArrayWriter();
+  private readonly docBin = new DocBinBuilder();
+
+  constructor(private readonly format: ExportFormat, readonly sink: Sink, readonly outAbs: string | undefined) {}
+
+  async add(result: DocumentOutput, relPath: string): Promise<void> {
+    if (this.format === 'brat') await this.sink.writeBrat(relPath, result.text, result.ann ?? '');
+    else if (result.spacy) this.docBin.add(result.spacy);
+    else await this.sink.write(this.format === 'labelstudio' ? this.array.next(result.text) : result.text);
+  }
+
+  async finish(io: Io, hfNames: HfLabelNames, labels: readonly string[], attrValues: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
+    if (this.format === 'labelstudio') await this.sink.write(this.array.end());
+    if (this.format === 'spacy') await this.sink.write(await zlibCompress(this.docBin.toMsgpack()));
+    if (this.format === 'hf') {
+      const names = await openSink(io, 'jsonl', hfLabelNamesPath(this.outAbs as string));
+      await names.write(hfNames.toJson());
+      await names.finish();
+    }
+    if (this.format === 'brat') await this.sink.write(bratConf(labels, attrValues));
+    await this.sink.finish();
+  }
 }
+
 
 function list(s: string): string[] {
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');

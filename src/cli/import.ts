@@ -342,9 +342,9 @@ async function* readSource(io: Io, ws: Workspace, format: SourceFormat, source: 
         yield { records: [], issues: [{ origin: annOrigin, severity: 'error', message: `cannot read ${path.basename(stem)}.txt and .ann: ${describeFsError(e)}` }] };
         continue;
       }
-      let text: string;
+      let txt: Article;
       try {
-        text = decodeArticle(txtBytes).text;
+        txt = decodeArticle(txtBytes);
       } catch (e) {
         yield { records: [], issues: [{ origin: annOrigin, severity: 'error', message: `${path.basename(stem)}.txt is not UTF-8 text: ${e instanceof Error ? e.message : String(e)}` }] };
         continue;
@@ -354,7 +354,7 @@ async function* readSource(io: Io, ws: Workspace, format: SourceFormat, source: 
         yield { records: [], issues: [{ origin: annOrigin, severity: 'error', message: 'not valid UTF-8' }] };
         continue;
       }
-      yield parseBrat(text, ann, annOrigin, `${rel}.txt`);
+      yield parseBrat(txt.text, ann, annOrigin, `${rel}.txt`, txt.hasBom);
     }
     return;
   }

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
 import {
-  bratConf, bratNames, collectBratAttrs, DocumentOutput, ExportDocument, ExportFormat, exportDocument, ExportTally, formatIssue,
-  JsonArrayWriter, OFFSET_UNITS,
+  assignSplits, bratConf, bratNames, collectBratAttrs, DocBinBuilder, DocumentOutput, ExportDocument, ExportFormat, exportDocument, ExportTally, formatIssue,
+  formatSplitAssignment, HfLabelNames, hfLabelNamesPath, JsonArrayWriter, OFFSET_UNITS, parseSplitSpec, selectEntities, splitOutputPath, SplitPart, zlibCompress,
 } from '../core/export';
 import {
   ArticleMatcher, ImportFormat, ImportIssue, ImportRecord, mergeImported, MergeResult, parseBrat, parseDoccanoLine, parseJsonlLine,
@@ -25,6 +25,18 @@ const FORMAT_ITEMS: ReadonlyArray<vscode.QuickPickItem & { format: ExportFormat;
   { format: 'brat', ext: '', filter: '', label: 'brat standoff', description: OFFSET_UNITS.brat, detail: 'A folder of X.txt + X.ann files and annotation.conf.' },
   { format: 'doccano', ext: 'jsonl', filter: 'doccano JSONL', label: 'doccano JSONL', description: OFFSET_UNITS.doccano, detail: 'Sequence labelling import of doccano.' },
   { format: 'labelstudio', ext: 'json', filter: 'Label Studio JSON', label: 'Label Studio JSON', description: OFFSET_UNITS.labelstudio, detail: 'Tasks with annotations, for <Labels name="label" toName="text">.' },
+  { format: 'spacy', ext: 'spacy', filter: 'spaCy DocBin', label: 'spaCy DocBin (.spacy)', description: OFFSET_UNITS.spacy, detail: 'For `spacy train`: doc.ents (the longest of nested entities) and doc.spans["sc"] (all).' },
+  { format: 'hf', ext: 'jsonl', filter: 'Hugging Face JSONL', label: 'Hugging Face token classification', description: OFFSET_UNITS.hf, detail: 'One line per sentence {tokens, ner_tags}, X.label_names.json beside it; datasets.load_dataset("json").' },
+];
+
+/** Formats the importer reads (CoNLL, spaCy and hf are export only). */
+const IMPORT_ITEMS = FORMAT_ITEMS.filter((i) => i.format !== 'conll' && i.format !== 'spacy' && i.format !== 'hf');
+
+const SPLIT_ITEMS: ReadonlyArray<vscode.QuickPickItem & { spec?: string }> = [
+  { label: 'No split', description: 'one output' },
+  { label: 'train / dev / test', description: '80 / 10 / 10', spec: 'train=0.8,dev=0.1,test=0.1' },
+  { label: 'train / test', description: '90 / 10', spec: 'train=0.9,test=0.1' },
+  { label: 'Other split…', description: 'e.g. train=0.7,dev=0.15,test=0.15' },
 ];
 
 export interface ExportArgs {
@@ -34,6 +46,10 @@ export interface ExportArgs {
   target?: vscode.Uri;
   /** Ask whether to open the result (default true). */
   offerToOpen?: boolean;
+  /** Splits by document, `train=0.8,dev=0.1,test=0.1` (as the CLI's --split); '' for none; asked for when absent. */
+  split?: string;
+  /** Seed of the split (default 0). */
+  seed?: number;
 }
 
 export interface ExportOutcome {
@@ -102,6 +118,16 @@ export class ExportCommands implements vscode.Disposable {
         scope = picked.scope;
       }
     }
+    let splitSpec = args.split;
+    if (splitSpec === undefined && scope === 'workspace' && !args.target) {
+      const picked = await vscode.window.showQuickPick(SPLIT_ITEMS, { title: `Export ${item.label}: split by document?` });
+      if (!picked) return undefined;
+      splitSpec = picked.spec ?? (picked.label === 'Other split…'
+        ? await vscode.window.showInputBox({ title: 'Splits (name=ratio, comma-separated)', value: 'train=0.8,dev=0.1,test=0.1', validateInput: (v) => { try { parseSplitSpec(v); return undefined; } catch (e) { return e instanceof Error ? e.message : String(e); } } })
+        : '');
+      if (splitSpec === undefined) return undefined;
+    }
+    const split = splitSpec ? { parts: parseSplitSpec(splitSpec), seed: args.seed ?? 0 } : undefined;
     let articles: vscode.Uri[];
     if (scope === 'document') {
       if (!active) throw new Error('no document is open to export');
@@ -131,7 +157,7 @@ export class ExportCommands implements vscode.Disposable {
 
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Exporting annotations (${item.label})`, cancellable: true },
-      (progress, token) => this.runExport(item.format, articles, dest, progress, token),
+      (progress, token) => this.runExport(item.format, articles, dest, progress, token, split),
     );
     if (!outcome) return undefined;
     const lost = outcome.issues ? ` ${outcome.issues} thing(s) the format cannot hold were left out or simplified (listed in the log).` : '';
@@ -150,16 +176,17 @@ export class ExportCommands implements vscode.Disposable {
     return outcome;
   }
 
-  private async runExport(format: ExportFormat, articles: readonly vscode.Uri[], target: vscode.Uri, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ExportOutcome | undefined> {
+  /** The same conversions as the CLI's export (src/core/export), the output built in memory. */
+  private async runExport(format: ExportFormat, articles: readonly vscode.Uri[], target: vscode.Uri, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken, split?: { parts: SplitPart[]; seed: number }): Promise<ExportOutcome | undefined> {
     const tally = new ExportTally();
-    const chunks: string[] = [];
-    const array = new JsonArrayWriter();
     const labelNames: string[] = [];
     const attrValues = new Map<string, Set<string>>();
+    const hfNames = new HfLabelNames();
     let invalid = 0;
     let issues = 0;
     const encoder = new TextEncoder();
-    this.log.info(`export (${format}) of ${articles.length} article(s) to ${target.fsPath}`);
+    this.log.info(`export (${format}) of ${articles.length} article(s) to ${target.fsPath}${split ? ` split ${split.parts.map((p) => `${p.name}=${p.ratio}`).join(',')} seed ${split.seed}` : ''}`);
+    const docs: ExportDocument[] = [];
     for (const [n, uri] of articles.entries()) {
       if (token.isCancellationRequested) {
         this.log.info('export cancelled');
@@ -172,27 +199,58 @@ export class ExportCommands implements vscode.Disposable {
         invalid++;
         continue;
       }
-      const out: DocumentOutput = exportDocument(format, doc);
+      docs.push(doc);
+      for (const l of this.labels.configFor(uri).labels) {
+        if (!labelNames.includes(l.name)) labelNames.push(l.name);
+        hfNames.addLabel(l.name);
+      }
+    }
+    const assignment = split
+      ? assignSplits(docs.map((d) => ({ name: d.relPath, labels: new Set(selectEntities(d.sidecar.entities, {}).map((e) => e.label)) })), split.parts, split.seed)
+      : undefined;
+    const brat = format === 'brat';
+    const outputs = (split ? split.parts.map((p) => p.name) : ['']).map((name) => ({
+      name,
+      uri: name === '' ? target : target.with({ path: splitOutputPath(target.path, name, brat) }),
+      chunks: [] as Array<string>,
+      array: new JsonArrayWriter(),
+      docBin: new DocBinBuilder(),
+    }));
+    for (const doc of docs) {
+      const output = outputs.find((o) => o.name === (assignment?.[doc.relPath] ?? '')) ?? (outputs[0] as (typeof outputs)[number]);
+      const out: DocumentOutput = exportDocument(format, doc, {}, { hfNames });
       tally.add(out);
       for (const i of out.issues) {
         issues++;
         this.log.warn(`export: ${formatIssue(i)}`);
       }
-      for (const l of this.labels.configFor(uri).labels) if (!labelNames.includes(l.name)) labelNames.push(l.name);
-      if (format === 'brat') {
-        for (const e of doc.sidecar.entities) if (!labelNames.includes(e.label)) labelNames.push(e.label);
-        collectBratAttrs(doc.sidecar.entities, attrValues);
+      if (brat) {
+        const selected = selectEntities(doc.sidecar.entities, {});
+        for (const e of selected) if (!labelNames.includes(e.label)) labelNames.push(e.label);
+        collectBratAttrs(selected, attrValues);
         const names = bratNames(doc.relPath);
-        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(target, ...names.txt.split('/')), encoder.encode(out.text));
-        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(target, ...names.ann.split('/')), encoder.encode(out.ann ?? ''));
+        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(output.uri, ...names.txt.split('/')), encoder.encode(out.text));
+        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(output.uri, ...names.ann.split('/')), encoder.encode(out.ann ?? ''));
+      } else if (out.spacy) {
+        output.docBin.add(out.spacy);
       } else {
-        chunks.push(format === 'labelstudio' ? array.next(out.text) : out.text);
+        output.chunks.push(format === 'labelstudio' ? output.array.next(out.text) : out.text);
       }
     }
-    if (format === 'brat') await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(target, 'annotation.conf'), encoder.encode(bratConf(labelNames, attrValues)));
-    else {
-      if (format === 'labelstudio') chunks.push(array.end());
-      await vscode.workspace.fs.writeFile(target, encoder.encode(chunks.join('')));
+    for (const output of outputs) {
+      if (brat) {
+        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(output.uri, 'annotation.conf'), encoder.encode(bratConf(labelNames, attrValues)));
+      } else if (format === 'spacy') {
+        await vscode.workspace.fs.writeFile(output.uri, await zlibCompress(output.docBin.toMsgpack()));
+      } else {
+        if (format === 'labelstudio') output.chunks.push(output.array.end());
+        await vscode.workspace.fs.writeFile(output.uri, encoder.encode(output.chunks.join('')));
+        if (format === 'hf') await vscode.workspace.fs.writeFile(output.uri.with({ path: hfLabelNamesPath(output.uri.path) }), encoder.encode(hfNames.toJson()));
+      }
+    }
+    if (split && assignment) {
+      const file = brat ? vscode.Uri.joinPath(target, 'splits.json') : target.with({ path: target.path.replace(/(\.[^./]*)?$/, '.splits.json') });
+      await vscode.workspace.fs.writeFile(file, encoder.encode(formatSplitAssignment({ seed: split.seed, splits: split.parts, documents: assignment })));
     }
     this.log.info(`export (${format}): ${tally.summary()}${invalid ? `; ${invalid} invalid sidecar(s) not exported` : ''}`);
     return { target: target.toString(), documents: tally.documents, entities: tally.entities, issues, invalid };
@@ -234,7 +292,7 @@ export class ExportCommands implements vscode.Disposable {
   }
 
   private async import(args: ImportArgs): Promise<ImportOutcome | undefined> {
-    const items = FORMAT_ITEMS.filter((i) => i.format !== 'conll');
+    const items = IMPORT_ITEMS;
     const item = args.format ? items.find((i) => i.format === args.format) : await vscode.window.showQuickPick(items, { title: 'Import annotations from…' });
     if (!item) return undefined;
     const format = item.format as ImportFormat;
@@ -355,9 +413,9 @@ export class ExportCommands implements vscode.Disposable {
       for (const stem of stems) {
         const origin = `${name}/${stem}.ann`;
         try {
-          const text = decodeArticle(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${stem}.txt`))).text;
+          const txt = decodeArticle(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${stem}.txt`)));
           const ann = decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `${stem}.ann`)));
-          yield parseBrat(text, ann, origin, `${stem}.txt`);
+          yield parseBrat(txt.text, ann, origin, `${stem}.txt`, txt.hasBom);
         } catch (e) {
           yield { records: [], issues: [{ origin, severity: 'error', message: `cannot read ${stem}.txt and .ann: ${e instanceof Error ? e.message : String(e)}` }] };
         }

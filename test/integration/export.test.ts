@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import { workspaceDir } from './helpers';
 
@@ -45,6 +46,25 @@ describe('export and import commands', () => {
     assert.ok(b && b.documents > 0);
     assert.ok(fs.existsSync(path.join(brat.fsPath, '002_60ac6a68424218b9.ann')));
     assert.ok(fs.existsSync(path.join(brat.fsPath, 'annotation.conf')));
+  });
+
+  it('Export Annotations… as spaCy split train/dev/test: three .spacy DocBins (zlib msgpack) and the assignment; hf beside its label names', async () => {
+    const target = vscode.Uri.file(path.join(tmp, 'corpus.spacy'));
+    const outcome = await vscode.commands.executeCommand<ExportOutcome>('corpusAnnotator.exportAnnotations', { format: 'spacy', scope: 'workspace', target, split: 'train=0.6,dev=0.2,test=0.2', seed: 1, offerToOpen: false });
+    assert.ok(outcome && outcome.documents > 0);
+    const assignment = JSON.parse(fs.readFileSync(path.join(tmp, 'corpus.splits.json'), 'utf8')) as { seed: number; documents: Record<string, string> };
+    assert.equal(Object.keys(assignment.documents).length, outcome.documents);
+    assert.equal(assignment.seed, 1);
+    for (const split of ['train', 'dev', 'test']) {
+      const bytes = zlib.inflateSync(fs.readFileSync(path.join(tmp, `corpus.${split}.spacy`)));
+      assert.ok(bytes.length > 0 && bytes.includes(Buffer.from('spaces')), `${split}: a msgpack DocBin`);
+    }
+    const hf = vscode.Uri.file(path.join(tmp, 'hf.jsonl'));
+    const h = await vscode.commands.executeCommand<ExportOutcome>('corpusAnnotator.exportAnnotations', { format: 'hf', scope: 'workspace', target: hf, offerToOpen: false });
+    assert.ok(h && h.documents > 0);
+    const rows = fs.readFileSync(hf.fsPath, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { tokens: string[]; ner_tags: number[] });
+    assert.ok(rows.length > 0 && rows.every((r) => r.tokens.length === r.ner_tags.length));
+    assert.ok(fs.existsSync(path.join(tmp, 'hf.label_names.json')));
   });
 
   it('Import Annotations… of that export: a dry run finds every entity already there; the import changes nothing', async () => {

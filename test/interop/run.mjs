@@ -46,5 +46,13 @@ report('datasets', !has('python3', ['-c', 'import datasets'])
 ds = datasets.load_dataset("json", data_files=${JSON.stringify(path.join(dir, 'train.jsonl'))})["train"]
 print(len(ds), "sentences")`], { encoding: 'utf8' }));
 
+// splits: the train and test files of one split export, loaded as one DatasetDict
+run('-f', 'hf', '--split', 'train=0.8,test=0.2', '--seed', '1', '-o', path.join(dir, 'split.jsonl'));
+report('datasets (splits)', !has('python3', ['-c', 'import datasets'])
+  ? { skipped: 'python3 with datasets not found' }
+  : spawnSync('python3', ['-c', `import datasets
+ds = datasets.load_dataset("json", data_files={"train": ${JSON.stringify(path.join(dir, 'split.train.jsonl'))}, "test": ${JSON.stringify(path.join(dir, 'split.test.jsonl'))}})
+print(len(ds["train"]), "train and", len(ds["test"]), "test sentences")`], { encoding: 'utf8' }));
+
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

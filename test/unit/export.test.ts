@@ -380,12 +380,12 @@ describe('export', () => {
       assert.deepEqual(back?.spans.map((s) => s.attrs), entities.map((e) => e.attrs));
     });
 
-    it('brat: an N Reference line per kb id, read back into attrs.kb', () => {
+    it('brat: an N Reference line per kb id, named by the canonical name, read back into attrs.kb and attrs.canonical', () => {
       const out = exportDocument('brat', doc);
-      assert.match(out.ann ?? '', /^N1\tReference T1 wikidata:Q57553\tMohammed VI$/m);
+      assert.match(out.ann ?? '', /^N1\tReference T1 wikidata:Q57553\tMohammed VI du Maroc$/m);
       assert.equal((out.ann ?? '').match(/^N/gm)?.length, 1);
       const back = parseBrat(doc.article.text, out.ann ?? '', 'a.ann', 'a.txt');
-      assert.equal(back.records[0]?.spans[0]?.attrs?.kb, 'wikidata:Q57553');
+      assert.deepEqual(back.records[0]?.spans[0]?.attrs, { kb: 'wikidata:Q57553', canonical: 'Mohammed VI du Maroc', role: 'roi' });
     });
   });
 

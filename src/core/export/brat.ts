@@ -3,7 +3,8 @@
 //   T1<TAB>PER 0 6<TAB>Laftit                        an entity (one line, ids T1, T2… in text order)
 //   T2<TAB>ORG 10 15;16 20<TAB>Sûreté nationale      an entity across a line break: one fragment per line
 //   #1<TAB>AnnotatorNotes T1<TAB>the note            its note (line breaks become spaces: reported)
-//   N1<TAB>Reference T1 wikidata:Q123<TAB>Laftit     attrs.kb
+//   N1<TAB>Reference T1 wikidata:Q123<TAB>Abdelouafi Laftit   attrs.kb, and as its name attrs.canonical
+//                                                   (the entity's text without one; import reads it back)
 //   A1<TAB>gender T1 male                            any other attribute (name and value without spaces)
 // Labels, attribute names and values, and kb ids with spaces cannot be written: reported.
 import { Entity } from '../model';
@@ -41,10 +42,13 @@ export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): Do
       lines.push(`#${++notes}\tAnnotatorNotes ${id}\t${flat}`);
     }
     const attrEntries = Object.entries(e.attrs ?? {}).sort(([a], [b]) => (a === 'kb' ? -1 : b === 'kb' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    const named = referenceNamed(e.attrs);
     for (const [k, v] of attrEntries) {
       if (k === 'kb') {
         if (!isBratToken(v)) issues.push(issue(doc, e, 'attrs', false, `its kb "${clip(v)}" is not written (a brat Reference id cannot contain spaces)`));
-        else lines.push(`N${++refs}\tReference ${id} ${v}\t${surface}`);
+        else lines.push(`N${++refs}\tReference ${id} ${v}\t${named ? (e.attrs?.canonical ?? '').replace(LINE_BREAK, ' ') : surface}`);
+      } else if (k === 'canonical' && named) {
+        continue; // the N line's name
       } else if (!isBratToken(k) || !isBratToken(v)) {
         issues.push(issue(doc, e, 'attrs', false, `its attribute ${k}=${clip(v)} is not written (brat attribute names and values cannot contain spaces)`));
       } else {
@@ -54,6 +58,11 @@ export function exportBrat(doc: ExportDocument, entities: readonly Entity[]): Do
     }
   }
   return { text, ann: lines.length ? lines.join('\n') + '\n' : '', exported: t, issues };
+}
+
+/** Whether the canonical name rides on the N line (there is one: a kb id brat can hold). */
+function referenceNamed(attrs: Entity['attrs']): boolean {
+  return attrs?.canonical !== undefined && attrs.canonical.trim() !== '' && attrs.kb !== undefined && isBratToken(attrs.kb);
 }
 
 /** [start, end) in UTF-16 split at line breaks, each piece trimmed of the break itself. */
@@ -86,7 +95,7 @@ export function bratConf(labels: Iterable<string>, attrValues: ReadonlyMap<strin
 export function collectBratAttrs(entities: readonly Entity[], into: Map<string, Set<string>>): void {
   for (const e of entities) {
     for (const [k, v] of Object.entries(e.attrs ?? {})) {
-      if (k === 'kb' || !isBratToken(k) || !isBratToken(v)) continue; // what exportBrat writes as an A line
+      if (k === 'kb' || (k === 'canonical' && referenceNamed(e.attrs)) || !isBratToken(k) || !isBratToken(v)) continue; // what exportBrat writes as an A line
       let set = into.get(k);
       if (!set) into.set(k, (set = new Set()));
       set.add(v);

@@ -61,3 +61,8 @@ export function exportHf(doc: ExportDocument, entities: readonly Entity[], names
   flush(tokens.length);
   return { text, exported, issues };
 }
+
+/** Where --format hf writes its label names: beside the output, `train.jsonl` → `train.label_names.json`. */
+export function hfLabelNamesPath(outPath: string): string {
+  return outPath.replace(/(\.jsonl?)?$/, '.label_names.json');
+}

@@ -15,9 +15,17 @@ export { CONLL_DOCSTART, conllDocStart, spansFromTags } from './conll';
 export { JsonArrayWriter, labelStudioConfig } from './labelstudio';
 export { DocBinBuilder, SPACY_SPANS_KEY, SpacyDocPart } from './spacy';
 export { spacyWords } from './spacy-words';
-export { HfLabelNames } from './hf';
+export { HfLabelNames, hfLabelNamesPath } from './hf';
 
-/** Offsets each format counts in, for help texts and the README. */
+/**
+ * Offsets each format counts in, for help texts and the README. The README's loaders ("Loading an
+ * export in its consumer") follow: spaCy 3.8 (`DocBin().from_disk(...).get_docs(vocab)`, spacy/tokens/
+ * _serialize.py), Hugging Face datasets 3.x (`load_dataset("json", data_files=...)`, ClassLabel names),
+ * conlleval.pl of CoNLL-2000 (2004-01-26), brat 1.3 (server/src/annotation.py; the .txt read with
+ * Python's "utf-8" codec, a BOM counted), Label Studio 1.x with label-studio-sdk ≥ 1.0
+ * (`LabelStudio(...).projects.import_tasks`, api.labelstud.io "Import Tasks"), doccano 1.x (JSONL
+ * import, sequence labelling), Prodigy 1.x (`db-in`, JSONL with "spans").
+ */
 export const OFFSET_UNITS: Record<ExportFormat, string> = {
   jsonl: 'code points (Python string indices)',
   conll: 'none (tokens)',
@@ -54,3 +62,5 @@ function exportSelected(format: Exclude<ExportFormat, 'labelstudio'>, doc: Expor
     case 'hf': return exportHf(doc, entities, opts.hfNames ?? new HfLabelNames());
   }
 }
+export { zlibCompress } from './deflate';
+export * from './splits';

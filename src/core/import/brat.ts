@@ -3,11 +3,21 @@
 // AnnotatorNotes their notes, `N … Reference` their kb ids (attrs.kb), `A`/`M` lines their
 // attributes (a binary attribute becomes "true"). Relations, events and equivalences have no
 // place in a sidecar: reported, like any line that cannot be read.
+// A .txt starting with a byte order mark: brat reads it with Python's "utf-8" codec, which keeps
+// U+FEFF as character 0, so every offset of its .ann counts it; the article's text does not (the
+// BOM is not part of it), so offsets are shifted back by one, with a note.
 import { codePointLength, OffsetMap } from '../offsets';
 import { ImportedSpan, ImportIssue, Parsed } from './common';
 
-export function parseBrat(text: string, ann: string, origin: string, document: string): Parsed {
+/** `text`: the .txt's text; `bom`: whether the file started with a BOM (a leading U+FEFF in `text` says so too). */
+export function parseBrat(text: string, ann: string, origin: string, document: string, bom = false): Parsed {
   const issues: ImportIssue[] = [];
+  if (text.startsWith('\uFEFF')) {
+    text = text.slice(1);
+    bom = true;
+  }
+  const shift = bom ? 1 : 0;
+  if (bom) issues.push({ origin, severity: 'warning', message: `${document} starts with a byte order mark, which brat counts as a character: its offsets were shifted back by one` });
   const offsets = new OffsetMap(text);
   const byId = new Map<string, ImportedSpan>();
   const order: string[] = [];
@@ -20,7 +30,8 @@ export function parseBrat(text: string, ann: string, origin: string, document: s
     const kind = line[0];
     if (kind === 'T') {
       const m = /^(T\S*)\t(\S+) ([\d ;]+)(?:\t(.*))?$/.exec(line);
-      const frags = m?.[3]?.split(';').map((f) => f.trim().split(/ +/).map(Number));
+      // brat's offsets, less the BOM it counted (an entity starting on the BOM starts at 0)
+      const frags = m?.[3]?.split(';').map((f) => f.trim().split(/ +/).map((n) => Math.max(0, Number(n) - shift)));
       if (!m || !frags || frags.some((f) => f.length !== 2 || f.some((n) => !Number.isSafeInteger(n)))) {
         issues.push({ origin: where, severity: 'error', message: `cannot read this entity line: ${line.slice(0, 80)}` });
         return;
