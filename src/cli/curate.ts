@@ -55,7 +55,7 @@ Examples:
   ${TOOL} curate --out gold/ main:corpus review/bob:corpus
 `;
 
-interface Input {
+export interface Input {
   spec: string;
   name: string;
   /** Documents by path under the input (sidecar paths, '/'-separated). */
@@ -93,13 +93,7 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
       throw new UsageError(`--min-agree must be a whole number from 1 to ${positionals.length}`, 'curate');
     }
   }
-  const names = typeof flags.names === 'string' ? flags.names.split(',').map((s) => s.trim()) : positionals.map(defaultName);
-  if (names.length !== positionals.length) throw new UsageError(`--names gives ${names.length} names for ${positionals.length} inputs`, 'curate');
-  if (names.some((n) => n === '' || n.includes(','))) throw new UsageError('a name must be non-empty and without commas', 'curate');
-  if (new Set(names).size !== names.length) throw new UsageError(`two inputs have the same name (${names.join(', ')}): give --names`, 'curate');
-
-  const inputs: Input[] = [];
-  for (const [i, spec] of positionals.entries()) inputs.push({ spec, name: names[i] as string, ...(await loadInput(io, spec)) });
+  const inputs = await loadInputs(io, positionals, flags.names, 'curate');
   const outDir = path.resolve(io.cwd, flags.out);
   const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
   // The gold corpus is checked against the same labels as the first input's.
@@ -175,6 +169,17 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
   return failures ? 1 : 0;
 }
 
+/** The inputs named on the command line, each with its name (`--names A,B,…` or from its spec). */
+export async function loadInputs(io: Io, specs: readonly string[], namesFlag: unknown, command: string): Promise<Input[]> {
+  const names = typeof namesFlag === 'string' ? namesFlag.split(',').map((s) => s.trim()) : specs.map(defaultName);
+  if (names.length !== specs.length) throw new UsageError(`--names gives ${names.length} names for ${specs.length} inputs`, command);
+  if (names.some((n) => n === '' || n.includes(','))) throw new UsageError('a name must be non-empty and without commas', command);
+  if (new Set(names).size !== names.length) throw new UsageError(`two inputs have the same name (${names.join(', ')}): give --names`, command);
+  const inputs: Input[] = [];
+  for (const [i, spec] of specs.entries()) inputs.push({ spec, name: names[i] as string, ...(await loadInput(io, spec, command)) });
+  return inputs;
+}
+
 /** `annotators/alice` → `alice`; `review/bob:corpus` → `review/bob`; `HEAD~1` → `HEAD~1`. */
 function defaultName(spec: string): string {
   const colon = spec.indexOf(':');
@@ -186,11 +191,11 @@ function defaultName(spec: string): string {
 const CONFIG_FILE = '.corpus-annotator.yaml';
 
 /** The sidecars of one input by their path under it: a directory on disk, REV or REV:PATH. */
-async function loadInput(io: Io, spec: string): Promise<Pick<Input, 'docs' | 'config'>> {
+async function loadInput(io: Io, spec: string, command: string): Promise<Pick<Input, 'docs' | 'config'>> {
   const out = new Map<string, SideEntry>();
   const abs = path.resolve(io.cwd, spec);
   const onDisk = await io.fs.stat(abs).then((s) => s.isDirectory(), () => undefined);
-  if (onDisk === false) throw new UsageError(`'${spec}' is a file: give directories or revisions`, 'curate');
+  if (onDisk === false) throw new UsageError(`'${spec}' is a file: give directories or revisions`, command);
   if (onDisk) {
     const found = await new Workspace(io).discover([abs]);
     for (const e of found.errors) throw new Error(`${e.path}: ${e.message}`);
@@ -209,7 +214,7 @@ async function loadInput(io: Io, spec: string): Promise<Pick<Input, 'docs' | 'co
   const prefix = colon > 0 ? spec.slice(colon + 1).replace(/^\/+|\/+$/g, '') : '';
   const top = await gitTopLevel(io.cwd);
   const commit = top === undefined ? undefined : await resolveRevision(rev, io.cwd);
-  if (top === undefined || commit === undefined) throw new UsageError(`'${spec}' is neither a directory nor a git revision`, 'curate');
+  if (top === undefined || commit === undefined) throw new UsageError(`'${spec}' is neither a directory nor a git revision`, command);
   // REV:PATH is relative to the repository's top, as in `git show REV:PATH`.
   const files = (await listFilesAt(commit, top)).filter((f) => isSidecarPath(f) && (prefix === '' || f.startsWith(prefix + '/')));
   const contents = await readFilesAt(files.map((f) => `${commit}:${f}`), top);

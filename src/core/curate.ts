@@ -243,6 +243,8 @@ export type CuratedFiles =
     result: CuratedDocument;
     /** Each input's label per token of the article (outermost entity, or O), for Fleiss' κ. */
     tokenLabels: string[][];
+    /** Each input's entities, as read. */
+    versions: Entity[][];
   }
   | { ok: false; error: string };
 
@@ -286,6 +288,7 @@ export function curateSources(document: string, sources: readonly CurationSource
     sidecar: { version: SIDECAR_VERSION, document, sha256: article.sha256, status: result.disagreements ? 'in-progress' : 'done', entities: result.entities },
     result,
     tokenLabels: sidecars.map((s) => tokenLabels(tokens, s.entities.filter((e) => e.suggested !== true))),
+    versions: sidecars.map((s) => s.entities),
   };
 }
 
