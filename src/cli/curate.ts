@@ -3,7 +3,7 @@
 // for every disagreement (src/core/curate.ts), with the agreement figures per document.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { collectTokenLabels, CuratedDocument, curateSources, CurationSource, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean } from '../core/curate';
+import { collectTokenLabels, CuratedDocument, curateSources, CurationSource, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean, ReanchoredInput } from '../core/curate';
 import { articlePathOf, baseName, cmp, isSidecarPath } from '../core/model';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
@@ -18,7 +18,8 @@ export const CURATE_HELP = `Usage: ${TOOL} curate --out GOLD_DIR [options] A B [
 Turns two or more annotators' versions of the same articles into one gold corpus in
 GOLD_DIR. Each input is a directory, a git revision (a branch, a commit) or REV:PATH
 (a directory at a revision); documents are paired by their path under each input, and
-their articles must be byte-identical in every input.
+their articles must be byte-identical in every input (else the document is refused,
+unless --reanchor).
 
 Entities are matched by span and label, never by id (independent annotators never
 share ids). A proposal every input makes (or --min-agree K of them) becomes a plain
@@ -43,6 +44,12 @@ Options:
       --min-agree K     accept a proposal made by at least K inputs (default: all)
       --names A,B,…     names for the inputs in attrs (default: each input's last
                         path component, or the revision)
+      --reanchor        when an input's article differs from the first input's,
+                        find its entities again in the first input's article (as
+                        \`${TOOL} reanchor\` does, its own article as the old text)
+                        instead of refusing the document; entities that cannot be
+                        placed (ambiguous, not found) are left out and listed per
+                        document (--json: "reanchored" of each document)
       --json            print the report as JSON
   -h, --help            show this help
 
@@ -70,6 +77,8 @@ interface DocumentReport {
   disagreements: number;
   pairwise: CuratedDocument['pairwise'];
   written: boolean;
+  /** With --reanchor: the inputs whose article differed, re-anchored onto the first input's. */
+  reanchored?: ReanchoredInput[];
 }
 
 export async function curateCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -77,6 +86,7 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     out: { type: 'string', short: 'o' },
     'min-agree': { type: 'string' },
     names: { type: 'string' },
+    reanchor: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -131,11 +141,12 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
       sources.push({ name: inputs[i]?.name as string, display: entry.display, sidecar, article: await entry.article().catch(() => undefined) });
     }
     if (sources.length !== inputs.length) continue;
-    const curated = curateSources(baseName(document), sources, { minAgree, seed: key });
+    const curated = curateSources(baseName(document), sources, { minAgree, seed: key, reanchor: flags.reanchor === true });
     if (!curated.ok) {
       fail(document, curated.error);
       continue;
     }
+    if (!flags.json) for (const r of curated.reanchored) io.stderr(reanchorNote(document, inputs[0]?.name ?? '', r));
     collectTokenLabels(ratings, curated.tokenLabels);
     const first = curated.article;
     const sidecarAbs = path.join(outDir, ...key.split('/'));
@@ -155,7 +166,9 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     } catch (e) {
       fail(document, `cannot write into ${path.dirname(sidecarAbs)}: ${describeFsError(e)}`);
     }
-    reports.push({ document, agreed: curated.result.agreed, disagreements: curated.result.disagreements, pairwise: curated.result.pairwise, written });
+    const report: DocumentReport = { document, agreed: curated.result.agreed, disagreements: curated.result.disagreements, pairwise: curated.result.pairwise, written };
+    if (curated.reanchored.length) report.reanchored = curated.reanchored;
+    reports.push(report);
   }
 
   const matrix = meanPairwiseF1(reports.map((r) => r.pairwise));
@@ -167,6 +180,14 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     io.stdout(formatReport(inputs.map((i) => i.name), reports, matrix, kappa, kappaAnnotated, outDir));
   }
   return failures ? 1 : 0;
+}
+
+/** What re-anchoring one input's version did, for stderr: a line, then one per entity left out. */
+function reanchorNote(document: string, first: string, r: ReanchoredInput): string {
+  const fuzzy = r.fuzzy ? ` (${r.fuzzy} by a close match of their text: check them)` : '';
+  const lost = r.notReanchored.length ? `; ${plural(r.notReanchored.length, 'entity', 'entities')} could not be re-anchored, left out:` : '';
+  const head = `${document}: note: ${r.input}'s article differs from ${first}'s: its entities re-anchored onto ${first}'s article, ${r.moved} moved${fuzzy}${lost}\n`;
+  return head + r.notReanchored.map((e) => `  ${e.label} «${e.text}» ${e.start}-${e.end} [${e.id}]: ${e.why === 'ambiguous' ? 'ambiguous (fits several places)' : 'not found in the article'}\n`).join('');
 }
 
 /** The inputs named on the command line, each with its name (`--names A,B,…` or from its spec). */
