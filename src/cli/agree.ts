@@ -5,10 +5,12 @@ import { decodeArticle } from '../core/article';
 import { SpanDisagreement, spanDisagreements } from '../core/curate';
 import { articlePathOf, Entity } from '../core/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
+import { agreeManyCommand } from './agree-many';
 import { loadPair, readSide, resolveSide } from './diff';
 import { Io } from './io';
 
 export const AGREE_HELP = `Usage: ${TOOL} agree [options] A B [paths…]
+       ${TOOL} agree --annotators [options] A B C [D…]
 
 Measures how much two annotations of the same documents agree, A being the reference
 (precision = share of B's entities found in A, recall = share of A's found in B).
@@ -37,9 +39,20 @@ them annotated, or annotated with another label): document, offsets, text, A's
 label and B's label (– for none); with --json they are in each document's
 "disagreements".
 
+With --annotators, every argument is one annotator's version (two or more: directories,
+git revisions or REV:PATH, as \`${TOOL} curate\` takes them; documents paired by their
+path under each; articles byte-identical): it prints the pairwise exact F1 matrix
+(counts summed over documents) and Fleiss' κ on the same tokens (each token rated by
+every annotator; also over the tokens any annotator labelled), overall and per
+document; --list gives each disagreeing span with every annotator's label, and --json
+carries it all ("pairwise", "fleissKappa", "fleissKappaAnnotatedTokens").
+
 Options:
       --list     list the disagreeing entities
       --json     print the results as JSON
+      --annotators  two or more annotators' versions, no path filter (see above)
+      --names A,B,…  with --annotators: their names (default: each input's last
+                 path component, or the revision)
   -h, --help     show this help
 
 Exit status: 0, 1 a sidecar could not be read, 2 usage error.
@@ -48,18 +61,26 @@ Examples:
   ${TOOL} agree annotators/alice annotators/bob
   ${TOOL} agree main review/bob corpus/
   ${TOOL} agree --json alice/ bob/ | jq .overall.exact.f1
+  ${TOOL} agree --annotators alice/ bob/ carol/
 `;
 
 export async function agreeCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandArgs('agree', argv, {
     json: { type: 'boolean' },
     list: { type: 'boolean' },
+    annotators: { type: 'boolean' },
+    names: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
     io.stdout(AGREE_HELP);
     return 0;
   }
+  if (flags.annotators) {
+    if (positionals.length < 2) throw new UsageError('--annotators expects two or more directories or revisions', 'agree');
+    return agreeManyCommand(io, positionals, { names: flags.names, json: flags.json === true, list: flags.list === true });
+  }
+  if (flags.names !== undefined) throw new UsageError('--names goes with --annotators', 'agree');
   if (positionals.length < 2) throw new UsageError('expected two directories, revisions or sidecars to compare', 'agree');
   const [specA, specB, ...paths] = positionals as [string, string, ...string[]];
   const a = await resolveSide(io, specA, 'agree');

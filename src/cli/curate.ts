@@ -3,7 +3,7 @@
 // for every disagreement (src/core/curate.ts), with the agreement figures per document.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { collectTokenLabels, CuratedDocument, curateSources, CurationSource, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean } from '../core/curate';
+import { collectTokenLabels, CuratedDocument, curateSources, CurationSource, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean, ReanchoredInput } from '../core/curate';
 import { articlePathOf, baseName, cmp, isSidecarPath } from '../core/model';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
@@ -18,7 +18,8 @@ export const CURATE_HELP = `Usage: ${TOOL} curate --out GOLD_DIR [options] A B [
 Turns two or more annotators' versions of the same articles into one gold corpus in
 GOLD_DIR. Each input is a directory, a git revision (a branch, a commit) or REV:PATH
 (a directory at a revision); documents are paired by their path under each input, and
-their articles must be byte-identical in every input.
+their articles must be byte-identical in every input (else the document is refused,
+unless --reanchor).
 
 Entities are matched by span and label, never by id (independent annotators never
 share ids). A proposal every input makes (or --min-agree K of them) becomes a plain
@@ -43,6 +44,12 @@ Options:
       --min-agree K     accept a proposal made by at least K inputs (default: all)
       --names A,B,…     names for the inputs in attrs (default: each input's last
                         path component, or the revision)
+      --reanchor        when an input's article differs from the first input's,
+                        find its entities again in the first input's article (as
+                        \`${TOOL} reanchor\` does, its own article as the old text)
+                        instead of refusing the document; entities that cannot be
+                        placed (ambiguous, not found) are left out and listed per
+                        document (--json: "reanchored" of each document)
       --json            print the report as JSON
   -h, --help            show this help
 
@@ -55,7 +62,7 @@ Examples:
   ${TOOL} curate --out gold/ main:corpus review/bob:corpus
 `;
 
-interface Input {
+export interface Input {
   spec: string;
   name: string;
   /** Documents by path under the input (sidecar paths, '/'-separated). */
@@ -70,6 +77,8 @@ interface DocumentReport {
   disagreements: number;
   pairwise: CuratedDocument['pairwise'];
   written: boolean;
+  /** With --reanchor: the inputs whose article differed, re-anchored onto the first input's. */
+  reanchored?: ReanchoredInput[];
 }
 
 export async function curateCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -77,6 +86,7 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     out: { type: 'string', short: 'o' },
     'min-agree': { type: 'string' },
     names: { type: 'string' },
+    reanchor: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -93,13 +103,7 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
       throw new UsageError(`--min-agree must be a whole number from 1 to ${positionals.length}`, 'curate');
     }
   }
-  const names = typeof flags.names === 'string' ? flags.names.split(',').map((s) => s.trim()) : positionals.map(defaultName);
-  if (names.length !== positionals.length) throw new UsageError(`--names gives ${names.length} names for ${positionals.length} inputs`, 'curate');
-  if (names.some((n) => n === '' || n.includes(','))) throw new UsageError('a name must be non-empty and without commas', 'curate');
-  if (new Set(names).size !== names.length) throw new UsageError(`two inputs have the same name (${names.join(', ')}): give --names`, 'curate');
-
-  const inputs: Input[] = [];
-  for (const [i, spec] of positionals.entries()) inputs.push({ spec, name: names[i] as string, ...(await loadInput(io, spec)) });
+  const inputs = await loadInputs(io, positionals, flags.names, 'curate');
   const outDir = path.resolve(io.cwd, flags.out);
   const mkdir = (io.fs as Partial<typeof fsp>).mkdir ?? fsp.mkdir;
   // The gold corpus is checked against the same labels as the first input's.
@@ -137,11 +141,12 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
       sources.push({ name: inputs[i]?.name as string, display: entry.display, sidecar, article: await entry.article().catch(() => undefined) });
     }
     if (sources.length !== inputs.length) continue;
-    const curated = curateSources(baseName(document), sources, { minAgree, seed: key });
+    const curated = curateSources(baseName(document), sources, { minAgree, seed: key, reanchor: flags.reanchor === true });
     if (!curated.ok) {
       fail(document, curated.error);
       continue;
     }
+    if (!flags.json) for (const r of curated.reanchored) io.stderr(reanchorNote(document, inputs[0]?.name ?? '', r));
     collectTokenLabels(ratings, curated.tokenLabels);
     const first = curated.article;
     const sidecarAbs = path.join(outDir, ...key.split('/'));
@@ -161,7 +166,9 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     } catch (e) {
       fail(document, `cannot write into ${path.dirname(sidecarAbs)}: ${describeFsError(e)}`);
     }
-    reports.push({ document, agreed: curated.result.agreed, disagreements: curated.result.disagreements, pairwise: curated.result.pairwise, written });
+    const report: DocumentReport = { document, agreed: curated.result.agreed, disagreements: curated.result.disagreements, pairwise: curated.result.pairwise, written };
+    if (curated.reanchored.length) report.reanchored = curated.reanchored;
+    reports.push(report);
   }
 
   const matrix = meanPairwiseF1(reports.map((r) => r.pairwise));
@@ -175,6 +182,25 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
   return failures ? 1 : 0;
 }
 
+/** What re-anchoring one input's version did, for stderr: a line, then one per entity left out. */
+function reanchorNote(document: string, first: string, r: ReanchoredInput): string {
+  const fuzzy = r.fuzzy ? ` (${r.fuzzy} by a close match of their text: check them)` : '';
+  const lost = r.notReanchored.length ? `; ${plural(r.notReanchored.length, 'entity', 'entities')} could not be re-anchored, left out:` : '';
+  const head = `${document}: note: ${r.input}'s article differs from ${first}'s: its entities re-anchored onto ${first}'s article, ${r.moved} moved${fuzzy}${lost}\n`;
+  return head + r.notReanchored.map((e) => `  ${e.label} «${e.text}» ${e.start}-${e.end} [${e.id}]: ${e.why === 'ambiguous' ? 'ambiguous (fits several places)' : 'not found in the article'}\n`).join('');
+}
+
+/** The inputs named on the command line, each with its name (`--names A,B,…` or from its spec). */
+export async function loadInputs(io: Io, specs: readonly string[], namesFlag: unknown, command: string): Promise<Input[]> {
+  const names = typeof namesFlag === 'string' ? namesFlag.split(',').map((s) => s.trim()) : specs.map(defaultName);
+  if (names.length !== specs.length) throw new UsageError(`--names gives ${names.length} names for ${specs.length} inputs`, command);
+  if (names.some((n) => n === '' || n.includes(','))) throw new UsageError('a name must be non-empty and without commas', command);
+  if (new Set(names).size !== names.length) throw new UsageError(`two inputs have the same name (${names.join(', ')}): give --names`, command);
+  const inputs: Input[] = [];
+  for (const [i, spec] of specs.entries()) inputs.push({ spec, name: names[i] as string, ...(await loadInput(io, spec, command)) });
+  return inputs;
+}
+
 /** `annotators/alice` → `alice`; `review/bob:corpus` → `review/bob`; `HEAD~1` → `HEAD~1`. */
 function defaultName(spec: string): string {
   const colon = spec.indexOf(':');
@@ -186,11 +212,11 @@ function defaultName(spec: string): string {
 const CONFIG_FILE = '.corpus-annotator.yaml';
 
 /** The sidecars of one input by their path under it: a directory on disk, REV or REV:PATH. */
-async function loadInput(io: Io, spec: string): Promise<Pick<Input, 'docs' | 'config'>> {
+async function loadInput(io: Io, spec: string, command: string): Promise<Pick<Input, 'docs' | 'config'>> {
   const out = new Map<string, SideEntry>();
   const abs = path.resolve(io.cwd, spec);
   const onDisk = await io.fs.stat(abs).then((s) => s.isDirectory(), () => undefined);
-  if (onDisk === false) throw new UsageError(`'${spec}' is a file: give directories or revisions`, 'curate');
+  if (onDisk === false) throw new UsageError(`'${spec}' is a file: give directories or revisions`, command);
   if (onDisk) {
     const found = await new Workspace(io).discover([abs]);
     for (const e of found.errors) throw new Error(`${e.path}: ${e.message}`);
@@ -209,7 +235,7 @@ async function loadInput(io: Io, spec: string): Promise<Pick<Input, 'docs' | 'co
   const prefix = colon > 0 ? spec.slice(colon + 1).replace(/^\/+|\/+$/g, '') : '';
   const top = await gitTopLevel(io.cwd);
   const commit = top === undefined ? undefined : await resolveRevision(rev, io.cwd);
-  if (top === undefined || commit === undefined) throw new UsageError(`'${spec}' is neither a directory nor a git revision`, 'curate');
+  if (top === undefined || commit === undefined) throw new UsageError(`'${spec}' is neither a directory nor a git revision`, command);
   // REV:PATH is relative to the repository's top, as in `git show REV:PATH`.
   const files = (await listFilesAt(commit, top)).filter((f) => isSidecarPath(f) && (prefix === '' || f.startsWith(prefix + '/')));
   const contents = await readFilesAt(files.map((f) => `${commit}:${f}`), top);

@@ -174,7 +174,7 @@ async function isTracked(file: string, top: string): Promise<boolean> {
 }
 
 /** The driver command to install, or a message saying why none can be installed safely. */
-async function safeDriverCommand(top: string, dry: boolean, io: Io): Promise<string | { error: string }> {
+export async function safeDriverCommand(top: string, dry: boolean, io: Io): Promise<string | { error: string }> {
   const tool = cliScript();
   if (tool === undefined) return { error: 'cannot find this tool\'s dist/cli.js (is it built? run `npm run build`)' };
   const realTop = realPathOfFuture(top);
@@ -187,7 +187,7 @@ async function safeDriverCommand(top: string, dry: boolean, io: Io): Promise<str
     return { error: `the cache directory ${copies} is inside the repository's work tree, where a commit could replace the copy git runs; set XDG_CACHE_HOME to a directory outside it` };
   }
   const copy = copyCliForDrivers(tool.script, tool.version, copies, dry);
-  if (copy.written) io.stdout(`${copy.script}: ${dry ? 'would copy' : 'copied'} ${TOOL} ${tool.version} (the drivers run this copy)\n`);
+  if (copy.written) io.stdout(`${copy.script}: ${dry ? 'would copy' : 'copied'} ${TOOL} ${tool.version} (git runs this copy)\n`);
   return `node ${shellQuote(copy.script)}`;
 }
 

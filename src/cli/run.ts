@@ -9,6 +9,8 @@ import { agreeCommand } from './agree';
 import { curateCommand } from './curate';
 import { diffCommand } from './diff';
 import { installGitDriversCommand } from './git-drivers';
+import { installGitHooksCommand } from './git-hooks';
+import { preCommitCommand } from './pre-commit';
 import { mergeDriverCommand, resolveCommand } from './merge-driver';
 import { exportCommand } from './export';
 import { importCommand } from './import';
@@ -32,6 +34,8 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   resolve: resolveCommand,
   'merge-driver': mergeDriverCommand,
   'install-git-drivers': installGitDriversCommand,
+  'install-git-hooks': installGitHooksCommand,
+  'pre-commit': preCommitCommand,
   export: exportCommand,
   import: importCommand,
   reanchor: reanchorCommand,
@@ -63,6 +67,9 @@ Working in git:
   resolve    settle the annotation conflicts a merge left (--ours, --theirs)
   install-git-drivers   make git merge sidecars by entity and diff them readably
   merge-driver          the merge driver git runs (see install-git-drivers)
+  install-git-hooks     a pre-commit hook refusing commits of invalid or
+                        non-canonical sidecars, conflict markers, unmerged paths
+  pre-commit            the check that hook runs, on the staged sidecars
 
 Pre-annotation:
   suggest    add suggestions (suggested: true) from gazetteers and patterns, for an

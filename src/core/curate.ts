@@ -10,8 +10,9 @@
 // Deterministic: the same inputs give the same sidecar, ids included (seeded by the document and
 // the proposal), so re-running a curation shows no diff.
 import { exactMatchesByLabel, OUTSIDE, prf, Prf, tokenize, tokenLabels } from './agreement';
-import { decodeArticle } from './article';
+import { Article, decodeArticle } from './article';
 import { readConflictedSidecar } from './merge';
+import { reanchor } from './reanchor';
 import { cmp, compareEntities, Entity, newEntityId, Sidecar, SIDECAR_VERSION } from './model';
 import { fnv1a, seededRandom } from './recommender/hash';
 
@@ -26,6 +27,24 @@ export interface CurationOptions {
   minAgree?: number;
   /** Seeds the ids: usually the document's name. */
   seed?: string;
+  /**
+   * When an input's article differs from the first input's, find its entities again in the first
+   * input's article (src/core/reanchor.ts, with its own article as the old text) instead of refusing
+   * the document. Entities that cannot be placed (ambiguous, not found) are left out and reported.
+   */
+  reanchor?: boolean;
+}
+
+/** What re-anchoring one input's version onto the first input's article did. */
+export interface ReanchoredInput {
+  /** The input's name. */
+  input: string;
+  /** Entities found again at other offsets (or with a slightly different text). */
+  moved: number;
+  /** Among them, found by a fuzzy match: their text changed, worth a look. */
+  fuzzy: number;
+  /** Entities that could not be placed, left out of the curation. */
+  notReanchored: Array<{ id: string; label: string; start: number; end: number; text: string; why: 'ambiguous' | 'not found' }>;
 }
 
 export interface PairwiseF1 {
@@ -243,27 +262,35 @@ export type CuratedFiles =
     result: CuratedDocument;
     /** Each input's label per token of the article (outermost entity, or O), for Fleiss' κ. */
     tokenLabels: string[][];
+    /** Each input's entities, as read (re-anchored onto the first input's article with `reanchor`). */
+    versions: Entity[][];
+    /** The inputs whose article differed and were re-anchored (only with `reanchor`), in input order. */
+    reanchored: ReanchoredInput[];
   }
   | { ok: false; error: string };
 
 /**
- * Checks the versions of one document (articles byte-identical, sidecars readable, without merge
- * conflicts, matching the article) and curates them into a gold sidecar named `document`.
+ * Checks the versions of one document (articles byte-identical, or re-anchored onto the first
+ * input's with `reanchor`; sidecars readable, without merge conflicts, matching their article) and
+ * curates them into a gold sidecar named `document`.
  */
 export function curateSources(document: string, sources: readonly CurationSource[], opts: CurationOptions = {}): CuratedFiles {
   const first = sources[0];
   if (!first?.article) return { ok: false, error: `its article is missing in ${first?.display ?? 'the first input'}` };
-  const differs = sources.findIndex((s) => !s.article || !sameBytes(s.article, first.article as Uint8Array));
-  if (differs >= 0) {
-    return { ok: false, error: `the article differs between ${first.name} and ${sources[differs]?.name} (curation needs byte-identical articles: re-anchor the older annotations first with 'corpus-annotator reanchor')` };
+  const firstBytes = first.article;
+  const sameArticle = (s: CurationSource) => s.article !== undefined && sameBytes(s.article, firstBytes);
+  const differs = sources.findIndex((s) => !sameArticle(s));
+  if (differs >= 0 && !opts.reanchor) {
+    return { ok: false, error: `the article differs between ${first.name} and ${sources[differs]?.name} (curation needs byte-identical articles: give --reanchor to re-anchor the other versions onto ${first.name}'s article, or re-anchor them first with 'corpus-annotator reanchor')` };
   }
-  let article;
+  let article: Article;
   try {
-    article = decodeArticle(first.article);
+    article = decodeArticle(firstBytes);
   } catch (e) {
     return { ok: false, error: `its article cannot be read: ${e instanceof Error ? e.message : String(e)}` };
   }
   const sidecars: Sidecar[] = [];
+  const reanchored: ReanchoredInput[] = [];
   for (const s of sources) {
     const bad = (why: string): CuratedFiles => ({ ok: false, error: `${s.display} (${s.name}): ${why}` });
     if (s.sidecar === undefined) return bad('not valid UTF-8');
@@ -273,20 +300,54 @@ export function curateSources(document: string, sources: readonly CurationSource
       return bad(`not a valid sidecar${p ? ` (line ${p.line}: ${p.message})` : ''}`);
     }
     if (c.conflicts.length) return bad(`${c.conflicts.length} unresolved merge conflict(s) (settle them with 'corpus-annotator resolve')`);
-    if (c.sidecar.sha256 !== undefined && c.sidecar.sha256 !== article.sha256) return bad(`its sha256 is not the article's (run 'corpus-annotator reanchor' on it)`);
-    const wrong = c.sidecar.entities.find((e) => article.offsets.slice(e.start, e.end) !== e.text);
-    if (wrong) return bad(`entity ${wrong.id} (${wrong.start}-${wrong.end}) does not match the article (run 'corpus-annotator validate' on it)`);
-    sidecars.push(c.sidecar);
+    // The version is checked against its own article: the one its offsets were made for.
+    let own: Article | undefined = article;
+    if (!sameArticle(s)) {
+      try {
+        own = s.article && decodeArticle(s.article);
+      } catch (e) {
+        return bad(`its article cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (own) {
+      if (c.sidecar.sha256 !== undefined && c.sidecar.sha256 !== own.sha256) return bad(`its sha256 is not the article's (run 'corpus-annotator reanchor' on it)`);
+      const o = own;
+      const wrong = c.sidecar.entities.find((e) => o.offsets.slice(e.start, e.end) !== e.text);
+      if (wrong) return bad(`entity ${wrong.id} (${wrong.start}-${wrong.end}) does not match the article (run 'corpus-annotator validate' on it)`);
+    }
+    if (own === article) {
+      sidecars.push(c.sidecar);
+      continue;
+    }
+    // Its own article as the old text (absent: only the stored offsets and quotes guide the search).
+    const entities = c.sidecar.entities.filter((e) => e.suggested !== true);
+    const r = reanchor(entities, article, own ? { oldText: own.text } : {});
+    reanchored.push({
+      input: s.name,
+      moved: r.moved.length,
+      fuzzy: r.moved.filter((m) => m.how === 'fuzzy').length,
+      notReanchored: [
+        ...r.ambiguous.map((a) => ({ ...spanOf(a.entity), why: 'ambiguous' as const })),
+        ...r.orphans.map((e) => ({ ...spanOf(e), why: 'not found' as const })),
+      ].sort((x, y) => x.start - y.start || x.end - y.end || cmp(x.id, y.id)),
+    });
+    sidecars.push({ ...c.sidecar, sha256: article.sha256, entities: r.entities });
   }
   const result = curateDocument(sources.map((s, i) => ({ name: s.name, entities: (sidecars[i] as Sidecar).entities })), opts);
   const tokens = tokenize(article.text);
   return {
     ok: true,
-    article: first.article,
+    article: firstBytes,
     sidecar: { version: SIDECAR_VERSION, document, sha256: article.sha256, status: result.disagreements ? 'in-progress' : 'done', entities: result.entities },
     result,
     tokenLabels: sidecars.map((s) => tokenLabels(tokens, s.entities.filter((e) => e.suggested !== true))),
+    versions: sidecars.map((s) => s.entities),
+    reanchored,
   };
+}
+
+function spanOf(e: Entity): { id: string; label: string; start: number; end: number; text: string } {
+  return { id: e.id, label: e.label, start: e.start, end: e.end, text: e.text };
 }
 
 /** Byte-for-byte equality (no Buffer: core also runs in the browser). */

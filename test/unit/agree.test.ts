@@ -212,3 +212,83 @@ describe('corpus-annotator agree', () => {
     assert.equal((await cli(['agree', 'alice', 'nowhere'], root)).code, 2);
   });
 });
+
+describe('corpus-annotator agree --annotators (three or more: Fleiss\' κ, pairwise F1 matrix)', () => {
+  // Hand-computed, following Fleiss (1971), "Measuring nominal scale agreement among many raters",
+  // Psychological Bulletin 76(5): P_i = Σ_k n_ik(n_ik−1) / (n(n−1)), P̄ = mean P_i, p_k = share of all
+  // ratings in category k, P̄e = Σ p_k², κ = (P̄ − P̄e)/(1 − P̄e); the textbook table itself (Wikipedia's
+  // worked example, κ = 0.210) is checked on core's fleissKappa in curate.test.ts.
+  // Tokens of T3: Ann | saw | Bob | in | Rome; n = 3 raters.
+  //   alice: PER O PER O LOC    bob: PER O ORG O LOC    carol: PER O O O LOC
+  //   P_i: Ann 1, saw 1, Bob 0 (PER, ORG, O), in 1, Rome 1 → P̄ = 4/5
+  //   ratings: PER 4, ORG 1, O 7, LOC 3 of 15 → P̄e = (16 + 1 + 49 + 9)/225 = 1/3 → κ = (4/5 − 1/3)/(2/3) = 7/10
+  //   over the tokens anyone labelled (Ann, Bob, Rome): P̄ = 2/3; PER 4, ORG 1, O 1, LOC 3 of 9 → P̄e = 27/81 = 1/3 → κ = 1/2
+  // Pairwise exact F1 = 2·matched/(|A|+|B|): alice–bob 2·2/6 = 2/3, alice–carol 2·2/5 = 4/5, bob–carol 4/5.
+  const T3 = 'Ann saw Bob in Rome';
+  const ann = (who: string) => entityAt(T3, 'Ann', 'PER', `${who}1`);
+  const rome = (who: string) => entityAt(T3, 'Rome', 'LOC', `${who}3`);
+  const three = {
+    'alice/d.txt': T3, 'alice/d.txt.ann.yaml': side(T3, 'd.txt', [ann('a'), entityAt(T3, 'Bob', 'PER', 'a2'), rome('a')]),
+    'bob/d.txt': T3, 'bob/d.txt.ann.yaml': side(T3, 'd.txt', [ann('b'), entityAt(T3, 'Bob', 'ORG', 'b2'), rome('b')]),
+    'carol/d.txt': T3, 'carol/d.txt.ann.yaml': side(T3, 'd.txt', [ann('c'), rome('c')]),
+    'carol/other.txt': T2, 'carol/other.txt.ann.yaml': side(T2, 'other.txt', []),
+  };
+
+  it('--json carries Fleiss\' κ (all tokens and tokens anyone labelled) and the pairwise F1 matrix, equal to the hand computation', async () => {
+    const root = await makeTree(three);
+    const r = await cli(['agree', '--annotators', '--json', '--list', 'alice', 'bob', 'carol'], root);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(j.annotators.map((a: { name: string }) => a.name), ['alice', 'bob', 'carol']);
+    assert.equal(j.documents, 1);
+    assert.equal(j.fleissKappa.subjects, 5);
+    assert.equal(j.fleissKappa.raters, 3);
+    close(j.fleissKappa.observed, 4 / 5, 'P̄');
+    close(j.fleissKappa.expected, 1 / 3, 'P̄e');
+    close(j.fleissKappa.kappa, 7 / 10, 'κ');
+    assert.equal(j.fleissKappaAnnotatedTokens.subjects, 3);
+    close(j.fleissKappaAnnotatedTokens.kappa, 1 / 2, 'κ annotated');
+    const f1 = Object.fromEntries(j.pairwise.map((p: { a: string; b: string; f1: number }) => [`${p.a}/${p.b}`, p.f1]));
+    close(f1['alice/bob'], 2 / 3, 'alice/bob');
+    close(f1['alice/carol'], 4 / 5, 'alice/carol');
+    close(f1['bob/carol'], 4 / 5, 'bob/carol');
+    assert.deepEqual(j.perDocument[0].disagreements, [{ start: 8, end: 11, text: 'Bob', labels: ['PER', 'ORG', null] }]);
+    assert.deepEqual(j.skipped, [{ document: 'other.txt', reason: 'not annotated in alice, bob' }]);
+  });
+
+  it('prints the matrix, κ and the disagreements with every annotator\'s label', async () => {
+    const root = await makeTree(three);
+    const r = await cli(['agree', '--annotators', '--list', '--names', 'A,B,C', 'alice', 'bob', 'carol'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, [
+      'Agreement of 3 annotators (A, B, C), over 1 document annotated by all',
+      '',
+      'Pairwise exact F1 (same start, end and label; counts summed over documents):',
+      '       A      B      C',
+      'A  1.000  0.667  0.800',
+      'B  0.667  1.000  0.800',
+      'C  0.800  0.800  1.000',
+      '',
+      'Fleiss\' κ on tokens: 0.700 over 5 tokens (P̄ 0.800, P̄e 0.333)',
+      '  over the tokens any annotator labelled: 0.500 over 3 tokens (P̄ 0.667, P̄e 0.333)',
+      '  (κ over all tokens is inflated by the O majority; F1 above is the usual NER figure)',
+      '',
+      'Document  A  B  C      κ  tokens',
+      'd.txt     3  3  2  0.700       5',
+      '',
+      '1 disagreement:',
+      'd.txt:8-11  «Bob»  A: PER  B: ORG  C: –',
+      '',
+    ].join('\n'));
+    assert.match(r.stderr, /other\.txt: left out: not annotated in A, B/);
+  });
+
+  it('a document whose article differs is left out, named; usage errors exit 2', async () => {
+    const root = await makeTree({ ...three, 'carol/d.txt': T3 + ' today' });
+    const j = JSON.parse((await cli(['agree', '--annotators', '--json', 'alice', 'bob', 'carol'], root)).stdout);
+    assert.equal(j.documents, 0);
+    assert.match(j.skipped[0].reason, /article differs between alice and carol/);
+    assert.equal((await cli(['agree', '--annotators', 'alice'], root)).code, 2);
+    assert.equal((await cli(['agree', '--names', 'x,y', 'alice', 'bob'], root)).code, 2);
+  });
+});

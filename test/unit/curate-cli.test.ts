@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { Entity } from '../../src/core/model';
+import { sha256Hex } from '../../src/core/sha256';
 import { cli } from './helpers/cli';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';
@@ -125,6 +126,51 @@ describe('corpus-annotator curate', () => {
     assert.match(r.stderr, new RegExp(`${DOC.replace('.', '\\.')}: error: the article differs between alice and bob`));
     assert.ok(!fs.existsSync(path.join(root, 'gold', `${DOC}.ann.yaml`)));
     assert.ok(fs.existsSync(path.join(root, 'gold', `000_a5c2016fc8888533.txt.ann.yaml`)), 'the other documents are curated');
+  });
+
+  it('--reanchor: a version made on another edition of the article is re-anchored onto the first input\'s, what cannot be placed is listed', async () => {
+    const root = tmpDirSync();
+    annotatorCopy(root, 'alice');
+    const bob = annotatorCopy(root, 'bob', { relabel: { 2: 'MISC' } });
+    // bob worked on an edition with a preamble, and his first entity's text is gone from alice's
+    const article = path.join(bob, DOC);
+    const sidecarFile = `${article}.ann.yaml`;
+    const first = entities(sidecarFile)[0] as Entity;
+    const text = fs.readFileSync(article, 'utf8');
+    const cps = [...text];
+    const edited = 'Préambule de la nouvelle édition.\n' + cps.slice(0, first.start).join('') + 'X'.repeat(first.end - first.start) + cps.slice(first.end).join('');
+    fs.writeFileSync(article, edited);
+    const shift = [...'Préambule de la nouvelle édition.\n'].length;
+    const lines = fs.readFileSync(sidecarFile, 'utf8').split('\n');
+    const shifted = lines.map((l) => l.replace(/start: (\d+), end: (\d+)/, (_m, a: string, b: string) => `start: ${Number(a) + shift}, end: ${Number(b) + shift}`))
+      .map((l, i) => (i === lines.findIndex((x) => x.includes(`id: ${(entities(sidecarFile)[0] as Entity).id}`)) ? l.replace(/text: "[^"]*"/, `text: "${'X'.repeat(first.end - first.start)}"`) : l))
+      .map((l) => l.replace(/^sha256: .*/, `sha256: ${sha256Hex(Buffer.from(edited, 'utf8'))}`));
+    fs.writeFileSync(sidecarFile, shifted.join('\n'));
+    assert.equal((await cli(['validate', bob], root)).code, 0, 'bob\'s version is consistent with his article');
+
+    const refused = await cli(['curate', '--out', 'gold-a', 'alice', 'bob'], root);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /article differs between alice and bob.*--reanchor/);
+
+    const r = await cli(['curate', '--out', 'gold', '--reanchor', 'alice', 'bob'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`${DOC.replace('.', '\\.')}: note: bob's article differs from alice's: its entities re-anchored onto alice's article, \\d+ moved; 1 entity could not be re-anchored, left out:\n  ${first.label} «X+» ${first.start + shift}-${first.end + shift} \\[\\w+\\]: not found in the article`));
+    // the gold article is alice's; bob's entities landed on alice's offsets: all agree but the relabel and the lost one
+    assert.equal(fs.readFileSync(path.join(root, 'gold', DOC), 'utf8'), fs.readFileSync(path.join(root, 'alice', DOC), 'utf8'));
+    const gold = entities(path.join(root, 'gold', `${DOC}.ann.yaml`));
+    const alice = entities(path.join(root, 'alice', `${DOC}.ann.yaml`));
+    assert.deepEqual(gold.filter((e) => e.suggested).map((e) => [e.start, e.label, e.attrs?.from]).sort(), [
+      [first.start, first.label, 'alice'],
+      [(alice[2] as Entity).start, (alice[2] as Entity).label, 'alice'],
+      [(alice[2] as Entity).start, 'MISC', 'bob'],
+    ].sort());
+    assert.equal(gold.filter((e) => !e.suggested).length, alice.length - 2);
+
+    const j = JSON.parse((await cli(['curate', '--out', 'gold-j', '--reanchor', '--json', 'alice', 'bob'], root)).stdout);
+    const doc = j.documents.find((d: { document: string }) => d.document === DOC);
+    assert.equal(doc.reanchored[0].input, 'bob');
+    assert.deepEqual(doc.reanchored[0].notReanchored.map((e: { why: string }) => e.why), ['not found']);
+    assert.equal(j.documents.filter((d: { reanchored?: unknown }) => d.reanchored).length, 1, 'only the edited document');
   });
 
   it('never replaces a gold sidecar that exists (a curation in progress)', async () => {

@@ -1,7 +1,9 @@
 // Curation (src/core/curate.ts): several annotators' versions of one document, matched by span and
 // label (never by id), into one gold sidecar of agreed entities and suggestions.
 import { strict as assert } from 'node:assert';
-import { curateDocument, fleissKappa, spanDisagreements } from '../../src/core/curate';
+import { curateDocument, curateSources, CurationSource, fleissKappa, spanDisagreements } from '../../src/core/curate';
+import { sha256Hex } from '../../src/core/sha256';
+import { writeSidecar } from '../../src/core/sidecar-write';
 import { Entity } from '../../src/core/model';
 import { entityAt } from './helpers/corpus';
 
@@ -141,5 +143,57 @@ describe('span disagreements (agree --list)', () => {
       { start: 7, end: 18, text: 'Mohammed VI', labels: ['PER', undefined] },
       { start: 37, end: 42, text: 'Rabat', labels: ['LOC', 'ORG'] },
     ]);
+  });
+});
+
+describe('curation with re-anchoring (--reanchor)', () => {
+  // alice annotated T; bob annotated an older version of the article: a different first sentence,
+  // "Hier," before it, and "Mohammed VI" later rewritten as "Mohammed 6".
+  const OLD = 'Hier, le roi Mohammed VI a reçu Interpol à Rabat.';
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const source = (name: string, text: string, entities: Entity[]): CurationSource => ({
+    name, display: `${name}/d.txt.ann.yaml`, article: bytes(text),
+    sidecar: writeSidecar({ version: 1, document: 'd.txt', sha256: sha256Hex(Buffer.from(text, 'utf8')), status: 'done', entities }),
+  });
+  const alice = source('alice', T, [at('Mohammed VI', 'PER', 'a1'), at('Interpol', 'ORG', 'a2'), at('Rabat', 'LOC', 'a3')]);
+  const bob = source('bob', OLD, [entityAt(OLD, 'Hier', 'DATE', 'b0'), entityAt(OLD, 'Mohammed VI', 'PER', 'b1'), entityAt(OLD, 'Interpol', 'ORG', 'b2'), entityAt(OLD, 'Rabat', 'ORG', 'b3')]);
+
+  it('without it, a document whose articles differ is refused, pointing at --reanchor', () => {
+    const r = curateSources('d.txt', [alice, bob]);
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.error, /article differs between alice and bob.*--reanchor/);
+  });
+
+  it('re-anchors the other versions onto the first input\'s article, reporting what could not be placed', () => {
+    const r = curateSources('d.txt', [alice, bob], { reanchor: true });
+    assert.ok(r.ok, r.ok ? '' : r.error);
+    // bob's entities moved by −6 code points ("Hier, " gone, "le" → "Le"): two agree with alice, one is a rival label
+    assert.deepEqual(shape(r.sidecar.entities), [
+      'PER 7-18 Mohammed VI agreed=alice,bob',
+      'ORG 26-34 Interpol agreed=alice,bob',
+      'LOC 37-42 Rabat from=alice',
+      'ORG 37-42 Rabat from=bob',
+    ]);
+    assert.equal(r.sidecar.sha256, sha256Hex(Buffer.from(T, 'utf8')));
+    assert.deepEqual(r.reanchored, [{ input: 'bob', moved: 3, fuzzy: 0, notReanchored: [{ id: 'b0', label: 'DATE', start: 0, end: 4, text: 'Hier', why: 'not found' }] }]);
+    assert.deepEqual(r.result.pairwise, [{ a: 'alice', b: 'bob', f1: 4 / 6 }]);
+    // inputs identical to the first are not reported
+    assert.deepEqual((curateSources('d.txt', [alice, source('carol', T, [])], { reanchor: true }) as { reanchored: unknown }).reanchored, []);
+  });
+
+  it('an ambiguous entity (its quote twice, neither in its old context) is reported, never placed by guess', () => {
+    const now = 'Préambule inséré. aa Laftit bb. cc Laftit dd.';
+    const before = 'xx Laftit yy';
+    const r = curateSources('d.txt', [source('alice', now, []), source('bob', before, [entityAt(before, 'Laftit', 'PER', 'b1')])], { reanchor: true });
+    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.deepEqual(r.reanchored[0]?.notReanchored, [{ id: 'b1', label: 'PER', start: 3, end: 9, text: 'Laftit', why: 'ambiguous' }]);
+    assert.deepEqual(r.sidecar.entities, []);
+  });
+
+  it('a version that does not match its own article is still refused', () => {
+    const broken = { ...bob, sidecar: (bob.sidecar as string).replace('text: "Interpol"', 'text: "Europol"') };
+    const r = curateSources('d.txt', [alice, broken], { reanchor: true });
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.error, /bob.*b2.*does not match the article/);
   });
 });
