@@ -23,14 +23,14 @@ const problemMatcherPlugin = {
 };
 
 /**
- * For the browser bundles: Node-only modules of the extension (`./local-write`) are replaced by
+ * For the browser bundles: Node-only modules of the extension (`./local-write`, `./dashboard-git`) are replaced by
  * their `.web.ts` sibling, which offers the same exports without Node (src/extension/platform.ts).
  */
 const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/local-write$/ }, (args) => ({ path: path.join(args.resolveDir, 'local-write.web.ts') }));
+    build.onResolve({ filter: /^\.\/(local-write|dashboard-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 

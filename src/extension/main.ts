@@ -6,6 +6,7 @@ import { CompareView } from './compare';
 import { Corpus } from './corpus';
 import { CorpusCounts } from './corpus-counts';
 import { CurateCommands } from './curate-commands';
+import { Dashboard } from './dashboard';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
 import { ExportCommands } from './export-commands';
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new SidecarDiagnostics(store, labels, corpus, log, counts));
   context.subscriptions.push(new ReanchorActions(store));
   context.subscriptions.push(new CurateCommands(log));
+  context.subscriptions.push(new Dashboard(counts, labels, log));
 
   // TEST-ONLY (not contributed in package.json): which articles the store holds, and evicting the idle ones now.
   context.subscriptions.push(vscode.commands.registerCommand('corpusAnnotator.store._loaded', (evict?: boolean) => {
