@@ -3,6 +3,7 @@ import { cmp, Sidecar, Status, STATUSES } from '../core/model';
 import { hasErrors } from '../core/problems';
 import { parseCommandArgs, TOOL } from './args';
 import { checkSidecar, ConfigGate } from './check';
+import { DashboardCollector } from './stats-html';
 import { formatPathError, Workspace } from './files';
 import { Io } from './io';
 
@@ -28,6 +29,10 @@ without one): entities, documents they annotated in, entities per label.
 Options:
       --by-annotator  also count per annotator
       --json          print the numbers as JSON (keys always in the same order)
+      --html FILE     write the dashboard (charts of the figures, sidecars that need
+                      attention, entities added per day from git) as one
+                      self-contained HTML page instead; \`-\` for stdout
+      --no-git        with --html: no history from git
   -h, --help          show this help
 
 Exit status: 0 (invalid sidecars are counted, not errors), 1 a path could not be read,
@@ -37,6 +42,7 @@ Examples:
   ${TOOL} stats
   ${TOOL} stats corpus/
   ${TOOL} stats --json corpus/ | jq .statuses
+  ${TOOL} stats --html dashboard.html corpus/
 `;
 
 export interface StatsInput {
@@ -202,6 +208,8 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
   const { flags, positionals } = parseCommandArgs('stats', argv, {
     json: { type: 'boolean' },
     'by-annotator': { type: 'boolean' },
+    html: { type: 'string' },
+    'no-git': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -218,6 +226,8 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
   };
   // One sidecar at a time: its counts are added and the document is dropped before the next.
   const tally = new StatsTally();
+  const html = typeof flags.html === 'string' ? flags.html : undefined;
+  const dashboard = html !== undefined ? new DashboardCollector() : undefined;
   // Counted all the same, but a broken configuration is an error, as in validate.
   const gate = new ConfigGate((t) => io.stderr(t));
   for (const target of found.sidecars) {
@@ -225,12 +235,18 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     gate.check(check.config);
     addLabels(check.config.config.labels.map((l) => l.name));
     tally.addSidecar(check.articleAbs, !hasErrors(check.problems), check.parsed?.sidecar);
+    dashboard?.addSidecar(check);
   }
   for (const a of found.articles) {
     const config = await ws.configFor(a.abs, a.anchor);
     gate.check(config);
     addLabels(config.config.labels.map((l) => l.name));
     tally.addArticle(a.abs);
+    dashboard?.addArticle(a, config.config.labels);
+  }
+  if (dashboard && html !== undefined) {
+    const written = await dashboard.write(io, ws, html, positionals, !flags['no-git']);
+    return found.errors.length || gate.broken || !written ? 1 : 0;
   }
   const stats = tally.result(labels);
   if (flags['by-annotator']) stats.annotators = tally.annotatorStats(labels);

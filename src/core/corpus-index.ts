@@ -25,6 +25,10 @@ export interface DocumentSummary {
   suggestions: number;
   /** Entities (not suggestions) per label, labels in first-seen order. */
   labels: ReadonlyMap<string, number>;
+  /** Entities (not suggestions) per annotator (`by`; '' for none), only when some (the dashboard). */
+  annotators?: ReadonlyMap<string, number>;
+  /** Suggestions per source (`src`; '' for none), only when some (the dashboard). */
+  suggestionSources?: ReadonlyMap<string, number>;
   /** How many errors the reader found (0 unless `invalid`). */
   errors: number;
   /**
@@ -166,12 +170,21 @@ export function summariseSidecar(text: string | undefined, options: SummaryOptio
 export function summariseEntities(status: Status, entities: readonly Entity[], options: SummaryOptions = {}, extra: Partial<DocumentSummary> = {}): DocumentSummary {
   const labels = new Map<string, number>();
   let suggestions = 0;
+  let annotators: Map<string, number> | undefined;
+  let sources: Map<string, number> | undefined;
   for (const e of entities) {
-    if (e.suggested === true) suggestions++;
-    else labels.set(e.label, (labels.get(e.label) ?? 0) + 1);
+    if (e.suggested === true) {
+      suggestions++;
+      bump((sources ??= new Map()), e.src ?? '', 1);
+    } else {
+      labels.set(e.label, (labels.get(e.label) ?? 0) + 1);
+      bump((annotators ??= new Map()), e.by ?? '', 1);
+    }
   }
   const mentions = options.withMentions ? { mentions: mentionsOf(entities, options.withMentions) } : {};
-  return { state: 'ok', status, entities: entities.length - suggestions, suggestions, labels, errors: 0, ...extra, ...mentions };
+  const who = annotators ? { annotators } : {};
+  const from = sources ? { suggestionSources: sources } : {};
+  return { state: 'ok', status, entities: entities.length - suggestions, suggestions, labels, errors: 0, ...who, ...from, ...extra, ...mentions };
 }
 
 /** Per-document summaries by key (the article's path, a URI…) and running totals over them. */

@@ -8,6 +8,7 @@ import { CorpusCounts } from './corpus-counts';
 import { corpusIndexCommands } from './corpus-index-commands';
 import { CorpusIndexCache } from './corpus-index-cache';
 import { CurateCommands } from './curate-commands';
+import { Dashboard } from './dashboard';
 import { Decorations, RenderedDecorations } from './decorations';
 import { SidecarDiagnostics } from './diagnostics';
 import { ExportCommands } from './export-commands';
@@ -61,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new ReanchorActions(store));
   context.subscriptions.push(new CurateCommands(log));
   context.subscriptions.push(new RecommenderCommands(store, corpus, labels, log, context.extensionUri));
+  context.subscriptions.push(new Dashboard(counts, labels, log));
 
   // TEST-ONLY (not contributed in package.json): which articles the store holds, and evicting the idle ones now.
   context.subscriptions.push(vscode.commands.registerCommand('corpusAnnotator.store._loaded', (evict?: boolean) => {
