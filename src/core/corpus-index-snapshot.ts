@@ -12,7 +12,7 @@ import { STATUSES, Status } from './model';
 import { Problem } from './problems';
 
 /** Bumped whenever the layout below or the meaning of a summary changes: older files are ignored. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const FORMAT = 'corpus-annotator/corpus-index';
 
 /**
@@ -42,6 +42,8 @@ export function serialiseEntry(key: string, entry: SnapshotEntry): string {
   if (s.status !== undefined) doc.st = s.status;
   if (s.problems) doc.p = s.problems;
   if (s.mentions) doc.m = compactMentions(s.mentions);
+  if (s.annotators) doc.a = [...s.annotators];
+  if (s.suggestionSources) doc.o = [...s.suggestionSources];
   return JSON.stringify([key, stamp, doc]);
 }
 
@@ -114,6 +116,9 @@ interface CompactSummary {
   r: number;
   p?: readonly Problem[];
   m?: CompactMentions;
+  /** entities per annotator (`by`), suggestions per source (`src`): the dashboard's figures */
+  a?: Array<[string, number]>;
+  o?: Array<[string, number]>;
 }
 
 interface CompactMentions {
@@ -165,7 +170,7 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   else if (Array.isArray(rawStamp) && rawStamp.length === 2 && isCount(rawStamp[0]) && typeof rawStamp[1] === 'number' && Number.isFinite(rawStamp[1])) stamp = { size: rawStamp[0], mtime: rawStamp[1] };
   else return 'a bad sidecar stamp';
   if (!isRecord(doc)) return 'no summary';
-  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, m } = doc;
+  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, m, a, o } = doc;
   if (state !== 'ok' && state !== 'invalid' && state !== 'none') return 'a bad state';
   if (status !== undefined && !(STATUSES as readonly unknown[]).includes(status)) return 'a bad status';
   if (!isCount(entities) || !isCount(suggestions) || !isCount(errors)) return 'bad counts';
@@ -178,6 +183,10 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   }
   if (sum !== entities || byLabel.size !== labels.length) return 'label counts that do not add up';
   if (problems !== undefined && !(Array.isArray(problems) && problems.every(isProblem))) return 'bad problems';
+  const annotators = a === undefined ? undefined : countsOf(a, pool, entities);
+  if (annotators === null) return 'bad annotator counts';
+  const sources = o === undefined ? undefined : countsOf(o, pool, suggestions);
+  if (sources === null) return 'bad suggestion source counts';
   let mentions: Mentions | undefined;
   if (m !== undefined) {
     const parsed = mentionsOf(m, pool);
@@ -190,8 +199,22 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
     ...(status !== undefined ? { status: status as Status } : {}),
     ...(problems !== undefined ? { problems: problems as Problem[] } : {}),
     ...(mentions ? { mentions } : {}),
+    ...(annotators ? { annotators } : {}),
+    ...(sources ? { suggestionSources: sources } : {}),
   };
   return [key, { stamp, summary }];
+}
+
+/** A [name, count] list whose counts add up to `total`, or null. */
+function countsOf(raw: unknown, pool: StringPool, total: number): Map<string, number> | null {
+  if (!Array.isArray(raw) || !raw.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && isCount(p[1]))) return null;
+  const counts = new Map<string, number>();
+  let sum = 0;
+  for (const [name, count] of raw as Array<[string, number]>) {
+    counts.set(pool.intern(name), count);
+    sum += count;
+  }
+  return sum === total && counts.size === raw.length ? counts : null;
 }
 
 function mentionsOf(raw: unknown, pool: StringPool): Mentions | string {
