@@ -16,6 +16,7 @@ import { suggestInArticles } from './suggest-many';
 import { hostPatternRunner } from './pattern-host';
 import { DocumentMatches, PATTERN_BUDGET_MS } from '../core/pattern-runner';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
+import { workspaceTrustHost } from './workspace-trust';
 import { AnnotationStore } from './store';
 
 /** Arguments the palette never passes; tests and other extensions may. */
@@ -40,11 +41,7 @@ export class GazetteerCommands implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Where dist/pattern-worker.js is (the extension's folder). */
     private readonly extensionUri: vscode.Uri,
-    private readonly trust: TrustHost = {
-      isTrusted: () => vscode.workspace.isTrusted,
-      warn: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
-      manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
-    },
+    private readonly trust: TrustHost = workspaceTrustHost,
   ) {
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(log, id, f));
     reg('suggestFromGazetteers', (args?: SuggestArgs) => this.suggest(args ?? {}));

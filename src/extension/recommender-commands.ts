@@ -20,6 +20,7 @@ import { AnnotationCounter } from './recommender-retrain';
 import { AnnotationStore } from './store';
 import { suggestInArticles } from './suggest-many';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
+import { workspaceTrustHost } from './workspace-trust';
 
 export const DEFAULT_MODEL_PATH = '.corpus-annotator/model.json';
 /** Trained on: only these are fully annotated (as `corpus-annotator train`). */
@@ -63,11 +64,7 @@ export class RecommenderCommands implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Where dist/recommender-worker.js is. */
     private readonly extensionUri: vscode.Uri,
-    private readonly trust: TrustHost = {
-      isTrusted: () => vscode.workspace.isTrusted,
-      warn: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
-      manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
-    },
+    private readonly trust: TrustHost = workspaceTrustHost,
   ) {
     const reg = (id: string, f: (...args: never[]) => unknown) => this.disposables.push(registerCommand(log, id, f));
     reg('trainRecommender', (args?: TrainArgs) => this.train(args ?? {}, false));
