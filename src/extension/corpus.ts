@@ -115,7 +115,10 @@ export class Corpus implements vscode.Disposable {
       void this.store.onFileChanged(uri);
       return;
     }
-    if (this.labels.isArticle(uri) && !this.articles.has(uri.toString())) {
+    // Known already: replaced in one step (an atomic save, a checkout), or written right after it
+    // was created and the watcher reported both as one creation. Its content may be new.
+    if (this.articles.has(uri.toString())) void this.store.onFileChanged(uri);
+    else if (this.labels.isArticle(uri)) {
       this.articles.set(uri.toString(), uri);
       void vscode.commands.executeCommand('setContext', 'corpusAnnotator.articleCount', this.articles.size);
       this.emitter.fire();

@@ -73,6 +73,13 @@ class Entry implements DocAnnotations {
   readonly history = new History<Sidecar>();
   /** The sidecar bytes as we last read or wrote them: anything else on disk is someone else's change. */
   diskText: string | undefined;
+  /**
+   * The article text that sidecar's offsets were made for (the file read with it, or the text a
+   * write of ours was for). Not `text`, which follows the editor: when an open article changes on
+   * disk, the editor's reload may reach us before the file watcher does, and the context needed to
+   * re-anchor the stale offsets is then this text, not the editor's new one.
+   */
+  sidecarFor: string | undefined;
   /** Hash of the article's bytes on disk, written as `sha256`. */
   articleSha: string | undefined;
   hasBom = false;
@@ -235,7 +242,7 @@ export class AnnotationStore implements vscode.Disposable {
     const sidecarUri = articleUri.with({ path: sidecarPathOf(articleUri.path) });
     const entry = this.entries.get(key) ?? new Entry(articleUri, sidecarUri);
     // The text the offsets were made for, when we still have it: context for re-anchoring.
-    const previousText = entry.text;
+    const previousText = entry.sidecarFor ?? entry.text;
     entry.reanchorPending = undefined;
     entry.history.clear();
     entry.pendingSave = false;
@@ -282,6 +289,7 @@ export class AnnotationStore implements vscode.Disposable {
     entry.text = article.text;
     entry.offsets = article.offsets;
     entry.diskText = source;
+    entry.sidecarFor = article.text;
     entry.sidecarExists = source !== undefined;
     entry.pendingSave = false;
     if (source === undefined) {
@@ -575,6 +583,7 @@ export class AnnotationStore implements vscode.Disposable {
       }
       if (text === onDisk) {
         entry.diskText = text;
+        entry.sidecarFor = writingText;
         entry.written = written;
         if (onDisk !== undefined && onDiskBytes !== undefined) entry.sidecarBytes = { bytes: onDiskBytes, text: onDisk };
         return true;
@@ -590,6 +599,7 @@ export class AnnotationStore implements vscode.Disposable {
         throw new Error('the sidecar keeps being changed on disk by another program');
       }
       entry.diskText = text;
+      entry.sidecarFor = writingText;
       entry.written = written;
       entry.sidecarBytes = { bytes, text };
       entry.sidecarExists = true;
