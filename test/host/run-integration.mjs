@@ -4,7 +4,7 @@
 //   CORPUS_ANNOTATOR_TEST_HOST=electron     desktop VS Code via @vscode/test-electron (downloads
 //                                           VS Code from Microsoft, needs internet and a display/xvfb)
 // Both load the same compiled files and call the same run(). Builds nothing: the npm script does.
-// Env: MOCHA_GREP (filter tests), CORPUS_ANNOTATOR_TEST_TIMEOUT (seconds, default 300; then exit 124),
+// Env: MOCHA_GREP (filter tests), CORPUS_ANNOTATOR_TEST_TIMEOUT (seconds, default 900: five times a loaded run; then exit 124),
 //      CORPUS_ANNOTATOR_TEST_RESULTS (file the suite writes its pass/fail counts to).
 import fs from 'node:fs';
 import { exitOnUncaughtErrors, shutdown } from './lifecycle.mjs';
@@ -13,7 +13,7 @@ import { freshWorkspace } from './workspace.mjs';
 
 exitOnUncaughtErrors();
 const host = process.env.CORPUS_ANNOTATOR_TEST_HOST || 'code-server';
-const timeoutMs = Number(process.env.CORPUS_ANNOTATOR_TEST_TIMEOUT || 300) * 1000;
+const timeoutMs = Number(process.env.CORPUS_ANNOTATOR_TEST_TIMEOUT || 900) * 1000;
 if (!fs.existsSync(INTEGRATION_ENTRY)) {
   console.error(`[host] ${INTEGRATION_ENTRY} is missing: run \`npm run compile-tests\` (or \`npm run test:integration\`)`);
   process.exit(1);
