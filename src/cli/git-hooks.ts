@@ -30,7 +30,7 @@ when set, the common .git/hooks of all linked worktrees otherwise). It runs \`no
 this tool's bundle copied to your cache directory (the same copy as install-git-drivers;
 see its --help), so it keeps working after \`npm uninstall\` or a branch switch; run this
 again after upgrading ${TOOL}. Git hooks are not versioned: every clone runs this once.
-For a hook shared through the repository use the pre-commit framework (README).
+For a hook shared through the repository use the pre-commit framework (docs/git-workflow.md).
 
 An existing pre-commit hook that is not this tool's is left alone: the command refuses,
 unless told what to do with it:

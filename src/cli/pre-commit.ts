@@ -29,7 +29,7 @@ A file the index does not hold (an article kept out of git) is read from the wor
 It prints one line per problem, \`path:line:col: severity: message\`, and fails when
 there is an error, so that git refuses the commit. Warnings do not make it fail.
 \`${TOOL} install-git-hooks\` installs a git pre-commit hook that runs this; the
-pre-commit framework's hook id is \`corpus-annotator\` (see the README).
+pre-commit framework's hook id is \`corpus-annotator\` (see docs/git-workflow.md).
 
 Options:
   -q, --quiet   print only the problems
