@@ -7,7 +7,7 @@
 //   exact:           …and the proposal restores it: the original label on that span; the removed
 //                    entity's span and label
 // Precision counts every report that is not a corruption as wrong, although some are real slips of
-// the original annotation (the README lists a few of the best-scoring ones): a lower bound.
+// the original annotation (docs/recommender.md lists a few of the best-scoring ones): a lower bound.
 //
 //   npx tsc -p . && node bench/likely-errors.mjs [pages dir] [--rate 0.05] [--seed 7]
 import * as fs from 'node:fs';

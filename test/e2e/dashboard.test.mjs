@@ -1,7 +1,7 @@
 // The progress dashboard in the real workbench (issue 19): Corpus Annotator: Open Dashboard shows
 // the demo corpus's real figures (computed here from the sidecars on disk), lists a broken sidecar
 // with a link that opens it, and follows a tag made in the article beside it. Also makes the
-// README's dashboard screenshot.
+// dashboard screenshot of docs/annotating.md.
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // Tag all occurrences as a user does it: cursor on "Laftit", the command, the other mentions appear
 // dotted and under "Suggestions" in the sidebar; Ctrl+Alt+] goes to one, Ctrl+Alt+Y accepts it,
-// Ctrl+Alt+N rejects the next. Also makes the README's suggestions screenshot.
+// Ctrl+Alt+N rejects the next. Also makes the suggestions screenshot of docs/annotating.md.
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
