@@ -1,5 +1,5 @@
-// `npm test`: every stage in order -- typecheck, unit, integration (real VS Code), web, e2e (UI),
-// package (the installed .vsix and CLI tarball) --
+// `npm test`: every stage in order -- typecheck, lint (eslint.config.mjs), unit, integration (real
+// VS Code), web, e2e (UI), package (the installed .vsix and CLI tarball) --
 // stopping at the first failing stage, and always ending with ONE closing line:
 //   N passed, N failed, N skipped
 // summed over all suites (CI reads that line; mocha's "N passing" is not recognised). Each suite
@@ -15,6 +15,7 @@ const REPORTER = ['--', '--reporter', 'test/host/count-reporter.cjs'];
 /** @type {{ name: string, args: string[] }[]} */
 const STAGES = [
   { name: 'typecheck', args: ['run', 'typecheck'] },
+  { name: 'lint', args: ['run', 'lint'] },
   { name: 'unit', args: ['run', 'test:unit', ...REPORTER] },
   { name: 'integration', args: ['run', 'test:integration'] },
   { name: 'web', args: ['run', 'test:web'] },

@@ -87,7 +87,7 @@ export async function openOutput(io: Io, abs: string): Promise<Output> {
       stats = await io.fs.stat(target);
     } catch (e) {
       if (errorCode(e) !== 'ENOENT') throw e;
-      throw new Error(`it is a symbolic link to ${await io.fs.readlink(abs).catch(() => '?')}, which does not exist; create the file it points to or remove the link`);
+      throw new Error(`it is a symbolic link to ${await io.fs.readlink(abs).catch(() => '?')}, which does not exist; create the file it points to or remove the link`, { cause: e });
     }
   }
   if (stats === undefined || stats.isFile()) return renamedOutput(io, target, stats?.mode);

@@ -156,7 +156,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const hashBits = intOption(flags['hash-bits'], '--hash-bits', 8, 'train') ?? DEFAULT_HASH_BITS;
   if (hashBits > 24) throw new UsageError(`--hash-bits must be from 8 to 24 ('${hashBits}')`, 'train');
   const name = typeof flags.name === 'string' && flags.name !== '' ? flags.name : path.basename(out).replace(/\.json$/i, '') || 'model';
-  if (!/^[\w.\-]+$/u.test(name)) throw new UsageError(`--name may hold letters, digits, '.', '-' and '_' only ('${name}')`, 'train');
+  if (!/^[\w.-]+$/u.test(name)) throw new UsageError(`--name may hold letters, digits, '.', '-' and '_' only ('${name}')`, 'train');
   const json = flags.json === true;
   const err = (t: string) => io.stderr(t);
 

@@ -42,7 +42,7 @@ export function entityLine(e: Entity): string {
 // Plain (unquoted) only when no YAML reader, 1.2 or 1.1 (PyYAML), could take it for anything
 // but this string: no booleans, nulls, numbers (1_000, 0x1F, 1e5) or dates (2026-11-23…).
 // Exported for sidecar-fast-read.ts, which must accept exactly what this writes plain.
-export const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
+export const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
 export const NUMBER_LIKE = /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xXoObB][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$/;
 

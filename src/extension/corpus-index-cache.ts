@@ -211,7 +211,7 @@ export class CorpusIndexCache implements vscode.Disposable {
   /** Deletes the index files older than `newest` and temporary files a crashed save left. */
   private async removeOlderThan(newest: string | undefined): Promise<void> {
     if (!this.dir) return;
-    let entries: Array<[string, vscode.FileType]> = [];
+    let entries: Array<[string, vscode.FileType]>;
     try {
       entries = await vscode.workspace.fs.readDirectory(this.dir);
     } catch {

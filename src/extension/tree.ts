@@ -969,7 +969,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       void vscode.window.showInformationMessage(`${baseName(article.path)} has no sidecar yet: it is written with the first annotation.`);
       return undefined;
     }
-    let line = 1;
+    let line: number;
     if (ref) {
       const text = doc.getText();
       line = readSidecar(text).entityLines.get(ref.id) ?? lineOfId(text, ref.id) ?? 1;

@@ -85,7 +85,7 @@ function withInstallLock(log, fn) {
       if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
     }
     const holder = Number(fs.readFileSync(lock, 'utf8')) || 0;
-    let alive = false;
+    let alive;
     try { alive = holder > 0 && process.kill(holder, 0); } catch { alive = false; }
     if (!alive) {
       fs.rmSync(lock, { force: true });

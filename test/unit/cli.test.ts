@@ -163,7 +163,7 @@ describe('corpus-annotator CLI', () => {
       it('a YAML syntax error', async () => {
         const src = 'version: 1\ndocument: a.txt\nstatus: todo\nentities:\n  - {id: e1, label: PER, start: 28, end: 45, text: "Abdelouafi Laftit"}}\n';
         await expectOne({ 'corpus/a.txt': A_TEXT, 'corpus/a.txt.ann.yaml': src },
-          `corpus/a.txt.ann.yaml:5:${src.split('\n')[4]?.lastIndexOf('}')! + 1}: error: `, /YAML syntax error/);
+          `corpus/a.txt.ann.yaml:5:${src.split('\n')[4]!.lastIndexOf('}') + 1}: error: `, /YAML syntax error/);
       });
 
       it('an unknown key', async () => {

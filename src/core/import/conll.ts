@@ -40,7 +40,7 @@ export interface ConllOptions {
 }
 
 const NO_SPACE_BEFORE = /^(?:[,.;:!?)\]}»”%…]+|['’-])$/u;
-const NO_SPACE_AFTER = /^(?:[(\[{«“-]|\p{L}+['’])$/u;
+const NO_SPACE_AFTER = /^(?:[([{«“-]|\p{L}+['’])$/u;
 
 /** Text of sentences of tokens, with each token's code point offsets (see the rules above). */
 export function detokenize(sentences: readonly (readonly string[])[]): { text: string; offsets: Array<Array<[number, number]>> } {
