@@ -2,6 +2,7 @@
 // (src/extension/curate-git.ts imports this; nothing here may import vscode). What git prints is
 // parsed in src/core/git-output.ts.
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { parseCatFileBatch, parseLocalBranches, parseNulSeparated } from '../core/git-output';
 
 export interface GitResult {
@@ -45,6 +46,8 @@ export async function gitRepository(cwd: string): Promise<Repository> {
   try {
     r = await git(['rev-parse', '--show-toplevel', '--show-prefix'], cwd);
   } catch (e) {
+    // spawn reports a missing working directory as ENOENT too: not git's absence.
+    if (!(await isDirectory(cwd))) return { ok: false, why: 'not-a-repository', message: `${cwd} is not a folder` };
     const code = (e as { code?: unknown }).code;
     const message = code === 'ENOENT' ? 'git was not found on the PATH' : `git cannot be run: ${e instanceof Error ? e.message : String(e)}`;
     return { ok: false, why: 'no-git', message };
@@ -93,4 +96,8 @@ export async function readFilesAt(specs: readonly string[], cwd: string): Promis
   }
   for (const [spec, bytes] of objects) out.set(spec, bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return out;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isDirectory(), () => false);
 }

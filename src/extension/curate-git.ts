@@ -10,7 +10,7 @@ import { BranchSource, Repository } from './curate-git-types';
 export async function branchSource(folder: string): Promise<BranchSource> {
   const repo = await gitRepository(folder);
   if (!repo.ok) {
-    return { ok: false, reason: repo.why === 'no-git' ? `${repo.message}: install git to curate branches` : `${folder} is not in a git repository` };
+    return { ok: false, reason: repo.why === 'no-git' ? `${repo.message}: install git to curate branches` : repo.message };
   }
   const { branches, current } = await localBranches(repo.top);
   return { ok: true, repository: { top: repo.top, prefix: repo.prefix }, branches, current };

@@ -192,6 +192,9 @@ describe('curation inputs: branches of a real git repository', function () {
     assert.deepEqual(source, { ok: false, reason: `${outside} is not in a git repository` });
     const repo = await gitRepository(outside);
     assert.equal(repo.ok ? 'ok' : repo.why, 'not-a-repository');
+    // spawn says ENOENT for a missing working directory too: that is not a missing git.
+    const gone = path.join(outside, 'gone');
+    assert.deepEqual(await branchSource(gone), { ok: false, reason: `${gone} is not a folder` });
   });
 
   it('git missing from the PATH: no branches, and why', async () => {
