@@ -103,8 +103,7 @@ export class CurateCommands implements vscode.Disposable {
   private async readInputs(chosen: { branches: string[]; folders: vscode.Uri[] }, names: readonly string[], repositoryFolder: vscode.Uri | undefined): Promise<CurationInput[]> {
     const inputs: CurationInput[] = [];
     if (chosen.branches.length) {
-      if (repositoryFolder?.scheme !== 'file') throw new Error('cannot curate branches: no folder on this machine\'s disk is open (git reads a repository on disk) — curate folders instead');
-      const source = await branchSource(repositoryFolder.fsPath);
+      const source = await branchSource(repositoryFolder);
       if (!source.ok) throw new Error(`cannot curate branches: ${source.reason} — curate folders instead`);
       for (const branch of chosen.branches) {
         this.log.info(`curation: reading branch ${branch} of ${source.repository.top}${source.repository.prefix ? ` under ${source.repository.prefix}` : ''}`);
@@ -117,9 +116,7 @@ export class CurateCommands implements vscode.Disposable {
 
   /** The palette's way: branches of the repository and/or folders, in a quick pick then a folder dialog. */
   private async askInputs(repositoryFolder: vscode.Uri | undefined): Promise<{ branches: string[]; folders: vscode.Uri[] } | undefined> {
-    const source = repositoryFolder === undefined ? { ok: false as const, reason: 'no folder is open' }
-      : repositoryFolder.scheme !== 'file' ? { ok: false as const, reason: `${repositoryFolder.toString(true)} is not on this machine's disk, where git runs` }
-      : await branchSource(repositoryFolder.fsPath);
+    const source = await branchSource(repositoryFolder);
     if (!source.ok) this.log.info(`curation: no branches offered: ${source.reason}`);
     const picked = await pickAnnotators(source);
     if (!picked) return undefined;

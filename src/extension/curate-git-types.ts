@@ -1,5 +1,12 @@
 // What curate-git.ts and its browser sibling curate-git.web.ts both answer.
 
+/** The part of a vscode.Uri these modules read (they import no vscode: unit-tested in plain Node). */
+export interface FolderLocation {
+  scheme: string;
+  fsPath: string;
+  toString(skipEncoding?: boolean): string;
+}
+
 export interface Repository {
   /** The work tree's top, on disk. */
   top: string;

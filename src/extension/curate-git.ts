@@ -4,11 +4,13 @@
 import { readRevisionInput } from '../cli/curate-revision';
 import { gitRepository, localBranches, resolveRevision } from '../cli/git';
 import { CurationEntry } from '../core/curate-inputs';
-import { BranchSource, Repository } from './curate-git-types';
+import { BranchSource, FolderLocation, Repository } from './curate-git-types';
 
-/** The local branches of the repository holding `folder` (a path on disk), or why there are none to offer. */
-export async function branchSource(folder: string): Promise<BranchSource> {
-  const repo = await gitRepository(folder);
+/** The local branches of the repository holding `folder` (a workspace folder's URI), or why there are none to offer. */
+export async function branchSource(folder: FolderLocation | undefined): Promise<BranchSource> {
+  if (folder === undefined) return { ok: false, reason: 'no folder is open' };
+  if (folder.scheme !== 'file') return { ok: false, reason: `${folder.toString(true)} is not on this machine's disk, where git runs` };
+  const repo = await gitRepository(folder.fsPath);
   if (!repo.ok) {
     return { ok: false, reason: repo.why === 'no-git' ? `${repo.message}: install git to curate branches` : repo.message };
   }

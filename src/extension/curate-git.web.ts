@@ -1,10 +1,10 @@
 // The browser's web worker host runs no programs, git included: curation offers folders only there.
 import { CurationEntry } from '../core/curate-inputs';
-import { BranchSource, Repository } from './curate-git-types';
+import { BranchSource, FolderLocation, Repository } from './curate-git-types';
 
 const NO_GIT = 'VS Code in the browser cannot run git';
 
-export function branchSource(_folder: string): Promise<BranchSource> {
+export function branchSource(_folder: FolderLocation | undefined): Promise<BranchSource> {
   return Promise.resolve({ ok: false, reason: NO_GIT });
 }
 

@@ -17,6 +17,9 @@ import { gitRepository, localBranches, readFilesAt } from '../../src/cli/git';
 import { branchSource, readBranch } from '../../src/extension/curate-git';
 import { tempDirs } from './helpers/tmp';
 
+/** A workspace folder on disk, as branchSource reads a vscode.Uri. */
+const onDisk = (fsPath: string) => ({ scheme: 'file', fsPath, toString: () => `file://${fsPath}` });
+
 const { tmpDirSync } = tempDirs('curate-git');
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -127,7 +130,7 @@ describe('curation inputs: branches of a real git repository', function () {
   });
 
   it('offers the local branches, the checked-out one marked, from the workspace folder under the top', async () => {
-    const source = await branchSource(path.join(root, 'corpus'));
+    const source = await branchSource(onDisk(path.join(root, 'corpus')));
     assert.ok(source.ok, JSON.stringify(source));
     assert.deepEqual(source.branches, ['alice', 'bob', 'main']);
     assert.equal(source.current, 'main');
@@ -137,7 +140,7 @@ describe('curation inputs: branches of a real git repository', function () {
   });
 
   it('reads each branch\'s sidecars and articles under the folder, without checking anything out', async () => {
-    const source = await branchSource(path.join(root, 'corpus'));
+    const source = await branchSource(onDisk(path.join(root, 'corpus')));
     assert.ok(source.ok);
     const alice = await readBranch(source.repository, 'alice');
     assert.deepEqual([...alice.keys()], ['a.txt.ann.yaml', 'b.txt.ann.yaml']);
@@ -146,7 +149,7 @@ describe('curation inputs: branches of a real git repository', function () {
     assert.equal(await a?.sidecar(), sidecarFor('a.txt', A_TEXT, aliceA));
     assert.equal(new TextDecoder().decode(await a?.article()), A_TEXT);
     // The whole repository from its top: the same sidecars, keyed by their repository paths.
-    const fromTop = await branchSource(root);
+    const fromTop = await branchSource(onDisk(root));
     assert.ok(fromTop.ok);
     assert.deepEqual([...(await readBranch(fromTop.repository, 'alice')).keys()], ['corpus/a.txt.ann.yaml', 'corpus/b.txt.ann.yaml']);
     // main has articles and no sidecar: nothing to curate there.
@@ -157,7 +160,7 @@ describe('curation inputs: branches of a real git repository', function () {
   });
 
   it('curates two branches: an agreement, a disagreement, and the article whose sidecar is broken on one branch refused with branch, file and line', async () => {
-    const source = await branchSource(path.join(root, 'corpus'));
+    const source = await branchSource(onDisk(path.join(root, 'corpus')));
     assert.ok(source.ok);
     const inputs: CurationInput[] = [
       { name: 'alice', docs: await readBranch(source.repository, 'alice') },
@@ -186,22 +189,26 @@ describe('curation inputs: branches of a real git repository', function () {
     assert.equal(git('status', '--porcelain'), '');
   });
 
-  it('a folder outside any repository: no branches, and why', async () => {
+  it('a folder outside any repository, missing, not on disk, or no folder: no branches, and why', async () => {
     const outside = tmpDirSync();
-    const source = await branchSource(outside);
+    const source = await branchSource(onDisk(outside));
     assert.deepEqual(source, { ok: false, reason: `${outside} is not in a git repository` });
     const repo = await gitRepository(outside);
     assert.equal(repo.ok ? 'ok' : repo.why, 'not-a-repository');
     // spawn says ENOENT for a missing working directory too: that is not a missing git.
     const gone = path.join(outside, 'gone');
-    assert.deepEqual(await branchSource(gone), { ok: false, reason: `${gone} is not a folder` });
+    assert.deepEqual(await branchSource(onDisk(gone)), { ok: false, reason: `${gone} is not a folder` });
+    // No folder open, or one on a remote or virtual file system: git runs on this machine's disk only.
+    assert.deepEqual(await branchSource(undefined), { ok: false, reason: 'no folder is open' });
+    const virtual = { scheme: 'vscode-vfs', fsPath: '/corpus', toString: () => 'vscode-vfs://github/corpus' };
+    assert.deepEqual(await branchSource(virtual), { ok: false, reason: 'vscode-vfs://github/corpus is not on this machine\'s disk, where git runs' });
   });
 
   it('git missing from the PATH: no branches, and why', async () => {
     const saved = process.env.PATH;
     process.env.PATH = tmpDirSync(); // an empty directory: no git there
     try {
-      const source = await branchSource(root);
+      const source = await branchSource(onDisk(root));
       assert.deepEqual(source, { ok: false, reason: 'git was not found on the PATH: install git to curate branches' });
       await assert.rejects(readFilesAt(['main:corpus/a.txt'], root), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
     } finally {
