@@ -68,19 +68,21 @@ export class CurateCommands implements vscode.Disposable {
     const names = args.names ?? [...chosen.branches, ...chosen.folders.map((u) => baseName(u.path.replace(/\/+$/, '')))];
     const badNames = names.length !== count ? `${names.length} names for ${count} inputs` : badInputNames(names);
     if (badNames !== undefined) throw new Error(`cannot curate: ${badNames} — rename a folder, or pass distinct names`);
-    const inputs = await this.readInputs(chosen, names, repositoryFolder);
     let minAgree = args.minAgree;
-    if (minAgree === undefined && inputs.length > 2 && args.inputs === undefined && args.branches === undefined) {
+    if (minAgree === undefined && count > 2 && args.inputs === undefined && args.branches === undefined) {
       const pick = await vscode.window.showQuickPick(
-        Array.from({ length: inputs.length - 1 }, (_, i) => inputs.length - i).map((k) => ({ label: `${k} of ${inputs.length}`, k })),
+        Array.from({ length: count - 1 }, (_, i) => count - i).map((k) => ({ label: `${k} of ${count}`, k })),
         { title: 'Accept a proposal made by at least…' },
       );
       if (!pick) return undefined;
       minAgree = pick.k;
     }
 
-    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Curating annotations', cancellable: true }, (progress, token) =>
-      this.run(inputs, out, minAgree, progress, token));
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Curating annotations', cancellable: true }, async (progress, token) => {
+      // Reading a branch's sidecars out of git can take a while on a large corpus: under the progress too.
+      progress.report({ message: 'reading the annotators\' versions' });
+      return this.run(await this.readInputs(chosen, names, repositoryFolder), out, minAgree, progress, token);
+    });
     this.log.info(`curated ${summary.written.length} document(s) of ${names.join(', ')} into ${out.toString(true)}: ${summary.agreed} agreed, ${summary.disagreements} disagreement(s); ${summary.failed.length} failed`);
     for (const f of summary.failed) this.log.warn(`curation: ${f.document}: ${f.error}`);
     const pairs = summary.pairwise.map((p) => `${p.a}/${p.b} F1 ${p.f1 === null ? '–' : p.f1.toFixed(3)}`).join(', ');
