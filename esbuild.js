@@ -24,14 +24,14 @@ const problemMatcherPlugin = {
 
 /**
  * For the browser bundles: Node-only modules of the extension (`./local-write`, `./local-read`, `./pattern-host`,
- * `./dashboard-git`) are replaced by
+ * `./dashboard-git`, `./curate-git`) are replaced by
  * their `.web.ts` sibling, which offers the same exports without Node (src/extension/platform.ts).
  */
 const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|dashboard-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
+    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 

@@ -3,14 +3,15 @@
 // for every disagreement (src/core/curate.ts), with the agreement figures per document.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { collectTokenLabels, CuratedDocument, curateSources, CurationSource, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean, ReanchoredInput } from '../core/curate';
-import { articlePathOf, baseName, cmp, isSidecarPath } from '../core/model';
+import { collectTokenLabels, CuratedDocument, curateSources, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean, ReanchoredInput } from '../core/curate';
+import { badInputNames, CurationEntry, CurationInput, documentKeys, missingIn, readSources } from '../core/curate-inputs';
+import { articlePathOf, baseName } from '../core/model';
 import { writeSidecar } from '../core/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { num, table } from './agree';
-import { SideEntry } from './diff';
 import { createFileAtomic, decodeUtf8, Workspace } from './files';
-import { gitTopLevel, listFilesAt, readFilesAt, resolveRevision } from './git-drivers';
+import { readRevisionInput } from './curate-revision';
+import { gitTopLevel, resolveRevision } from './git';
 import { describeFsError, Io } from './io';
 
 export const CURATE_HELP = `Usage: ${TOOL} curate --out GOLD_DIR [options] A B [C…]
@@ -62,11 +63,8 @@ Examples:
   ${TOOL} curate --out gold/ main:corpus review/bob:corpus
 `;
 
-export interface Input {
+export interface Input extends CurationInput {
   spec: string;
-  name: string;
-  /** Documents by path under the input (sidecar paths, '/'-separated). */
-  docs: Map<string, SideEntry>;
   /** The label configuration at the input's root, if any. */
   config: () => Promise<Uint8Array | undefined>;
 }
@@ -113,7 +111,6 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     if ((await createFileAtomic(io, path.join(outDir, CONFIG_FILE), config)) === 'written') io.stderr(`note: copied ${CONFIG_FILE} of ${inputs[0]?.spec} into ${outDir}\n`);
   }
 
-  const keys = [...new Set(inputs.flatMap((inp) => [...inp.docs.keys()]))].sort(cmp);
   const reports: DocumentReport[] = [];
   const ratings = { all: inputs.map((): string[] => []), annotated: inputs.map((): string[] => []) };
   let failures = 0;
@@ -121,26 +118,19 @@ export async function curateCommand(argv: readonly string[], io: Io): Promise<nu
     io.stderr(`${document}: error: ${why}; not curated\n`);
     failures++;
   };
-  for (const key of keys) {
+  for (const key of documentKeys(inputs)) {
     const document = articlePathOf(key);
-    const missing = inputs.filter((inp) => !inp.docs.has(key)).map((inp) => inp.name);
+    const missing = missingIn(inputs, key);
     if (missing.length) {
       io.stderr(`${document}: note: not annotated in ${missing.join(', ')}; left out\n`);
       continue;
     }
-    const entries = inputs.map((inp) => inp.docs.get(key) as SideEntry);
-    const sources: CurationSource[] = [];
-    for (const [i, entry] of entries.entries()) {
-      let sidecar: string | undefined;
-      try {
-        sidecar = await entry.sidecar();
-      } catch (e) {
-        fail(document, `${entry.display}: cannot read it: ${describeFsError(e)}`);
-        break;
-      }
-      sources.push({ name: inputs[i]?.name as string, display: entry.display, sidecar, article: await entry.article().catch(() => undefined) });
+    const read = await readSources(inputs, key, describeFsError);
+    if (!read.ok) {
+      fail(document, read.error);
+      continue;
     }
-    if (sources.length !== inputs.length) continue;
+    const sources = read.sources;
     const curated = curateSources(baseName(document), sources, { minAgree, seed: key, reanchor: flags.reanchor === true });
     if (!curated.ok) {
       fail(document, curated.error);
@@ -194,8 +184,8 @@ function reanchorNote(document: string, first: string, r: ReanchoredInput): stri
 export async function loadInputs(io: Io, specs: readonly string[], namesFlag: unknown, command: string): Promise<Input[]> {
   const names = typeof namesFlag === 'string' ? namesFlag.split(',').map((s) => s.trim()) : specs.map(defaultName);
   if (names.length !== specs.length) throw new UsageError(`--names gives ${names.length} names for ${specs.length} inputs`, command);
-  if (names.some((n) => n === '' || n.includes(','))) throw new UsageError('a name must be non-empty and without commas', command);
-  if (new Set(names).size !== names.length) throw new UsageError(`two inputs have the same name (${names.join(', ')}): give --names`, command);
+  const bad = badInputNames(names);
+  if (bad !== undefined) throw new UsageError(`${bad}: give --names`, command);
   const inputs: Input[] = [];
   for (const [i, spec] of specs.entries()) inputs.push({ spec, name: names[i] as string, ...(await loadInput(io, spec, command)) });
   return inputs;
@@ -213,7 +203,7 @@ const CONFIG_FILE = '.corpus-annotator.yaml';
 
 /** The sidecars of one input by their path under it: a directory on disk, REV or REV:PATH. */
 async function loadInput(io: Io, spec: string, command: string): Promise<Pick<Input, 'docs' | 'config'>> {
-  const out = new Map<string, SideEntry>();
+  const out = new Map<string, CurationEntry>();
   const abs = path.resolve(io.cwd, spec);
   const onDisk = await io.fs.stat(abs).then((s) => s.isDirectory(), () => undefined);
   if (onDisk === false) throw new UsageError(`'${spec}' is a file: give directories or revisions`, command);
@@ -237,21 +227,8 @@ async function loadInput(io: Io, spec: string, command: string): Promise<Pick<In
   const commit = top === undefined ? undefined : await resolveRevision(rev, io.cwd);
   if (top === undefined || commit === undefined) throw new UsageError(`'${spec}' is neither a directory nor a git revision`, command);
   // REV:PATH is relative to the repository's top, as in `git show REV:PATH`.
-  const files = (await listFilesAt(commit, top)).filter((f) => isSidecarPath(f) && (prefix === '' || f.startsWith(prefix + '/')));
-  const contents = await readFilesAt(files.map((f) => `${commit}:${f}`), top);
-  for (const f of files) {
-    const rel = prefix === '' ? f : f.slice(prefix.length + 1);
-    out.set(rel, {
-      display: `${rev}:${f}`,
-      sidecar: async () => {
-        const bytes = contents.get(`${commit}:${f}`);
-        return bytes === undefined ? undefined : decodeUtf8(bytes);
-      },
-      article: async () => (await readFilesAt([`${commit}:${articlePathOf(f)}`], top)).get(`${commit}:${articlePathOf(f)}`),
-    });
-  }
-  const configSpec = `${commit}:${prefix === '' ? '' : prefix + '/'}${CONFIG_FILE}`;
-  return { docs: out, config: async () => (await readFilesAt([configSpec], top)).get(configSpec) };
+  const at = await readRevisionInput(top, commit, rev, prefix);
+  return { docs: at.docs, config: () => at.fileAt(CONFIG_FILE) };
 }
 
 function formatReport(names: readonly string[], reports: readonly DocumentReport[], matrix: readonly PairwiseMean[], kappa: FleissKappa, kappaAnnotated: FleissKappa, outDir: string): string {

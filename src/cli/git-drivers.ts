@@ -1,11 +1,11 @@
 // `corpus-annotator install-git-drivers`: makes git merge sidecars as sets of entities (the merge
 // driver) and show them one entity per line in `git diff` / `git log -p` (the textconv driver).
 // Also the small git helpers the git-aware commands share (run git, read files at a revision).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ownPackage, parseCommandArgs, TOOL, UsageError } from './args';
 import { copyCliForDrivers, driverCopiesDir, isInside, realPathOfFuture, userCacheDir } from './driver-copy';
+import { git, gitTopLevel } from './git';
 import { Io } from './io';
 
 export const DRIVER = 'corpus-annotator';
@@ -61,79 +61,9 @@ Examples:
   npx ${TOOL} install-git-drivers --uninstall
 `;
 
-export interface GitResult {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** Runs git in `cwd`; never throws for a non-zero exit (ENOENT for a missing git does reject). */
-export function git(args: readonly string[], cwd: string, input?: string | Buffer): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
-}
-
-/** The top of the work tree containing `cwd`, or undefined outside a repository. */
-export async function gitTopLevel(cwd: string): Promise<string | undefined> {
-  try {
-    const r = await git(['rev-parse', '--show-toplevel'], cwd);
-    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The commit a revision names, or undefined when it names none (or there is no repository). */
-export async function resolveRevision(rev: string, cwd: string): Promise<string | undefined> {
-  if (rev.startsWith('-')) return undefined;
-  try {
-    const r = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], cwd);
-    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Repository-relative paths of the files of a commit (whole tree). */
-export async function listFilesAt(commit: string, cwd: string): Promise<string[]> {
-  const r = await git(['ls-tree', '-r', '-z', '--full-tree', '--name-only', commit], cwd);
-  if (r.code !== 0) throw new Error(`git ls-tree ${commit} failed: ${r.stderr.trim()}`);
-  return r.stdout.toString('utf8').split('\0').filter((p) => p !== '');
-}
-
-/** The contents of `rev:path` objects (undefined for a missing one), in one `git cat-file --batch`. */
-export async function readFilesAt(specs: readonly string[], cwd: string): Promise<Map<string, Buffer | undefined>> {
-  const out = new Map<string, Buffer | undefined>();
-  if (specs.length === 0) return out;
-  if (specs.some((s) => s.includes('\n'))) throw new Error('a path with a line break cannot be read from git');
-  const r = await git(['cat-file', '--batch'], cwd, specs.map((s) => s + '\n').join(''));
-  const buf = r.stdout;
-  let at = 0;
-  for (const spec of specs) {
-    const nl = buf.indexOf(0x0a, at);
-    if (nl < 0) throw new Error(`git cat-file --batch stopped early: ${r.stderr.trim()}`);
-    const header = buf.subarray(at, nl).toString('utf8');
-    at = nl + 1;
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!m) {
-      out.set(spec, undefined); // "<spec> missing" or "ambiguous"
-      continue;
-    }
-    const size = Number(m[2]);
-    out.set(spec, m[1] === 'blob' ? Buffer.from(buf.subarray(at, at + size)) : undefined);
-    at += size + 1;
-  }
-  return out;
-}
+// The git helpers moved to ./git (shared with the extension's Node host); re-exported for the commands that import them from here.
+export { git, gitTopLevel, listFilesAt, readFilesAt, resolveRevision } from './git';
+export type { GitResult } from './git';
 
 /** Quotes a word for the shell git runs drivers with, when it needs it. */
 export function shellQuote(s: string): string {

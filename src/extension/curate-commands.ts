@@ -1,10 +1,14 @@
-// "Curate Annotations From…": two or more annotators' folders into one gold folder (the same core
-// as `corpus-annotator curate`), then straight to the first disagreement, which the curator settles
-// with the suggestion keys. Folders only: branches are the command-line tool's (`curate main bob`).
+// "Curate Annotations From…": two or more annotators' versions of the same articles — folders, or
+// branches of the workspace's git repository — into one gold folder (the same core as
+// `corpus-annotator curate`), then straight to the first disagreement, which the curator settles
+// with the suggestion keys. Branches are read from git, never checked out nor written to.
 import * as vscode from 'vscode';
-import { collectTokenLabels, curateSources, CurationSource, fleissKappa, meanPairwiseF1, PairwiseF1, sameBytes } from '../core/curate';
-import { articlePathOf, baseName, cmp, isSidecarPath } from '../core/model';
+import { collectTokenLabels, curateSources, fleissKappa, meanPairwiseF1, PairwiseF1, sameBytes } from '../core/curate';
+import { badInputNames, CurationEntry, CurationInput, documentKeys, missingIn, readSources, sidecarText } from '../core/curate-inputs';
+import { articlePathOf, baseName, isSidecarPath } from '../core/model';
 import { writeSidecar } from '../core/sidecar-write';
+import { branchSource, readBranch } from './curate-git';
+import { pickAnnotators } from './curate-pick';
 import { registerCommand } from './register-command';
 import { exists } from './file-exists';
 
@@ -12,9 +16,13 @@ import { exists } from './file-exists';
 interface CurateArgs {
   /** Folder URIs (strings) of the annotators' versions; otherwise asked. */
   inputs?: string[];
+  /** Branches of `repository`'s git repository, before the folders; otherwise asked. */
+  branches?: string[];
+  /** A folder URI in the repository whose branches are read (default: the workspace folder of the active editor, else the first). */
+  repository?: string;
   /** The gold folder (a URI string); otherwise asked. */
   out?: string;
-  /** Names for attrs (default: each folder's name). */
+  /** Names for attrs (default: each branch's name, each folder's name). */
   names?: string[];
   minAgree?: number;
   /** Open the first disagreement afterwards (default true). */
@@ -33,7 +41,6 @@ export interface CurationSummary {
 }
 
 const SKIPPED = new Set(['node_modules', '.git']);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class CurateCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -43,39 +50,46 @@ export class CurateCommands implements vscode.Disposable {
   }
 
   private async curate(args: CurateArgs): Promise<CurationSummary | undefined> {
-    const inputs = args.inputs?.map((u) => vscode.Uri.parse(u)) ?? (await vscode.window.showOpenDialog({
-      canSelectFolders: true, canSelectFiles: false, canSelectMany: true,
-      openLabel: 'Curate These Folders', title: 'Curate Annotations: pick two or more annotators\' folders of the same articles',
-    }));
-    if (!inputs) return undefined;
-    if (inputs.length < 2) {
-      void vscode.window.showWarningMessage('Curate Annotations: pick two or more folders (each an annotator\'s version of the same articles).');
+    const repositoryFolder = args.repository !== undefined ? vscode.Uri.parse(args.repository) : defaultRepositoryFolder();
+    const chosen = args.inputs !== undefined || args.branches !== undefined
+      ? { branches: args.branches ?? [], folders: args.inputs?.map((u) => vscode.Uri.parse(u)) ?? [] }
+      : await this.askInputs(repositoryFolder);
+    if (!chosen) return undefined;
+    const count = chosen.branches.length + chosen.folders.length;
+    if (count < 2) {
+      void vscode.window.showWarningMessage('Curate Annotations: pick two or more annotators\' versions (branches or folders) of the same articles.');
       return undefined;
     }
     const out = args.out !== undefined ? vscode.Uri.parse(args.out) : (await vscode.window.showOpenDialog({
-      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Write the Gold Corpus Here', title: 'Curate Annotations: the gold folder',
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: repositoryFolder,
+      openLabel: 'Write the Gold Corpus Here', title: 'Curate Annotations: the gold folder',
     }))?.[0];
     if (!out) return undefined;
-    const names = args.names ?? inputs.map((u) => baseName(u.path.replace(/\/+$/, '')));
-    if (names.length !== inputs.length || new Set(names).size !== names.length) throw new Error(`the inputs need distinct names (${names.join(', ')})`);
+    const names = args.names ?? [...chosen.branches, ...chosen.folders.map((u) => baseName(u.path.replace(/\/+$/, '')))];
+    const badNames = names.length !== count ? `${names.length} names for ${count} inputs` : badInputNames(names);
+    if (badNames !== undefined) throw new Error(`cannot curate: ${badNames} — rename a folder, or pass distinct names`);
     let minAgree = args.minAgree;
-    if (minAgree === undefined && inputs.length > 2 && args.inputs === undefined) {
+    if (minAgree === undefined && count > 2 && args.inputs === undefined && args.branches === undefined) {
       const pick = await vscode.window.showQuickPick(
-        Array.from({ length: inputs.length - 1 }, (_, i) => inputs.length - i).map((k) => ({ label: `${k} of ${inputs.length}`, k })),
+        Array.from({ length: count - 1 }, (_, i) => count - i).map((k) => ({ label: `${k} of ${count}`, k })),
         { title: 'Accept a proposal made by at least…' },
       );
       if (!pick) return undefined;
       minAgree = pick.k;
     }
 
-    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Curating annotations', cancellable: true }, (progress, token) =>
-      this.run(inputs, names, out, minAgree, progress, token));
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Curating annotations', cancellable: true }, async (progress, token) => {
+      // Reading a branch's sidecars out of git can take a while on a large corpus: under the progress too.
+      progress.report({ message: 'reading the annotators\' versions' });
+      return this.run(await this.readInputs(chosen, names, repositoryFolder), out, minAgree, progress, token);
+    });
     this.log.info(`curated ${summary.written.length} document(s) of ${names.join(', ')} into ${out.toString(true)}: ${summary.agreed} agreed, ${summary.disagreements} disagreement(s); ${summary.failed.length} failed`);
     for (const f of summary.failed) this.log.warn(`curation: ${f.document}: ${f.error}`);
     const pairs = summary.pairwise.map((p) => `${p.a}/${p.b} F1 ${p.f1 === null ? '–' : p.f1.toFixed(3)}`).join(', ');
     const message = `Curated ${summary.written.length} document(s): ${summary.agreed} agreed, ${summary.disagreements} to settle (${pairs}).`;
     if (summary.failed.length) {
-      void vscode.window.showWarningMessage(`${message} ${summary.failed.length} document(s) could not be curated.`, 'Show Log').then((c) => c && this.log.show());
+      const firstFailure = summary.failed[0] as { document: string; error: string };
+      void vscode.window.showWarningMessage(`${message} ${summary.failed.length} document(s) could not be curated, ${firstFailure.document} first: ${firstFailure.error}.`, 'Show Log').then((c) => c && this.log.show());
     } else {
       void vscode.window.showInformationMessage(message);
     }
@@ -87,34 +101,56 @@ export class CurateCommands implements vscode.Disposable {
     return summary;
   }
 
-  private async run(inputs: readonly vscode.Uri[], names: readonly string[], out: vscode.Uri, minAgree: number | undefined,
+  /** The chosen branches and folders as curation inputs, in that order. */
+  private async readInputs(chosen: { branches: string[]; folders: vscode.Uri[] }, names: readonly string[], repositoryFolder: vscode.Uri | undefined): Promise<CurationInput[]> {
+    const inputs: CurationInput[] = [];
+    if (chosen.branches.length) {
+      const source = await branchSource(repositoryFolder);
+      if (!source.ok) throw new Error(`cannot curate branches: ${source.reason} — curate folders instead`);
+      for (const branch of chosen.branches) {
+        this.log.info(`curation: reading branch ${branch} of ${source.repository.top}${source.repository.prefix ? ` under ${source.repository.prefix}` : ''}`);
+        inputs.push({ name: names[inputs.length] as string, docs: await readBranch(source.repository, branch) });
+      }
+    }
+    for (const folder of chosen.folders) inputs.push({ name: names[inputs.length] as string, docs: await sidecarsUnder(folder) });
+    return inputs;
+  }
+
+  /** The palette's way: branches of the repository and/or folders, in a quick pick then a folder dialog. */
+  private async askInputs(repositoryFolder: vscode.Uri | undefined): Promise<{ branches: string[]; folders: vscode.Uri[] } | undefined> {
+    const source = await branchSource(repositoryFolder);
+    if (!source.ok) this.log.info(`curation: no branches offered: ${source.reason}`);
+    const picked = await pickAnnotators(source);
+    if (!picked) return undefined;
+    const folders = picked.folders ? await vscode.window.showOpenDialog({
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: true, defaultUri: repositoryFolder,
+      openLabel: 'Curate These Folders', title: 'Curate Annotations: pick annotators\' folders of the same articles',
+    }) : [];
+    if (!folders) return undefined;
+    return { branches: picked.branches, folders };
+  }
+
+  private async run(inputs: readonly CurationInput[], out: vscode.Uri, minAgree: number | undefined,
     progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<CurationSummary> {
-    const found = await Promise.all(inputs.map((u) => sidecarsUnder(u)));
-    const keys = [...new Set(found.flatMap((m) => [...m]))].sort(cmp);
+    const keys = documentKeys(inputs);
     const summary: CurationSummary = { written: [], failed: [], agreed: 0, disagreements: 0, toSettle: [], pairwise: [], fleissKappa: null };
     const perDocument: PairwiseF1[][] = [];
-    const ratings = { all: names.map((): string[] => []), annotated: names.map((): string[] => []) };
+    const ratings = { all: inputs.map((): string[] => []), annotated: inputs.map((): string[] => []) };
     for (const key of keys) {
       if (token.isCancellationRequested) break;
       const document = articlePathOf(key);
       progress.report({ message: document, increment: 100 / keys.length });
-      const missing = names.filter((_, i) => !found[i]?.has(key));
+      const missing = missingIn(inputs, key);
       if (missing.length) {
         summary.failed.push({ document, error: `not annotated in ${missing.join(', ')}` });
         continue;
       }
-      const sources: CurationSource[] = await Promise.all(inputs.map(async (root, i) => {
-        const sidecarUri = child(root, key);
-        const sidecarBytes = await vscode.workspace.fs.readFile(sidecarUri);
-        let sidecar: string | undefined;
-        try {
-          sidecar = utf8.decode(sidecarBytes);
-        } catch {
-          sidecar = undefined;
-        }
-        const article = await Promise.resolve(vscode.workspace.fs.readFile(child(root, document))).catch(() => undefined);
-        return { name: names[i] as string, display: sidecarUri.toString(true), sidecar, article };
-      }));
+      const read = await readSources(inputs, key, (e) => (e instanceof Error ? e.message : String(e)));
+      if (!read.ok) {
+        summary.failed.push({ document, error: read.error });
+        continue;
+      }
+      const sources = read.sources;
       const curated = curateSources(baseName(document), sources, { minAgree, seed: key });
       if (!curated.ok) {
         summary.failed.push({ document, error: curated.error });
@@ -158,17 +194,31 @@ function child(root: vscode.Uri, rel: string): vscode.Uri {
 }
 
 
-/** The sidecars under a folder, as '/'-separated paths relative to it (workspace.fs: any file system). */
-async function sidecarsUnder(root: vscode.Uri): Promise<Set<string>> {
-  const out = new Set<string>();
+/** The sidecars under a folder by their '/'-separated path under it, read when asked (workspace.fs: any file system). */
+async function sidecarsUnder(root: vscode.Uri): Promise<Map<string, CurationEntry>> {
+  const out = new Map<string, CurationEntry>();
   const walk = async (dir: vscode.Uri, rel: string): Promise<void> => {
     for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
       const r = rel ? `${rel}/${name}` : name;
       if (type & vscode.FileType.Directory) {
         if (!SKIPPED.has(name)) await walk(vscode.Uri.joinPath(dir, name), r);
-      } else if (isSidecarPath(name)) out.add(r);
+      } else if (isSidecarPath(name)) {
+        const sidecar = child(root, r);
+        out.set(r, {
+          display: sidecar.toString(true),
+          sidecar: async () => sidecarText(await vscode.workspace.fs.readFile(sidecar)),
+          article: async () => vscode.workspace.fs.readFile(child(root, articlePathOf(r))),
+        });
+      }
     }
   };
   await walk(root, '');
   return out;
+}
+
+/** The workspace folder of the active editor, else the first: the one whose repository's branches are offered. */
+function defaultRepositoryFolder(): vscode.Uri | undefined {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri;
 }

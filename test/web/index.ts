@@ -14,6 +14,7 @@ export function run(): Promise<void> {
   // Test files register their suites on import (the bundle includes them).
   require('./web.test');
   require('./hostile-pattern.test');
+  require('./curate.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
