@@ -93,6 +93,10 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     const active = vscode.window.activeTextEditor?.document.uri;
     const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) return undefined;
+    if (isBrowserHost || folder.uri.scheme !== 'file' || this.extensionUri.scheme !== 'file') {
+      // As Train Recommender: no worker thread here, and seconds of prediction would freeze the editor.
+      return this.unavailable('Find Likely Annotation Errors is not offered in the browser: it predicts over the whole corpus (and may train a model first), seconds of computation that would freeze the editor here, and this host has no worker thread (worker_threads) to move them to. Run `corpus-annotator likely-errors` where the corpus is cloned, or use the desktop VS Code.');
+    }
     if (!mayRunRepositoryFiles(this.trust, 'finding likely annotation errors', RISK)) return undefined;
     if (this.running) {
       void vscode.window.showInformationMessage('Likely annotation errors are being looked for already.');
@@ -115,17 +119,8 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
         ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}), ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}) } }
         : { modelPath: target.fsPath }),
     };
-    const worker = isBrowserHost || folder.uri.scheme !== 'file' || this.extensionUri.scheme !== 'file'
-      ? undefined
-      : hostWorker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request);
-    if (!worker) {
-      const why = isBrowserHost || folder.uri.scheme !== 'file'
-        ? 'Find Likely Annotation Errors is not offered in the browser: it predicts over the whole corpus (and may train a model first), seconds of computation that would freeze the editor here, and this host has no worker thread to move them to. Run `corpus-annotator likely-errors` where the corpus is cloned, or use the desktop VS Code.'
-        : 'Finding likely annotation errors needs a worker thread, which this extension host could not start (see the log).';
-      this.log.warn(`likely errors: ${why}`);
-      void vscode.window.showInformationMessage(why);
-      return { documents: 0, findings: 0, trained: false, error: why };
-    }
+    const worker = hostWorker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request);
+    if (!worker) return this.unavailable('Finding likely annotation errors needs a worker thread, which this extension host could not start.');
 
     const outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
@@ -208,6 +203,12 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
       void vscode.window.showInformationMessage(`No likely annotation error: ${summary}.`);
     }
     return { documents: done.documents.length, findings, trained: done.trained !== undefined };
+  }
+
+  private unavailable(why: string): FindResult {
+    this.log.warn(`likely errors: ${why}`);
+    void vscode.window.showInformationMessage(why);
+    return { documents: 0, findings: 0, trained: false, error: why };
   }
 
   private diagnosticOf(doc: vscode.TextDocument, offsets: Parameters<typeof toRange>[1], f: ReviewFinding): vscode.Diagnostic {
