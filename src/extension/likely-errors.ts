@@ -102,6 +102,8 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
       void vscode.window.showInformationMessage('Likely annotation errors are being looked for already.');
       return undefined;
     }
+    // Taken before the first await, so that a second run started meanwhile is refused.
+    this.running = { cancel: () => undefined };
     // A fresh run replaces every finding of the last one.
     this.clear();
     const target = modelUriOf(folder);
@@ -120,34 +122,48 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
         : { modelPath: target.fsPath }),
     };
     const worker = hostWorker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request);
-    if (!worker) return this.unavailable('Finding likely annotation errors needs a worker thread, which this extension host could not start.');
+    if (!worker) {
+      this.running = undefined;
+      return this.unavailable('Finding likely annotation errors needs a worker thread, which this extension host could not start.');
+    }
 
-    const outcome = await vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification,
-      title: train ? `Training the recommender (no model at ${rel} yet), then finding likely annotation errors` : 'Finding likely annotation errors',
-      cancellable: true,
-    }, (progress, token) => new Promise<Outcome>((resolve) => {
-      let shown = 0;
-      const settle = (o: Outcome) => {
+    // Listening from the start: the worker may report before the notification is up.
+    let report: (message: string, fraction: number) => void = () => undefined;
+    let settle: (o: Outcome) => void = () => undefined;
+    const finished = new Promise<Outcome>((resolve) => {
+      settle = (o) => {
+        if (this.running !== run) return;
         this.running = undefined;
         worker.off('message', onMessage);
         worker.off('error', onError);
         void worker.terminate();
         resolve(o);
       };
-      const onMessage = (m: CheckMessage) => {
-        if (m.kind === 'progress') {
-          progress.report({ message: m.message, increment: Math.max(0, m.fraction * 100 - shown) });
-          shown = Math.max(shown, m.fraction * 100);
-        } else if (m.kind === 'done') settle({ kind: 'done', message: m });
-        else settle({ kind: 'failed', message: m });
+    });
+    const onMessage = (m: CheckMessage) => {
+      if (m.kind === 'progress') report(m.message, m.fraction);
+      else if (m.kind === 'done') settle({ kind: 'done', message: m });
+      else settle({ kind: 'failed', message: m });
+    };
+    const onError = (e: Error) => settle({ kind: 'failed', message: { kind: 'failed', stage: 'check', message: `the worker stopped: ${e.message}`, problems: [] } });
+    worker.on('message', onMessage as (v: never) => void);
+    worker.on('error', onError as (v: never) => void);
+    const run = { cancel: () => settle({ kind: 'cancelled' }) };
+    this.running = run;
+
+    const outcome = await vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification,
+      title: train ? `Training the recommender (no model at ${rel} yet), then finding likely annotation errors` : 'Finding likely annotation errors',
+      cancellable: true,
+    }, (progress, token) => {
+      let shown = 0;
+      report = (message, fraction) => {
+        progress.report({ message, increment: Math.max(0, fraction * 100 - shown) });
+        shown = Math.max(shown, fraction * 100);
       };
-      const onError = (e: Error) => settle({ kind: 'failed', message: { kind: 'failed', stage: 'check', message: `the worker stopped: ${e.message}`, problems: [] } });
-      worker.on('message', onMessage as (v: never) => void);
-      worker.on('error', onError as (v: never) => void);
-      this.running = { cancel: () => settle({ kind: 'cancelled' }) };
-      token.onCancellationRequested(() => this.running?.cancel());
-    }));
+      token.onCancellationRequested(() => run.cancel());
+      return finished;
+    });
 
     if (outcome.kind === 'cancelled') {
       this.log.info('likely errors: cancelled');
