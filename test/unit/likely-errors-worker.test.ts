@@ -86,6 +86,20 @@ describe('likely errors: the worker', function () {
     assert.equal(bad?.kind === 'failed' ? bad.stage : '', 'check');
   });
 
+  it('runs on a worker thread that terminating stops at once, mid-training (cancel)', async () => {
+    const root = await planted();
+    const script = path.join(__dirname, '..', '..', 'src', 'extension', 'likely-errors-worker.js');
+    const worker = new Worker(script, { workerData: request(root, { train: { name: 'demo', epochs: 10_000, hashBits: 12 } }) });
+    const first = await new Promise<CheckMessage>((resolve, reject) => {
+      worker.on('message', (m: CheckMessage) => { if (m.kind === 'progress' && m.message.startsWith('training: pass')) resolve(m); });
+      worker.on('error', reject);
+    });
+    assert.equal(first.kind, 'progress');
+    const exit = new Promise<number>((resolve) => worker.on('exit', resolve));
+    await worker.terminate();
+    assert.equal(await exit, 1, 'terminated, not finished');
+  });
+
   it('does nothing on a thread started without its role (a stray import)', async () => {
     const script = path.join(__dirname, '..', '..', 'src', 'extension', 'likely-errors-worker.js');
     const worker = new Worker(script, { workerData: { root: '/nonexistent' } });
