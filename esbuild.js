@@ -105,6 +105,14 @@ const targets = [
     target: 'node20',
   },
   {
+    // ...and looks for likely annotation errors on this one (src/extension/likely-errors.ts).
+    ...common,
+    entryPoints: ['src/extension/likely-errors-worker.ts'],
+    outfile: 'dist/likely-errors-worker.js',
+    platform: 'node',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

@@ -85,9 +85,7 @@ export class RecommenderCommands implements vscode.Disposable {
   }
 
   private modelUri(folder: vscode.WorkspaceFolder): vscode.Uri {
-    const setting = vscode.workspace.getConfiguration('corpusAnnotator.recommender', folder.uri).get<string>('modelPath', DEFAULT_MODEL_PATH).trim() || DEFAULT_MODEL_PATH;
-    // An absolute path only makes sense on the local disk; anything else is relative to the folder.
-    return folder.uri.scheme === 'file' && /^(\/|[A-Za-z]:[\\/])/.test(setting) ? vscode.Uri.file(setting) : vscode.Uri.joinPath(folder.uri, setting);
+    return modelUriOf(folder);
   }
 
   private async train(args: TrainArgs, background: boolean): Promise<TrainResult | undefined> {
@@ -296,13 +294,20 @@ export class RecommenderCommands implements vscode.Disposable {
   }
 }
 
+/** The folder's model file (the setting, relative to the folder unless absolute on the local disk). */
+export function modelUriOf(folder: vscode.WorkspaceFolder): vscode.Uri {
+  const setting = vscode.workspace.getConfiguration('corpusAnnotator.recommender', folder.uri).get<string>('modelPath', DEFAULT_MODEL_PATH).trim() || DEFAULT_MODEL_PATH;
+  // An absolute path only makes sense on the local disk; anything else is relative to the folder.
+  return folder.uri.scheme === 'file' && /^(\/|[A-Za-z]:[\\/])/.test(setting) ? vscode.Uri.file(setting) : vscode.Uri.joinPath(folder.uri, setting);
+}
+
 function minScoreSetting(scope: vscode.Uri): number {
   const v = vscode.workspace.getConfiguration('corpusAnnotator.recommender', scope).get<number>('minScore', 0.5);
   return typeof v === 'number' && v >= 0 && v <= 1 ? v : 0.5;
 }
 
 /** Replaces the model file in one step (a temporary file beside it, then renamed over it). */
-async function writeModelFile(target: vscode.Uri, text: string): Promise<void> {
+export async function writeModelFile(target: vscode.Uri, text: string): Promise<void> {
   const dir = vscode.Uri.joinPath(target, '..');
   await vscode.workspace.fs.createDirectory(dir);
   const tmp = vscode.Uri.joinPath(dir, `.${baseName(target.path)}.${Math.random().toString(36).slice(2, 10)}.tmp`);

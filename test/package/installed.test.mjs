@@ -46,6 +46,7 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/extension.js',
+      'extension/dist/likely-errors-worker.js',
       'extension/dist/pattern-worker.js',
       'extension/dist/recommender-worker.js',
       'extension/dist/web/extension.js',

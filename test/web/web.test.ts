@@ -90,6 +90,14 @@ describe('web worker extension host', () => {
     }
   });
 
+  it('Find Likely Annotation Errors says it needs a worker thread this host lacks, and lists nothing', async () => {
+    const result = await vscode.commands.executeCommand<{ findings: number; error?: string } | undefined>('corpusAnnotator.findLikelyErrors');
+    assert.ok(result?.error, JSON.stringify(result));
+    assert.ok(/not offered in the browser/.test(result.error) && /worker thread/.test(result.error), result.error);
+    assert.equal(result.findings, 0);
+    assert.equal(vscode.languages.getDiagnostics().flatMap(([, ds]) => ds).filter((d) => d.source === 'corpus-annotator: likely error').length, 0);
+  });
+
   it('never rewrites an invalid sidecar', async () => {
     const uri = articleUri('004_b0de303a7d7bdf73.txt');
     const sidecar = uri.with({ path: `${uri.path}.ann.yaml` });
