@@ -114,10 +114,12 @@ export default defineConfig(
       }],
     },
   },
-  // Two Node-only modules of the extension host (never in the browser bundle) share Node code
-  // with the CLI on purpose, so that both behave the same: the sidecar lock (a CLI write and an
-  // editor save never overwrite each other) and the recommender's corpus loader (the editor trains
-  // on what `corpus-annotator train` would read). Only those imports are let through.
+  // Node-only modules of the extension host (never in the browser bundle: each has a .web.ts
+  // sibling or is a worker) share Node code with the CLI on purpose, so that both behave the same:
+  // the sidecar lock (a CLI write and an editor save never overwrite each other), the
+  // recommender's corpus loader (the editor trains on what `corpus-annotator train` would read),
+  // and git (a branch is curated from the same objects `corpus-annotator curate` reads). Only those
+  // imports are let through. (A src/node layer for them would end the exceptions: not done yet.)
   {
     files: ['src/extension/local-write.ts'],
     rules: {
@@ -127,7 +129,15 @@ export default defineConfig(
     },
   },
   {
-    files: ['src/extension/recommender-worker.ts'],
+    files: ['src/extension/curate-git.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: folder('cli', CLI_IN_EXTENSION, ['git', 'curate-revision']),
+      }],
+    },
+  },
+  {
+    files: ['src/extension/recommender-worker.ts', 'src/extension/likely-errors-worker.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: folder('cli', CLI_IN_EXTENSION, ['recommender', 'io']),

@@ -92,7 +92,7 @@ export async function readFilesAt(specs: readonly string[], cwd: string): Promis
   try {
     objects = parseCatFileBatch(r.stdout, specs);
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}: ${r.stderr.trim()}`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}: ${r.stderr.trim()}`, { cause: e });
   }
   for (const [spec, bytes] of objects) out.set(spec, bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return out;
