@@ -131,17 +131,21 @@ export class DashboardAgreement implements vscode.Disposable {
     return collectAgreement(annotatorFolders(configured.map((c) => c.folder)), source, this.labelOrder());
   }
 
-  /** A change to a sidecar in an annotator's folder reads the folders again (debounced). */
+  /**
+   * A change to a sidecar in an annotator's folder reads the folders again (debounced). One
+   * workspace-wide glob watcher, its events filtered by folder: a RelativePattern watcher on a
+   * sub-folder reported nothing in code-server.
+   */
   private watch(configured: readonly Configured[]): void {
     this.disposeWatchers();
-    for (const c of configured) {
-      if (!c.uri) continue;
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(c.uri, '**/*.ann.yaml'));
-      const changed = (uri: vscode.Uri) => {
-        if (isSidecarPath(uri.path)) this.scheduleReload();
-      };
-      this.watchers.push(w, w.onDidCreate(changed), w.onDidChange(changed), w.onDidDelete(changed));
-    }
+    const roots = configured.flatMap((c) => (c.uri ? [c.uri.toString().replace(/\/*$/, '/')] : []));
+    if (!roots.length) return;
+    const w = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml');
+    const changed = (uri: vscode.Uri) => {
+      const key = uri.toString();
+      if (isSidecarPath(uri.path) && roots.some((r) => key.startsWith(r))) this.scheduleReload();
+    };
+    this.watchers.push(w, w.onDidCreate(changed), w.onDidChange(changed), w.onDidDelete(changed));
   }
 
   private scheduleReload(): void {
