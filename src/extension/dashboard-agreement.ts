@@ -33,6 +33,8 @@ export class DashboardAgreement implements vscode.Disposable {
   /** Bumped at each reload: an older read finishing late never replaces newer figures. */
   private generation = 0;
   private active = false;
+  /** The annotators' folders of the latest read, as URI strings ending in `/`. */
+  private roots: string[] = [];
 
   constructor(private readonly labelOrder: () => string[], private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -55,6 +57,7 @@ export class DashboardAgreement implements vscode.Disposable {
   /** Starts following the folders (the dashboard opened) and reads them. */
   start(): Promise<void> {
     this.active = true;
+    this.watch();
     return this.reload();
   }
 
@@ -71,7 +74,7 @@ export class DashboardAgreement implements vscode.Disposable {
     const generation = ++this.generation;
     const run = async () => {
       const configured = this.configured();
-      this.watch(configured);
+      this.roots = configured.flatMap((c) => (c.uri ? [c.uri.toString().replace(/\/*$/, '/')] : []));
       const figures = await this.read(configured);
       if (generation !== this.generation) return;
       this.figures = figures;
@@ -94,7 +97,10 @@ export class DashboardAgreement implements vscode.Disposable {
         const folder = v.trim();
         // Workspace-relative only: an absolute path is reported, not read.
         const absolute = /^(?:[\\/]|[A-Za-z]:[\\/]|[a-z][a-z0-9+.-]*:\/\/)/i.test(folder);
-        out.push({ folder, uri: absolute ? undefined : vscode.Uri.joinPath(wf.uri, ...folder.split(/[\\/]/).filter(Boolean)), workspaceFolder: wf.uri });
+        const uri = absolute ? undefined : vscode.Uri.joinPath(wf.uri, ...folder.split(/[\\/]/).filter(Boolean));
+        // A user-level setting applies to every folder of a multi-root workspace: each folder read once.
+        if (uri && out.some((c) => c.uri?.toString() === uri.toString())) continue;
+        out.push({ folder, uri, workspaceFolder: wf.uri });
       }
     }
     return out;
@@ -133,17 +139,18 @@ export class DashboardAgreement implements vscode.Disposable {
 
   /**
    * A change to a sidecar in an annotator's folder reads the folders again (debounced). One
-   * workspace-wide glob watcher, its events filtered by folder: a RelativePattern watcher on a
-   * sub-folder reported nothing in code-server.
+   * workspace-wide glob watcher for as long as the dashboard is open, its events matched against the
+   * folders of the latest read: a watcher made anew at each read can miss a write made while it
+   * is being set up (the integration test missed one now and then).
    */
-  private watch(configured: readonly Configured[]): void {
-    this.disposeWatchers();
-    const roots = configured.flatMap((c) => (c.uri ? [c.uri.toString().replace(/\/*$/, '/')] : []));
-    if (!roots.length) return;
+  private watch(): void {
+    if (this.watchers.length) return;
     const w = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml');
     const changed = (uri: vscode.Uri) => {
       const key = uri.toString();
-      if (isSidecarPath(uri.path) && roots.some((r) => key.startsWith(r))) this.scheduleReload();
+      if (!isSidecarPath(uri.path) || !this.roots.some((r) => key.startsWith(r))) return;
+      this.log.debug(`dashboard: ${vscode.workspace.asRelativePath(uri)} changed: agreement to be read again`);
+      this.scheduleReload();
     };
     this.watchers.push(w, w.onDidCreate(changed), w.onDidChange(changed), w.onDidDelete(changed));
   }
