@@ -10,6 +10,7 @@ import { renderDashboardPage } from '../core/dashboard-html';
 import { sidecarPathOf } from '../core/model';
 import { SidecarCheck } from './check';
 import { Target, Workspace } from './files';
+import { annotatorAgreement } from './stats-agreement';
 import { describeFsError, Io, openOutput, Output } from './io';
 
 export class DashboardCollector {
@@ -17,6 +18,8 @@ export class DashboardCollector {
   private readonly pool = new StringPool();
   private readonly withSidecar = new Set<string>();
   private readonly labels = new Map<string, string>();
+  /** Annotator folders `write` could not list (each makes stats exit 1; the page is written all the same). */
+  folderErrors = 0;
 
   addSidecar(check: SidecarCheck): void {
     this.addLabels(check.config.config.labels);
@@ -40,10 +43,14 @@ export class DashboardCollector {
   }
 
   /** Writes the page to `out` (a path as the user gave it, or `-`); false (and a message) when it could not be written. */
-  async write(io: Io, ws: Workspace, out: string, paths: readonly string[], useGit: boolean): Promise<boolean> {
+  async write(io: Io, ws: Workspace, out: string, paths: readonly string[], useGit: boolean, annotators: readonly string[] = []): Promise<boolean> {
     const target = out === '-' ? out : ws.resolve(out);
     const history = useGit ? entityHistory(await gitHistory(ws, paths.length ? paths : ['.'])) : [];
-    const data = this.tally.result({ labels: [...this.labels].map(([name, color]) => ({ name, color })), history });
+    const agreement = annotators.length ? await annotatorAgreement(ws, annotators, paths, [...this.labels.keys()]) : undefined;
+    this.folderErrors = agreement?.folderErrors.length ?? 0;
+    for (const f of agreement?.folderErrors ?? []) io.stderr(`${annotators[f.annotator] ?? ''}: error: cannot list the annotator's folder: ${f.reason}\n`);
+    for (const s of agreement?.skipped ?? []) io.stderr(`${s.file}: warning: left out of the agreement: ${s.reason}\n`);
+    const data = this.tally.result({ labels: [...this.labels].map(([name, color]) => ({ name, color })), history, ...(agreement ? { agreement } : {}) });
     const pageDir = target === '-' ? io.cwd : path.dirname(target);
     const html = renderDashboardPage(data, {
       mode: 'standalone',

@@ -1,7 +1,7 @@
 // `corpus-annotator stats [paths…]`: how far the annotation of a corpus has got.
 import { cmp, Sidecar, Status, STATUSES } from '../core/model';
 import { hasErrors } from '../core/problems';
-import { parseCommandArgs, TOOL } from './args';
+import { parseCommandArgs, stringList, TOOL, UsageError } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { DashboardCollector } from './stats-html';
 import { formatPathError, Workspace } from './files';
@@ -33,6 +33,13 @@ Options:
                       attention, entities added per day from git) as one
                       self-contained HTML page instead; \`-\` for stdout
       --no-git        with --html: no history from git
+      --annotators FOLDER
+                      with --html, once per annotator (two or more): a folder
+                      holding that annotator's copy of the corpus's sidecars
+                      (same article names); the dashboard shows their pairwise
+                      agreement (exact-span F1 overall and per label, token κ)
+                      as heat maps. Sidecars that cannot be read are named and
+                      left out
   -h, --help          show this help
 
 Exit status: 0 (invalid sidecars are counted, not errors), 1 a path could not be read,
@@ -43,6 +50,7 @@ Examples:
   ${TOOL} stats corpus/
   ${TOOL} stats --json corpus/ | jq .statuses
   ${TOOL} stats --html dashboard.html corpus/
+  ${TOOL} stats --html dashboard.html --annotators review/ana --annotators review/bob corpus/
 `;
 
 export interface StatsInput {
@@ -210,12 +218,15 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     'by-annotator': { type: 'boolean' },
     html: { type: 'string' },
     'no-git': { type: 'boolean' },
+    annotators: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
     io.stdout(STATS_HELP);
     return 0;
   }
+  const annotators = stringList(flags.annotators);
+  if (annotators.length && typeof flags.html !== 'string') throw new UsageError('--annotators goes with --html (the agreement is drawn in the dashboard)', 'stats');
   const ws = new Workspace(io);
   const found = await ws.discover(positionals, { articles: true });
   for (const e of found.errors) io.stderr(formatPathError(e) + '\n');
@@ -245,8 +256,8 @@ export async function statsCommand(argv: readonly string[], io: Io): Promise<num
     dashboard?.addArticle(a, config.config.labels);
   }
   if (dashboard && html !== undefined) {
-    const written = await dashboard.write(io, ws, html, positionals, !flags['no-git']);
-    return found.errors.length || gate.broken || !written ? 1 : 0;
+    const written = await dashboard.write(io, ws, html, positionals, !flags['no-git'], annotators);
+    return found.errors.length || gate.broken || !written || dashboard.folderErrors ? 1 : 0;
   }
   const stats = tally.result(labels);
   if (flags['by-annotator']) stats.annotators = tally.annotatorStats(labels);

@@ -3,6 +3,7 @@
 // CLI holds one document at a time and the extension never loads an article for them.
 // Pure: the adapters gather the summaries, the stale sidecars and the git history.
 import { DocumentSummary } from './corpus-index';
+import { AgreementFigures, PairAgreement } from './dashboard-agreement';
 import { displayText } from './entity-filter';
 import { cmp, Status, STATUSES } from './model';
 
@@ -49,13 +50,6 @@ export interface DayFigures {
   readonly total: number;
 }
 
-/** Pairwise F1 between annotators' versions of the corpus (symmetric; 1 on the diagonal). */
-export interface AgreementFigures {
-  readonly annotators: readonly string[];
-  /** f1[i][j] in [0, 1]. */
-  readonly f1: ReadonlyArray<readonly number[]>;
-}
-
 export interface DashboardData {
   readonly documents: number;
   readonly statuses: ReadonlyArray<{ readonly status: Status; readonly count: number }>;
@@ -73,6 +67,7 @@ export interface DashboardData {
   readonly issues: readonly SidecarIssue[];
   /** Absent when no history is available (no git, web host, no commit touching a sidecar). */
   readonly history?: readonly DayFigures[];
+  /** Annotators' folders compared (core/dashboard-agreement.ts); absent or fewer than two: none configured. */
   readonly agreement?: AgreementFigures;
 }
 
@@ -150,7 +145,7 @@ export class DashboardTally {
       suggestionSources: ranked(this.sources),
       issues,
       ...(options.history && options.history.length ? { history: options.history } : {}),
-      ...(options.agreement && options.agreement.annotators.length >= 2 ? { agreement: options.agreement } : {}),
+      ...(options.agreement ? { agreement: options.agreement } : {}),
     };
   }
 }
@@ -194,8 +189,14 @@ export function dashboardCsv(d: DashboardData): string {
     rows.push(['entities added', h.day, '', h.added]);
     rows.push(['entities removed', h.day, '', h.removed]);
   }
-  const ag = d.agreement;
-  if (ag) for (let i = 0; i < ag.annotators.length; i++) for (let j = i + 1; j < ag.annotators.length; j++) rows.push(['agreement f1', ag.annotators[i] as string, ag.annotators[j] as string, round(ag.f1[i]?.[j] ?? 0)]);
+  for (const p of agreementPairs(d.agreement)) {
+    const pair = `${p.a} × ${p.b}`;
+    rows.push(['agreement documents', pair, '', p.figures.documents]);
+    rows.push(['agreement f1', pair, '', figure(p.figures.f1)]);
+    rows.push(['agreement kappa', pair, '', figure(p.figures.kappa)]);
+    p.figures.labelF1.forEach((v, k) => rows.push(['agreement f1 per label', pair, d.agreement?.labels[k] ?? '', figure(v)]));
+    for (const s of p.figures.skipped) rows.push(['agreement skipped file', pair, s.file, s.reason]);
+  }
   return rows.map((r) => r.map((c) => csvCell(String(c))).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -217,7 +218,17 @@ export function dashboardMarkdown(d: DashboardData): string {
   if (d.issues.length) out.push(...mdTable(['Sidecar', 'Problem'], d.issues.map((i) => [i.name, i.kind === 'invalid' ? `invalid (${i.errors} error(s))` : 'stale (article changed)'])));
   if (d.history) out.push(...mdTable(['Day', 'Added', 'Removed', 'Total'], d.history.map((h) => [h.day, String(h.added), String(h.removed), String(h.total)])));
   const ag = d.agreement;
-  if (ag) out.push(...mdTable(['F1', ...ag.annotators], ag.annotators.map((a, i) => [a, ...ag.annotators.map((_, j) => round(ag.f1[i]?.[j] ?? 0).toFixed(2))])));
+  if (ag && ag.annotators.length >= 2) {
+    const names = ag.annotators.map((a) => a.name);
+    const matrix = (pick: (p: PairAgreement) => number | null) => names.map((a, i) => [a, ...names.map((_, j) => {
+      const p = ag.pairs[i]?.[j];
+      return p ? two(pick(p)) : '—';
+    })]);
+    out.push(...mdTable(['Exact F1', ...names], matrix((p) => p.f1)));
+    out.push(...mdTable(['Token κ', ...names], matrix((p) => p.kappa)));
+    ag.labels.forEach((label, k) => out.push(...mdTable([`${label} F1`, ...names], matrix((p) => p.labelF1[k] ?? null))));
+    if (ag.skipped.length) out.push(...mdTable(['Left out of the agreement', 'Why'], ag.skipped.map((s) => [s.file, s.reason])));
+  }
   return out.join('\n').trimEnd() + '\n';
 }
 
@@ -233,4 +244,26 @@ function mdCell(s: string): string {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** A figure for the CSV: rounded, or empty when undefined. */
+function figure(x: number | null): number | string {
+  return x === null ? '' : round(x);
+}
+
+function two(x: number | null): string {
+  return x === null ? 'n/a' : x.toFixed(2);
+}
+
+/** Each pair of annotators once (i < j), with their figures. */
+export function agreementPairs(ag: AgreementFigures | undefined): Array<{ a: string; b: string; figures: PairAgreement }> {
+  const out: Array<{ a: string; b: string; figures: PairAgreement }> = [];
+  if (!ag) return out;
+  for (let i = 0; i < ag.annotators.length; i++) {
+    for (let j = i + 1; j < ag.annotators.length; j++) {
+      const figures = ag.pairs[i]?.[j];
+      if (figures) out.push({ a: (ag.annotators[i] as { name: string }).name, b: (ag.annotators[j] as { name: string }).name, figures });
+    }
+  }
+  return out;
 }

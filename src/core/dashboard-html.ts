@@ -4,7 +4,8 @@
 // the extension) and `stats --html` (one self-contained file, a light/dark palette of its own).
 // Every chart is an <svg role="img"> with a <title>, followed by the table of its figures.
 // Everything a sidecar or configuration supplies (labels, surface forms, names) is escaped.
-import { AgreementFigures, Count, DashboardData, dashboardCsv, dashboardMarkdown, DayFigures } from './dashboard-data';
+import { AgreementFigures, PairAgreement } from './dashboard-agreement';
+import { Count, DashboardData, dashboardCsv, dashboardMarkdown, DayFigures } from './dashboard-data';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
 
 export interface DashboardPageOptions {
@@ -80,7 +81,7 @@ export function renderDashboardBody(d: DashboardData, o: Pick<DashboardPageOptio
     barSection('annotators', 'Annotations per annotator', 'Annotator', d.annotators.map((a) => ({ ...a, cls: 'bar' })), d.annotators.length ? undefined : 'No entities yet.'),
     historySection(d.history),
     barSection('suggestions', 'Suggestions pending by source', 'Source', d.suggestionSources.map((a) => ({ ...a, cls: 'bar' })), d.suggestions ? `${d.suggestions} suggestions awaiting a decision` : 'No suggestion awaiting a decision.'),
-    agreementSection(d.agreement),
+    agreementSection(d.agreement, o.mode),
     issueSection(d, o),
   ];
   return parts.join('\n');
@@ -181,34 +182,67 @@ function historySection(history: readonly DayFigures[] | undefined): string {
   );
 }
 
-function agreementSection(ag: AgreementFigures | undefined): string {
-  if (!ag) return '';
-  const n = ag.annotators.length;
-  const cell = 44;
-  const left = 140;
-  const top = 24;
-  const value = (i: number, j: number) => ag.f1[i]?.[j] ?? 0;
-  const cells = ag.annotators
-    .map((_, i) =>
-      ag.annotators
-        .map((__, j) => {
-          const v = value(i, j);
-          return `<g><title>${esc(`${ag.annotators[i]} × ${ag.annotators[j]}: F1 ${v.toFixed(2)}`)}</title><rect class="heat" x="${left + j * cell}" y="${top + i * cell}" width="${cell - 2}" height="${cell - 2}" fill-opacity="${fmt(0.1 + 0.9 * clamp01(v))}"/><text class="cell" x="${left + j * cell + cell / 2 - 1}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle">${v.toFixed(2)}</text></g>`;
-        })
-        .join(''),
-    )
-    .join('');
-  const names = ag.annotators
-    .map((a, i) => `<text class="name" x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(clip(a, 18))}</text><text class="name" x="${left + i * cell + cell / 2 - 1}" y="${top - 8}" text-anchor="middle">${esc(clip(a, 6))}</text>`)
-    .join('');
-  const pairs: string[][] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push([ag.annotators[i] as string, ag.annotators[j] as string, value(i, j).toFixed(2)]);
-  return section(
-    'agreement',
-    'Agreement (pairwise F1)',
-    svg('agreement', `Pairwise F1 agreement between ${n} annotators: ${pairs.map((p) => `${p[0]}–${p[1]} ${p[2]}`).join(', ')}`, left + n * cell + 8, top + n * cell + 8, names + cells) +
-      table('agreement', 'Pairwise F1', ['Annotator', 'Annotator', 'F1'], pairs),
-  );
+// ---- agreement: a heat map per figure, as tables (the numbers are the content; colour only adds) --
+
+/** Agreement buckets: Landis & Koch's steps for κ, used for F1 alike. */
+const HEAT_STEPS = [0.2, 0.4, 0.6, 0.8] as const;
+const HEAT_LEGEND = ['below 0.20', '0.20–0.39', '0.40–0.59', '0.60–0.79', '0.80 and above'];
+/** Skipped files named in a cell at most (all are listed under the tables). */
+const NAMED_IN_CELL = 3;
+
+function heatClass(v: number | null): string {
+  if (v === null) return 'hm-na';
+  return `hm hm${HEAT_STEPS.filter((s) => v >= s).length}`;
+}
+
+function agreementHint(ag: AgreementFigures | undefined, mode: DashboardPageOptions['mode']): string {
+  const how =
+    mode === 'webview'
+      ? `set <code>corpusAnnotator.dashboard.annotatorFolders</code> to two or more workspace folders, each holding one annotator's copy of the corpus's sidecars (same article names). <button type="button" class="link" data-action="configure-agreement">Open the setting</button>`
+      : `give <code>corpus-annotator stats --html FILE</code> two or more <code>--annotators FOLDER</code>, each holding one annotator's copy of the corpus's sidecars (same article names).`;
+  const one = ag?.annotators[0];
+  const only = one ? `Only one annotator folder is configured (<b>${esc(one.name)}</b>: ${esc(one.folder)}). ` : 'No annotators to compare yet. ';
+  return section('agreement', 'Inter-annotator agreement', `<p id="agreement-hint">${only}To see how far annotators agree, ${how}</p>`);
+}
+
+function agreementSection(ag: AgreementFigures | undefined, mode: DashboardPageOptions['mode']): string {
+  if (!ag || ag.annotators.length < 2) return agreementHint(ag, mode);
+  const names = ag.annotators.map((a) => a.name);
+  const cellOf = (i: number, j: number, value: (p: PairAgreement) => number | null, sub?: (p: PairAgreement) => string, notes = false): string => {
+    const p = ag.pairs[i]?.[j];
+    if (!p) return `<td class="hm-self"><span aria-hidden="true">—</span><span class="sr-only">same annotator</span></td>`;
+    const v = value(p);
+    const shown = v === null ? 'n/a' : v.toFixed(2);
+    const subText = sub ? `<span class="hm-sub">${esc(sub(p))}</span>` : '';
+    let note = '';
+    if (notes && p.skipped.length) {
+      const named = p.skipped.slice(0, NAMED_IN_CELL).map((s) => esc(s.file)).join(', ');
+      const more = p.skipped.length > NAMED_IN_CELL ? ` and ${p.skipped.length - NAMED_IN_CELL} more` : '';
+      note = `<span class="hm-note">skipped: ${named}${more}</span>`;
+    }
+    const data = v === null ? '' : ` data-value="${Math.round(v * 1000) / 1000}"`;
+    return `<td class="${heatClass(v)}" data-pair="${i}-${j}"${data}>${shown}${subText}${note}</td>`;
+  };
+  const heatTable = (id: string, caption: string, value: (p: PairAgreement) => number | null, sub?: (p: PairAgreement) => string, notes = false): string => {
+    const head = `<tr><td></td>${names.map((n) => `<th scope="col">${esc(n)}</th>`).join('')}</tr>`;
+    const rows = names.map((n, i) => `<tr><th scope="row">${esc(n)}</th>${names.map((_, j) => cellOf(i, j, value, sub, notes)).join('')}</tr>`).join('');
+    return `<table class="heatmap" id="heatmap-${id}"><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  };
+  const docs = (p: PairAgreement) => `${p.documents} doc${p.documents === 1 ? '' : 's'}`;
+  const legend = `<ul class="legend hm-legend" aria-label="Colour scale of the tables">${HEAT_LEGEND.map((t, k) => `<li><span class="swatch hm${k}" aria-hidden="true"></span>${esc(t)}</li>`).join('')}<li><span class="swatch hm-na" aria-hidden="true"></span>n/a: nothing to compare</li></ul>`;
+  const overall =
+    `<div class="hm-grid">${heatTable('f1', 'Exact-span F1, all labels', (p) => p.f1, docs, true)}` +
+    `${heatTable('kappa', "Cohen's κ on tokens", (p) => p.kappa, (p) => `${p.kappaDocuments} doc${p.kappaDocuments === 1 ? '' : 's'} with text`)}</div>`;
+  const perLabel = ag.labels.length
+    ? `<h3>Exact-span F1 per label</h3><div class="hm-grid">${ag.labels.map((l, k) => heatTable(`label-${k}`, l, (p) => p.labelF1[k] ?? null)).join('')}</div>`
+    : '';
+  const left = [
+    ...ag.folderErrors.map((f) => `<li><b>${esc(ag.annotators[f.annotator]?.folder ?? '')}</b>: ${esc(f.reason)}</li>`),
+    ...ag.skipped.map((s) => `<li>${esc(s.file)} <span class="muted">(${esc(s.reason)})</span></li>`),
+  ];
+  const leftOut = left.length ? `<h3>Left out</h3><ul class="issues" id="agreement-skipped">${left.join('')}</ul>` : '';
+  const intro = `<p>${names.length} annotators (${ag.annotators.map((a) => `${esc(a.name)}: ${esc(a.folder)}`).join(', ')}), compared pair by pair over the documents both annotated. F1: same start, end and label; κ: the label of each word, O outside entities. Suggestions are left out.</p>`;
+  return section('agreement', 'Inter-annotator agreement', intro + legend + overall + perLabel + leftOut);
 }
 
 function issueSection(d: DashboardData, o: Pick<DashboardPageOptions, 'mode' | 'hrefOf'>): string {
@@ -261,10 +295,6 @@ function fmt(x: number): string {
   return String(Math.round(x * 10) / 10);
 }
 
-function clamp01(x: number): number {
-  return Math.max(0, Math.min(1, x));
-}
-
 function dayNumber(day: string): number {
   return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
@@ -287,6 +317,13 @@ svg text{fill:var(--ca-fg);font-family:var(--ca-font);font-size:12px}svg text.va
 .bar{fill:var(--ca-bar)}.track{fill:var(--ca-track)}.heat{fill:var(--ca-bar)}svg text.cell{fill:var(--ca-fg);font-weight:600}
 .line{fill:none;stroke:var(--ca-bar);stroke-width:2}.dot{fill:var(--ca-bar)}.axis{stroke:var(--ca-track)}
 .st-todo{fill:var(--ca-todo);background:var(--ca-todo)}.st-in-progress{fill:var(--ca-progress);background:var(--ca-progress)}.st-done{fill:var(--ca-done);background:var(--ca-done)}.st-reviewed{fill:var(--ca-reviewed);background:var(--ca-reviewed)}
+table.heatmap td{text-align:center;min-width:4.5em;padding:6px 8px;font-variant-numeric:tabular-nums;font-weight:600;vertical-align:middle}
+.hm0{background:#eff3ff;color:#1f2328}.hm1{background:#c6dbef;color:#1f2328}.hm2{background:#6baed6;color:#1f2328}.hm3{background:#2171b5;color:#ffffff}.hm4{background:#08306b;color:#ffffff}
+table.heatmap td.hm-na,table.heatmap td.hm-self{color:var(--ca-muted);font-weight:400}.swatch.hm-na{border:1px dashed var(--ca-track)}.hm-legend .swatch{outline:1px solid var(--ca-track)}
+.hm-sub,.hm-note{display:block;font-weight:400;font-size:.8em}.hm-note{max-width:16em;overflow-wrap:anywhere;font-style:italic}
+.hm-grid{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+body.vscode-high-contrast .hm,body.vscode-high-contrast-light .hm{background:none;color:inherit}
 .legend{list-style:none;display:flex;gap:16px;padding:0;flex-wrap:wrap}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:4px;vertical-align:baseline}
 .ca-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:8px 24px}
 details.figures{margin:.3em 0 .8em}details.figures summary{cursor:pointer;color:var(--ca-muted)}

@@ -49,6 +49,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (action === 'copy-markdown') {
       if (vscode) vscode.postMessage({ type: 'copyMarkdown' });
       else copyHere(pageText('ca-markdown'));
+    } else if (action === 'configure-agreement') {
+      if (vscode) vscode.postMessage({ type: 'configureAgreement' });
     } else if (action === 'export-csv') {
       if (vscode) vscode.postMessage({ type: 'exportCsv' });
       else download(pageText('ca-csv'), 'corpus-dashboard.csv');

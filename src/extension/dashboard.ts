@@ -8,6 +8,7 @@ import { entityHistory, historyGitArgs } from '../core/dashboard-history';
 import { DASHBOARD_MAIN_ID, renderDashboardBody, renderDashboardPage } from '../core/dashboard-html';
 import { articlePathOf, isSidecarPath, sidecarPathOf } from '../core/model';
 import { CorpusCounts } from './corpus-counts';
+import { ANNOTATOR_FOLDERS_SETTING, DashboardAgreement } from './dashboard-agreement';
 import { gitOutput } from './dashboard-git';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
@@ -15,7 +16,14 @@ import { registerCommand } from './register-command';
 /** Changes arriving closer together than this are drawn once (a corpus-wide suggest changes hundreds of sidecars). */
 const DEBOUNCE_MS = 250;
 
-type FromWebview = { type: 'ready' } | { type: 'copyMarkdown' } | { type: 'exportCsv' } | { type: 'open'; key: string };
+type FromWebview = { type: 'ready' } | { type: 'copyMarkdown' } | { type: 'exportCsv' } | { type: 'configureAgreement' } | { type: 'open'; key: string };
+
+/** What the test-only `corpusAnnotator.dashboard._figures` returns: the figures last drawn and the body's HTML. */
+export interface DashboardSnapshot {
+  readonly data: DashboardData | undefined;
+  readonly html: string | undefined;
+  readonly open: boolean;
+}
 
 export class Dashboard implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -26,10 +34,17 @@ export class Dashboard implements vscode.Disposable {
   /** The label classes the page's style holds: a change of labels redraws the whole page. */
   private styleKey = '';
   private last: DashboardData | undefined;
+  private readonly agreement: DashboardAgreement;
+  private readonly rendered = new vscode.EventEmitter<void>();
 
   constructor(private readonly counts: CorpusCounts, private readonly labels: LabelService, private readonly log: vscode.LogOutputChannel) {
+    this.agreement = new DashboardAgreement(() => [...this.configuredLabels().keys()], log);
     this.disposables.push(
+      this.agreement,
+      this.rendered,
+      this.agreement.onDidChange(() => this.render(false)),
       registerCommand(log, 'openDashboard', () => this.open()),
+      registerCommand(log, 'dashboard._figures', (expectFolders?: string[]) => this.snapshot(expectFolders)),
       counts.onDidChange(() => this.schedule()),
       counts.onDidFinishPass(() => this.schedule()),
       labels.onDidChange(() => this.schedule()),
@@ -43,7 +58,7 @@ export class Dashboard implements vscode.Disposable {
   async open(): Promise<void> {
     if (this.panel) {
       this.panel.reveal();
-      await this.loadHistory();
+      await Promise.all([this.loadHistory(), this.agreement.start()]);
       this.render(true);
       return;
     }
@@ -59,6 +74,7 @@ export class Dashboard implements vscode.Disposable {
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.styleKey = '';
+      this.agreement.stop();
     }, undefined, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m), undefined, this.disposables);
     // A hidden webview is thrown away (retainContextWhenHidden off): drawn again when shown.
@@ -66,8 +82,34 @@ export class Dashboard implements vscode.Disposable {
       if (panel.visible) this.render(true);
     }, undefined, this.disposables);
     this.render(true);
-    await this.loadHistory();
+    await Promise.all([this.loadHistory(), this.agreement.start()]);
     this.render(false);
+  }
+
+  /**
+   * For the integration tests: the figures drawn once the annotators' folders have been read, and,
+   * given `expectFolders`, once they have been read for exactly those (a setting just changed).
+   */
+  private async snapshot(expectFolders?: string[]): Promise<DashboardSnapshot> {
+    const same = () => JSON.stringify((this.last?.agreement?.annotators ?? []).map((a) => a.folder)) === JSON.stringify(expectFolders);
+    await this.agreement.settled();
+    while (this.panel && expectFolders && !same()) {
+      await new Promise<void>((resolve) => {
+        const d = this.rendered.event(() => {
+          d.dispose();
+          resolve();
+        });
+      });
+    }
+    return { data: this.last, html: this.last ? renderDashboardBody(this.last, { mode: 'webview' }) : undefined, open: this.panel !== undefined };
+  }
+
+  private configuredLabels(): Map<string, string> {
+    const labels = new Map<string, string>();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for (const l of this.labels.configFor(folder.uri).labels) if (!labels.has(l.name)) labels.set(l.name, l.color);
+    }
+    return labels;
   }
 
   private schedule(): void {
@@ -85,13 +127,12 @@ export class Dashboard implements vscode.Disposable {
       if (!isSidecarPath(uri.path)) continue;
       if (diagnostics.some((d) => STALE_CODES.has(String(typeof d.code === 'object' ? d.code.value : d.code)))) stale.add(uri.with({ path: articlePathOf(uri.path) }).toString());
     }
-    const labels = new Map<string, string>();
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      for (const l of this.labels.configFor(folder.uri).labels) if (!labels.has(l.name)) labels.set(l.name, l.color);
-    }
+    const labels = this.configuredLabels();
+    const agreement = this.agreement.current();
     const data = dashboardData(this.counts.documents(), (key) => vscode.workspace.asRelativePath(vscode.Uri.parse(key), true), stale, {
       labels: [...labels].map(([name, color]) => ({ name, color })),
       history: this.history,
+      ...(agreement ? { agreement } : {}),
     });
     this.last = data;
     return data;
@@ -110,6 +151,7 @@ export class Dashboard implements vscode.Disposable {
     } else {
       void panel.webview.postMessage({ type: 'update', html: renderDashboardBody(data, { mode: 'webview' }), version: this.version, id: DASHBOARD_MAIN_ID });
     }
+    this.rendered.fire();
   }
 
   private subtitle(): string {
@@ -133,6 +175,10 @@ export class Dashboard implements vscode.Disposable {
     const data = this.last ?? this.figures();
     try {
       if (m.type === 'ready') return;
+      if (m.type === 'configureAgreement') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', ANNOTATOR_FOLDERS_SETTING);
+        return;
+      }
       if (m.type === 'copyMarkdown') {
         await vscode.env.clipboard.writeText(dashboardMarkdown(data));
         this.say('Copied as Markdown.');

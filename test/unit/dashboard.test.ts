@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringPool, summariseEntities, summariseSidecar } from '../../src/core/corpus-index';
 import { dashboardCsv, dashboardData, DashboardData, dashboardMarkdown, DashboardTally, NONE } from '../../src/core/dashboard-data';
+import { AgreementFigures, PairAgreement } from '../../src/core/dashboard-agreement';
 import { entityHistory } from '../../src/core/dashboard-history';
 import { esc, renderDashboardBody, renderDashboardPage } from '../../src/core/dashboard-html';
 import { Entity, Status } from '../../src/core/model';
@@ -40,6 +41,12 @@ function demo(): { data: DashboardData; entities: Entity[]; statuses: Status[] }
     statuses.push(sidecar.status);
   }
   return { data: dashboardData(docs, (k) => k, new Set(), { labels: DEMO_LABELS }), entities, statuses };
+}
+
+/** Two annotators agreeing by `f1` over one document. */
+function twoAnnotators(a: string, b: string, f1: number): AgreementFigures {
+  const pair: PairAgreement = { documents: 1, f1, labelF1: [], kappa: null, kappaDocuments: 0, unpaired: 0, skipped: [] };
+  return { annotators: [{ name: a, folder: a }, { name: b, folder: b }], labels: [], pairs: [[undefined, pair], [pair, undefined]], skipped: [], folderErrors: [] };
 }
 
 function entity(id: string, label: string, text: string, extra: Partial<Entity> = {}): Entity {
@@ -95,11 +102,17 @@ describe('dashboard figures', () => {
     assert.deepEqual(d.labels.map((l) => [l.label, l.count, l.top.map((t) => t.name)]), [['PER', 1, ['Laftit']]]);
   });
 
-  it('agreement and history are shown only when there is something to show', () => {
-    const d0 = new DashboardTally().result({ labels: [], history: [], agreement: { annotators: ['solo'], f1: [[1]] } });
+  it('history is shown only when there is some; agreement with fewer than two annotators says how to configure it', () => {
+    const solo: AgreementFigures = { annotators: [{ name: 'solo', folder: 'review/solo' }], labels: [], pairs: [[undefined]], skipped: [], folderErrors: [] };
+    const d0 = new DashboardTally().result({ labels: [], history: [], agreement: solo });
     assert.equal(d0.history, undefined);
-    assert.equal(d0.agreement, undefined);
     assert.equal(d0.reviewed, 0);
+    const webview = renderDashboardBody(d0, { mode: 'webview' });
+    assert.match(webview, /<p id="agreement-hint">Only one annotator folder is configured \(<b>solo<\/b>: review\/solo\)\. .*<code>corpusAnnotator\.dashboard\.annotatorFolders<\/code>.*data-action="configure-agreement"/);
+    assert.ok(!webview.includes('class="heatmap"'), 'no empty table');
+    const none = renderDashboardBody(new DashboardTally().result({ labels: [] }), { mode: 'standalone' });
+    assert.match(none, /<p id="agreement-hint">No annotators to compare yet\. .*--annotators FOLDER/);
+    assert.ok(!none.includes('class="heatmap"') && !none.includes('configure-agreement'));
   });
 });
 
@@ -143,8 +156,8 @@ describe('dashboard history (git log of sidecars)', () => {
 describe('dashboard page', () => {
   it('draws every chart as an accessible SVG with its table, with the real numbers', () => {
     const { data } = demo();
-    const html = renderDashboardPage({ ...data, history: [{ day: '2026-12-01', added: 5, removed: 0, total: 5 }, { day: '2026-12-04', added: 3, removed: 1, total: 7 }], agreement: { annotators: ['ana', 'bob'], f1: [[1, 0.8], [0.8, 1]] } }, { mode: 'standalone', title: 'demo' });
-    for (const id of ['status', 'labels', 'annotators', 'history', 'agreement']) {
+    const html = renderDashboardPage({ ...data, history: [{ day: '2026-12-01', added: 5, removed: 0, total: 5 }, { day: '2026-12-04', added: 3, removed: 1, total: 7 }], agreement: twoAnnotators('ana', 'bob', 0.8) }, { mode: 'standalone', title: 'demo' });
+    for (const id of ['status', 'labels', 'annotators', 'history']) {
       assert.match(html, new RegExp(`<svg id="chart-${id}" class="chart" role="img" aria-labelledby="t-${id}"[^>]*><title id="t-${id}">`), id);
     }
     assert.match(html, new RegExp(`<b data-figure="entities">${data.entities}</b>`));
@@ -153,7 +166,7 @@ describe('dashboard page', () => {
     assert.ok(per);
     assert.ok(html.includes(`<tr><th scope="row">PER</th><td>${per.count}</td></tr>`));
     assert.ok(html.includes('.lc0{fill:#e5534b}'));
-    assert.ok(html.includes('<th scope="row">ana</th><td>bob</td><td>0.80</td>'));
+    assert.ok(html.includes('<tr><th scope="row">ana</th><td class="hm-self"><span aria-hidden="true">—</span><span class="sr-only">same annotator</span></td><td class="hm hm4" data-pair="0-1" data-value="0.8">0.80<span class="hm-sub">1 doc</span></td></tr>'));
     // Self-contained: nothing fetched from anywhere.
     assert.doesNotMatch(html, /\b(?:src|href)="(?:https?:)?\/\//);
     assert.match(html, /<textarea id="ca-csv" hidden readonly>section,name,detail,value/);
@@ -168,7 +181,7 @@ describe('dashboard page', () => {
     ], { withMentions: pool });
     const d = dashboardData([[`k"><script>z()</script>`, s]], () => `</textarea><script>w()</script>.txt`, new Set([`k"><script>z()</script>`]), {
       labels: [{ name: 'ORG', color: 'red}</style><script>v()</script>' }],
-      agreement: { annotators: [evil, 'b'], f1: [[1, 0], [0, 1]] },
+      agreement: twoAnnotators(evil, 'b', 0),
     });
     for (const mode of ['webview', 'standalone'] as const) {
       const html = renderDashboardPage(d, { mode, title: `<script>t()</script>`, nonce: 'abc', cspSource: 'vscode-resource:', hrefOf: (k) => `javascript:${k}` });
