@@ -13,8 +13,11 @@ import * as vscode from 'vscode';
 import { DocumentSummary, StringPool } from '../core/corpus-index';
 import { parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus-index-snapshot';
 import { sidecarPathOf } from '../core/model';
+import { mapBounded } from '../core/map-bounded';
 import { sha256Hex } from '../core/sha256';
 import { coalesce } from './coalesce';
+import { exists } from './file-exists';
+import { statFile } from './read-file';
 import type { CorpusCounts } from './corpus-counts';
 
 const NAME = /^corpus-index-[0-9a-z]+-[0-9a-z]+\.jsonl$/;
@@ -29,7 +32,10 @@ const SAVE_DELAY_MS = 5000;
  */
 const RACY_MS = 2000;
 const UNCHECKED: SidecarStamp = { size: 0, mtime: -1 };
-/** Sidecars stat'ed at once while checking the persisted index. */
+/**
+ * Sidecars stat'ed at once while checking the persisted index (Node's fs: its thread pool, 4
+ * threads by default, does the work; more in flight only queues there, and holds memory).
+ */
 const STAT_CONCURRENCY = 32;
 
 /** What the last check of the persisted index found (the log says it too; tests read it). */
@@ -86,6 +92,9 @@ export class CorpusIndexCache implements vscode.Disposable {
   async files(): Promise<vscode.Uri[]> {
     if (!this.dir) return [];
     const dir = this.dir;
+    // Before the first save the directory does not exist, and VS Code's readDirectory logs a
+    // warning for that ("readdir with filetypes failed ... ENOENT"): a stat fails quietly.
+    if (!(await exists(dir))) return [];
     try {
       const names = (await vscode.workspace.fs.readDirectory(dir)).filter(([name, type]) => type === vscode.FileType.File && NAME.test(name)).map(([name]) => name);
       return names.sort().reverse().map((name) => vscode.Uri.joinPath(dir, name));
@@ -135,12 +144,10 @@ export class CorpusIndexCache implements vscode.Disposable {
       const e = entries.get(u.toString());
       return e !== undefined && current(u.toString()) === e.summary;
     });
+    // (stamp() never rejects: a sidecar that cannot be stat'ed has no stamp, so it is read again.)
+    const stamps = await mapBounded(check, STAT_CONCURRENCY, (u) => this.stamp(u.with({ path: sidecarPathOf(u.path) })));
     const now = new Map<string, SidecarStamp | undefined>();
-    for (let i = 0; i < check.length; i += STAT_CONCURRENCY) {
-      const batch = check.slice(i, i + STAT_CONCURRENCY);
-      const stamps = await Promise.all(batch.map((u) => this.stamp(u.with({ path: sidecarPathOf(u.path) }))));
-      batch.forEach((u, k) => now.set(u.toString(), stamps[k]));
-    }
+    check.forEach((u, k) => now.set(u.toString(), stamps[k]));
     const { fresh, stale } = reusable(entries, now);
     this.lastWarmStart = { persisted: entries.size, reused: fresh.size, stale: stale.length };
     this.log.info(`corpus index: ${fresh.size} of ${entries.size} persisted summaries still match their sidecar (${stale.length} to read again), checked in ${(performance.now() - started).toFixed(0)} ms`);
@@ -153,7 +160,7 @@ export class CorpusIndexCache implements vscode.Disposable {
    */
   async stamp(sidecar: vscode.Uri): Promise<SidecarStamp | undefined> {
     try {
-      const st = await vscode.workspace.fs.stat(sidecar);
+      const st = await statFile(sidecar);
       return Date.now() - st.mtime < RACY_MS ? undefined : { size: st.size, mtime: st.mtime };
     } catch (e) {
       return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { absent: true } : undefined;
@@ -180,7 +187,8 @@ export class CorpusIndexCache implements vscode.Disposable {
   readonly save = coalesce(async () => {
     const counts = this.counts;
     const dir = this.dir;
-    if (!counts || !dir || this.saving !== 'on' || !counts.complete()) return;
+    // (Disposed: a save queued behind a running one must not write after its owner is gone.)
+    if (!counts || !dir || this.saving !== 'on' || this.disposed || !counts.complete()) return;
     const started = performance.now();
     const lines: string[] = [];
     for (const [key, summary] of counts.documents()) {
@@ -210,7 +218,7 @@ export class CorpusIndexCache implements vscode.Disposable {
 
   /** Deletes the index files older than `newest` and temporary files a crashed save left. */
   private async removeOlderThan(newest: string | undefined): Promise<void> {
-    if (!this.dir) return;
+    if (!this.dir || !(await exists(this.dir))) return;
     let entries: Array<[string, vscode.FileType]> = [];
     try {
       entries = await vscode.workspace.fs.readDirectory(this.dir);
