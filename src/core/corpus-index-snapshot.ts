@@ -7,12 +7,19 @@
 // file, a field of the wrong type) makes `parseSnapshot` reject the whole file — never throw — and
 // the caller then reads the sidecars as if there were no snapshot. A half-trusted snapshot would
 // show wrong totals; a rejected one only costs one cold pass.
+//
+// Each line is the document's counts (JSON), then a tab and its mentions (JSON) if it has any: the
+// counts are all the totals need, and parsing a million mentions (most of a 10k corpus's 40 MB)
+// took seconds of a busy host before the sidebar could show anything. The mentions are decoded
+// when first asked for (`decodeMentions`, or reading `summary.mentions`); a line whose mentions
+// turn out bad then has none, and `decodeMentions` says so, so the caller reads that sidecar
+// again instead of trusting its summary. (A tab never appears in JSON.stringify's output.)
 import { DocumentSummary, MentionLink, Mentions, StringPool } from './corpus-index';
 import { STATUSES, Status } from './model';
 import { Problem } from './problems';
 
 /** Bumped whenever the layout below or the meaning of a summary changes: older files are ignored. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const FORMAT = 'corpus-annotator/corpus-index';
 
 /**
@@ -41,10 +48,44 @@ export function serialiseEntry(key: string, entry: SnapshotEntry): string {
   const doc: CompactSummary = { s: s.state, e: s.entities, g: s.suggestions, l: [...s.labels], r: s.errors };
   if (s.status !== undefined) doc.st = s.status;
   if (s.problems) doc.p = s.problems;
-  if (s.mentions) doc.m = compactMentions(s.mentions);
   if (s.annotators) doc.a = [...s.annotators];
   if (s.suggestionSources) doc.o = [...s.suggestionSources];
-  return JSON.stringify([key, stamp, doc]);
+  const head = JSON.stringify([key, stamp, doc]);
+  // Mentions never decoded since they were read are written back as they were read.
+  const raw = undecoded.get(s)?.raw;
+  if (raw !== undefined) return `${head}\t${raw}`;
+  return s.mentions ? `${head}\t${JSON.stringify(compactMentions(s.mentions))}` : head;
+}
+
+/** Summaries read from a snapshot whose mentions have not been decoded yet: their text, and what decodes it. */
+const undecoded = new WeakMap<DocumentSummary, { readonly raw: string; readonly decode: () => Mentions | undefined }>();
+
+/**
+ * Decodes a summary's mentions now, if they came from a snapshot and were not decoded yet. False
+ * when they are bad (the summary then has none: read its sidecar again); true otherwise.
+ */
+export function decodeMentions(summary: DocumentSummary): boolean {
+  const pending = undecoded.get(summary);
+  if (!pending) return true;
+  return pending.decode() !== undefined;
+}
+
+/** Defines `summary.mentions` as decoded from `raw` on first use (then a plain property). */
+function lazyMentions(summary: DocumentSummary, raw: string, pool: StringPool): void {
+  const decode = (): Mentions | undefined => {
+    let mentions: Mentions | undefined;
+    try {
+      const parsed = mentionsOf(JSON.parse(raw), pool);
+      if (typeof parsed !== 'string' && parsed.length === summary.entities + summary.suggestions) mentions = parsed;
+    } catch {
+      // bad JSON: no mentions
+    }
+    Object.defineProperty(summary, 'mentions', { value: mentions, enumerable: true, configurable: true, writable: true });
+    undecoded.delete(summary);
+    return mentions;
+  };
+  undecoded.set(summary, { raw, decode });
+  Object.defineProperty(summary, 'mentions', { get: decode, enumerable: true, configurable: true });
 }
 
 /**
@@ -69,18 +110,23 @@ export function parseSnapshot(text: string, pool: StringPool, producer = ''): Pa
   if (!isRecord(header) || header.format !== FORMAT) return { rejected: 'it is not a corpus index' };
   if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
   if (header.producer !== producer) return { rejected: `it was written by ${String(header.producer) || 'another version'}, not ${producer || 'this version'}` };
+  // (A cut inside the last line's mentions would leave its counts whole: the final newline says the write ended.)
+  if (!text.endsWith('\n')) return { rejected: 'it does not end with a newline (truncated?)' };
   if (!isCount(header.documents) || header.documents !== lines.length - 1) return { rejected: `it announces ${String(header.documents)} documents but holds ${lines.length - 1} (truncated?)` };
   const entries = new Map<string, SnapshotEntry>();
   for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const tab = line.indexOf('\t');
     let row: unknown;
     try {
-      row = JSON.parse(lines[i] as string);
+      row = JSON.parse(tab < 0 ? line : line.slice(0, tab));
     } catch {
       return { rejected: `line ${i + 1} is not JSON` };
     }
     const entry = entryOf(row, pool);
     if (typeof entry === 'string') return { rejected: `line ${i + 1}: ${entry}` };
     if (entries.has(entry[0])) return { rejected: `line ${i + 1}: a document listed twice` };
+    if (tab >= 0) lazyMentions(entry[1].summary, line.slice(tab + 1), pool);
     entries.set(entry[0], entry[1]);
   }
   return { entries };
@@ -115,12 +161,12 @@ interface CompactSummary {
   l: Array<[string, number]>;
   r: number;
   p?: readonly Problem[];
-  m?: CompactMentions;
   /** entities per annotator (`by`), suggestions per source (`src`): the dashboard's figures */
   a?: Array<[string, number]>;
   o?: Array<[string, number]>;
 }
 
+/** A document's mentions, after its counts' JSON and a tab on the same line. */
 interface CompactMentions {
   /** ids */
   i: string[];
@@ -170,7 +216,7 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   else if (Array.isArray(rawStamp) && rawStamp.length === 2 && isCount(rawStamp[0]) && typeof rawStamp[1] === 'number' && Number.isFinite(rawStamp[1])) stamp = { size: rawStamp[0], mtime: rawStamp[1] };
   else return 'a bad sidecar stamp';
   if (!isRecord(doc)) return 'no summary';
-  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, m, a, o } = doc;
+  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, a, o } = doc;
   if (state !== 'ok' && state !== 'invalid' && state !== 'none') return 'a bad state';
   if (status !== undefined && !(STATUSES as readonly unknown[]).includes(status)) return 'a bad status';
   if (!isCount(entities) || !isCount(suggestions) || !isCount(errors)) return 'bad counts';
@@ -187,18 +233,10 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   if (annotators === null) return 'bad annotator counts';
   const sources = o === undefined ? undefined : countsOf(o, pool, suggestions);
   if (sources === null) return 'bad suggestion source counts';
-  let mentions: Mentions | undefined;
-  if (m !== undefined) {
-    const parsed = mentionsOf(m, pool);
-    if (typeof parsed === 'string') return parsed;
-    if (parsed.length !== entities + suggestions) return 'mentions that do not match the counts';
-    mentions = parsed;
-  }
   const summary: DocumentSummary = {
     state, entities, suggestions, labels: byLabel, errors,
     ...(status !== undefined ? { status: status as Status } : {}),
     ...(problems !== undefined ? { problems: problems as Problem[] } : {}),
-    ...(mentions ? { mentions } : {}),
     ...(annotators ? { annotators } : {}),
     ...(sources ? { suggestionSources: sources } : {}),
   };

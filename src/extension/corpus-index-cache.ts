@@ -11,13 +11,13 @@
 // rejects it whole), and a failed save is logged once, never shown.
 import * as vscode from 'vscode';
 import { DocumentSummary, StringPool } from '../core/corpus-index';
-import { parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus-index-snapshot';
+import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus-index-snapshot';
 import { sidecarPathOf } from '../core/model';
 import { mapBounded } from '../core/map-bounded';
 import { sha256Hex } from '../core/sha256';
 import { coalesce } from './coalesce';
 import { exists } from './file-exists';
-import { statFile } from './read-file';
+import { readBytes, statFile } from './read-file';
 import type { CorpusCounts } from './corpus-counts';
 
 const NAME = /^corpus-index-[0-9a-z]+-[0-9a-z]+\.jsonl$/;
@@ -37,6 +37,8 @@ const UNCHECKED: SidecarStamp = { size: 0, mtime: -1 };
  * threads by default, does the work; more in flight only queues there, and holds memory).
  */
 const STAT_CONCURRENCY = 32;
+/** Persisted documents whose mentions are decoded between two yields to the event loop. */
+const DECODE_CHUNK = 100;
 
 /** What the last check of the persisted index found (the log says it too; tests read it). */
 export interface WarmStart {
@@ -59,6 +61,8 @@ export class CorpusIndexCache implements vscode.Disposable {
   /** Saves are off after a failure (no error loop; the next session tries again), or while a test holds them. */
   private saving: 'on' | 'failed' | 'held' = 'on';
   private disposed = false;
+  /** What the newest index file holds (the one loaded, or the last saved): a save that would write the same is skipped. */
+  private onDisk: { file: vscode.Uri; summaries: WeakSet<DocumentSummary>; size: number } | undefined;
   lastWarmStart: WarmStart | undefined;
 
   /** `dir`: where the index files go (undefined: nowhere; nothing is persisted). */
@@ -112,7 +116,7 @@ export class CorpusIndexCache implements vscode.Disposable {
       let text = '';
       let size = 0;
       try {
-        const bytes = await vscode.workspace.fs.readFile(file);
+        const bytes = await readBytes(file);
         size = bytes.length;
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       } catch (e) {
@@ -125,6 +129,7 @@ export class CorpusIndexCache implements vscode.Disposable {
         continue;
       }
       for (const [, e] of parsed.entries) this.stamps.set(e.summary, e.stamp);
+      this.onDisk = { file, summaries: new WeakSet([...parsed.entries.values()].map((e) => e.summary)), size: parsed.entries.size };
       this.log.info(`corpus index: ${parsed.entries.size} document summaries loaded from the last session in ${(performance.now() - started).toFixed(0)} ms (${(size / 1048576).toFixed(1)} MB)`);
       this.lastWarmStart = { persisted: parsed.entries.size, reused: 0, stale: 0 };
       return parsed.entries;
@@ -145,12 +150,23 @@ export class CorpusIndexCache implements vscode.Disposable {
       return e !== undefined && current(u.toString()) === e.summary;
     });
     // (stamp() never rejects: a sidecar that cannot be stat'ed has no stamp, so it is read again.)
-    const stamps = await mapBounded(check, STAT_CONCURRENCY, (u) => this.stamp(u.with({ path: sidecarPathOf(u.path) })));
+    const stats = mapBounded(check, STAT_CONCURRENCY, (u) => this.stamp(u.with({ path: sidecarPathOf(u.path) })));
+    // Meanwhile (between the stats' callbacks), the mentions the totals did not need: a document
+    // whose mentions are bad is read again, as one whose sidecar changed.
+    const bad = new Set<string>();
+    for (let i = 0; i < check.length && !this.disposed; i += DECODE_CHUNK) {
+      for (const u of check.slice(i, i + DECODE_CHUNK)) {
+        const e = entries.get(u.toString());
+        if (e && !decodeMentions(e.summary)) bad.add(u.toString());
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const stamps = await stats;
     const now = new Map<string, SidecarStamp | undefined>();
-    check.forEach((u, k) => now.set(u.toString(), stamps[k]));
+    check.forEach((u, k) => now.set(u.toString(), bad.has(u.toString()) ? undefined : stamps[k]));
     const { fresh, stale } = reusable(entries, now);
     this.lastWarmStart = { persisted: entries.size, reused: fresh.size, stale: stale.length };
-    this.log.info(`corpus index: ${fresh.size} of ${entries.size} persisted summaries still match their sidecar (${stale.length} to read again), checked in ${(performance.now() - started).toFixed(0)} ms`);
+    this.log.info(`corpus index: ${fresh.size} of ${entries.size} persisted summaries still match their sidecar (${stale.length} to read again${bad.size ? `, ${bad.size} for bad mentions` : ''}), checked in ${(performance.now() - started).toFixed(0)} ms`);
     return new Set(stale);
   }
 
@@ -190,8 +206,11 @@ export class CorpusIndexCache implements vscode.Disposable {
     // (Disposed: a save queued behind a running one must not write after its owner is gone.)
     if (!counts || !dir || this.saving !== 'on' || this.disposed || !counts.complete()) return;
     const started = performance.now();
+    if (await this.unchangedOnDisk(counts)) return;
     const lines: string[] = [];
+    const summaries = new WeakSet<DocumentSummary>();
     for (const [key, summary] of counts.documents()) {
+      summaries.add(summary);
       // A summary not read from disk (a loaded document's live model) is kept with a stamp no file
       // has: it counts in the next opening's first totals, and that opening reads its sidecar again.
       lines.push(serialiseEntry(key, { stamp: this.stamps.get(summary) ?? UNCHECKED, summary }));
@@ -206,6 +225,7 @@ export class CorpusIndexCache implements vscode.Disposable {
       await vscode.workspace.fs.writeFile(temp, bytes);
       await vscode.workspace.fs.rename(temp, file, { overwrite: false });
       this.log.info(`corpus index: saved ${lines.length} document summaries (${(bytes.length / 1048576).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`);
+      this.onDisk = { file, summaries, size: lines.length };
     } catch (e) {
       // Derived data: the next session reads the sidecars instead. Not retried (no error loop).
       this.saving = 'failed';
@@ -215,6 +235,22 @@ export class CorpusIndexCache implements vscode.Disposable {
     }
     await this.removeOlderThan(file.path);
   });
+
+  /**
+   * Whether the newest index file already holds exactly these summaries (each the very object read
+   * from it or saved in it: a document read again, or from the store, is a new one): a second
+   * opening where nothing changed then rewrites nothing.
+   */
+  private async unchangedOnDisk(counts: CorpusCounts): Promise<boolean> {
+    const written = this.onDisk;
+    if (!written) return false;
+    let size = 0;
+    for (const [, summary] of counts.documents()) {
+      if (!written.summaries.has(summary)) return false;
+      size++;
+    }
+    return size === written.size && (await this.files())[0]?.toString() === written.file.toString();
+  }
 
   /** Deletes the index files older than `newest` and temporary files a crashed save left. */
   private async removeOlderThan(newest: string | undefined): Promise<void> {
