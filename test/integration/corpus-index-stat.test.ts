@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DocumentSummary, summariseSidecar } from '../../src/core/corpus-index';
-import { SnapshotEntry } from '../../src/core/corpus-index-snapshot';
+import { DocumentSummary, StringPool, summariseSidecar } from '../../src/core/corpus-index';
+import { parseSnapshot, serialiseEntry, serialiseSnapshot, SnapshotEntry } from '../../src/core/corpus-index-snapshot';
 import { CorpusIndexCache } from '../../src/extension/corpus-index-cache';
 import type { Reopened } from '../../src/extension/corpus-index-commands';
 import { statFile } from '../../src/extension/read-file';
@@ -134,6 +134,28 @@ describe('corpus index sidecar stats', function () {
     assert.deepEqual(cache.lastWarmStart, { persisted: 5, reused: 1, stale: 4 });
     assert.deepEqual(await cache.stamp(vscode.Uri.file(`${vanished}.ann.yaml`)), { absent: true }, 'a vanished sidecar is absent');
     assert.equal(await cache.stamp(vscode.Uri.file(`${unstatable}.ann.yaml`)), undefined, 'an unstat-able one has no stamp (never trusted)');
+    cache.dispose();
+  });
+
+  it('reads again a document whose persisted mentions turn out bad, though its sidecar is unchanged', async () => {
+    const corpus = path.join(tmp, 'mentions');
+    const articles = [writeDoc(corpus, 'good.txt', 3, 'LOC'), writeDoc(corpus, 'spoilt.txt', 3, 'LOC')].map((p) => vscode.Uri.file(p));
+    const cache = new CorpusIndexCache(undefined, log, 'test');
+    const lines: string[] = [];
+    for (const a of articles) {
+      const sidecar = vscode.Uri.file(`${a.fsPath}.ann.yaml`);
+      const stamp = await cache.stamp(sidecar);
+      assert.ok(stamp);
+      const line = serialiseEntry(a.toString(), { stamp, summary: summariseSidecar(fs.readFileSync(sidecar.fsPath, 'utf8'), { withMentions: new StringPool() }) });
+      // The counts stay whole (the totals use them); the mentions after the tab are cut short.
+      lines.push(a.fsPath.endsWith('spoilt.txt') ? line.slice(0, -5) : line);
+    }
+    const parsed = parseSnapshot(serialiseSnapshot(lines, 'test'), new StringPool(), 'test');
+    assert.ok('entries' in parsed, 'rejected' in parsed ? parsed.rejected : '');
+    const stale = await cache.stale(parsed.entries, articles, (key) => parsed.entries.get(key)?.summary);
+    assert.deepEqual([...stale], [articles[1]?.toString()]);
+    assert.deepEqual(cache.lastWarmStart, { persisted: 2, reused: 1, stale: 1 });
+    assert.equal(parsed.entries.get(articles[0]?.toString() ?? '')?.summary.mentions?.length, 3, 'the good one decoded');
     cache.dispose();
   });
 
