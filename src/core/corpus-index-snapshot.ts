@@ -13,7 +13,8 @@
 // took seconds of a busy host before the sidebar could show anything. The mentions are decoded
 // when first asked for (`decodeMentions`, or reading `summary.mentions`); a line whose mentions
 // turn out bad then has none, and `decodeMentions` says so, so the caller reads that sidecar
-// again instead of trusting its summary. (A tab never appears in JSON.stringify's output.)
+// again instead of trusting its summary. (Neither a tab nor a newline byte appears in
+// JSON.stringify's output, UTF-8 encoded.)
 import { DocumentSummary, MentionLink, Mentions, StringPool } from './corpus-index';
 import { STATUSES, Status } from './model';
 import { Problem } from './problems';
@@ -51,40 +52,36 @@ export function serialiseEntry(key: string, entry: SnapshotEntry): string {
   if (s.annotators) doc.a = [...s.annotators];
   if (s.suggestionSources) doc.o = [...s.suggestionSources];
   const head = JSON.stringify([key, stamp, doc]);
-  // Mentions never decoded since they were read are written back as they were read.
-  const raw = undecoded.get(s)?.raw;
-  if (raw !== undefined) return `${head}\t${raw}`;
   return s.mentions ? `${head}\t${JSON.stringify(compactMentions(s.mentions))}` : head;
 }
 
-/** Summaries read from a snapshot whose mentions have not been decoded yet: their text, and what decodes it. */
-const undecoded = new WeakMap<DocumentSummary, { readonly raw: string; readonly decode: () => Mentions | undefined }>();
+/** Summaries read from a snapshot whose mentions have not been decoded yet, and what decodes them. */
+const undecoded = new WeakMap<DocumentSummary, () => Mentions | undefined>();
 
 /**
  * Decodes a summary's mentions now, if they came from a snapshot and were not decoded yet. False
  * when they are bad (the summary then has none: read its sidecar again); true otherwise.
  */
 export function decodeMentions(summary: DocumentSummary): boolean {
-  const pending = undecoded.get(summary);
-  if (!pending) return true;
-  return pending.decode() !== undefined;
+  const decode = undecoded.get(summary);
+  return decode ? decode() !== undefined : true;
 }
 
-/** Defines `summary.mentions` as decoded from `raw` on first use (then a plain property). */
-function lazyMentions(summary: DocumentSummary, raw: string, pool: StringPool): void {
+/** Defines `summary.mentions` as decoded from `raw` (UTF-8 JSON) on first use (then a plain property). */
+function lazyMentions(summary: DocumentSummary, raw: Uint8Array, pool: StringPool): void {
   const decode = (): Mentions | undefined => {
     let mentions: Mentions | undefined;
     try {
-      const parsed = mentionsOf(JSON.parse(raw), pool);
+      const parsed = mentionsOf(JSON.parse(utf8.decode(raw)), pool);
       if (typeof parsed !== 'string' && parsed.length === summary.entities + summary.suggestions) mentions = parsed;
     } catch {
-      // bad JSON: no mentions
+      // not UTF-8 or not JSON: no mentions
     }
     Object.defineProperty(summary, 'mentions', { value: mentions, enumerable: true, configurable: true, writable: true });
     undecoded.delete(summary);
     return mentions;
   };
-  undecoded.set(summary, { raw, decode });
+  undecoded.set(summary, decode);
   Object.defineProperty(summary, 'mentions', { get: decode, enumerable: true, configurable: true });
 }
 
@@ -97,13 +94,18 @@ export function serialiseSnapshot(lines: readonly string[], producer = ''): stri
   return `${JSON.stringify({ format: FORMAT, version: SNAPSHOT_VERSION, producer, documents: lines.length })}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 
-/** The entries of a snapshot's text, or why it is not used (nothing of a rejected file is kept). */
-export function parseSnapshot(text: string, pool: StringPool, producer = ''): ParsedSnapshot {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+/**
+ * The entries of a snapshot (its bytes, UTF-8, or its text), or why it is not used (nothing of a
+ * rejected file is kept). From bytes, only each line's counts are decoded now: the mentions stay
+ * bytes (a view of `bytes`, which they keep alive until decoded) instead of becoming a string twice
+ * their size (tens of MB for 1M mentions) before anything can be counted.
+ */
+export function parseSnapshot(source: string | Uint8Array, pool: StringPool, producer = ''): ParsedSnapshot {
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const headerEnd = endOfLine(bytes, 0);
   let header: unknown;
   try {
-    header = JSON.parse(lines[0] ?? '');
+    header = JSON.parse(utf8.decode(bytes.subarray(0, headerEnd)));
   } catch {
     return { rejected: 'its first line is not the header' };
   }
@@ -111,25 +113,40 @@ export function parseSnapshot(text: string, pool: StringPool, producer = ''): Pa
   if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
   if (header.producer !== producer) return { rejected: `it was written by ${String(header.producer) || 'another version'}, not ${producer || 'this version'}` };
   // (A cut inside the last line's mentions would leave its counts whole: the final newline says the write ended.)
-  if (!text.endsWith('\n')) return { rejected: 'it does not end with a newline (truncated?)' };
-  if (!isCount(header.documents) || header.documents !== lines.length - 1) return { rejected: `it announces ${String(header.documents)} documents but holds ${lines.length - 1} (truncated?)` };
+  if (bytes[bytes.length - 1] !== NEWLINE) return { rejected: 'it does not end with a newline (truncated?)' };
+  const ends: number[] = [];
+  for (let at = headerEnd + 1; at < bytes.length; at = (ends[ends.length - 1] as number) + 1) ends.push(endOfLine(bytes, at));
+  if (!isCount(header.documents) || header.documents !== ends.length) return { rejected: `it announces ${String(header.documents)} documents but holds ${ends.length} (truncated?)` };
   const entries = new Map<string, SnapshotEntry>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const tab = line.indexOf('\t');
+  let start = headerEnd + 1;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number;
+    const found = bytes.indexOf(TAB, start);
+    const tab = found >= 0 && found < end ? found : -1;
     let row: unknown;
     try {
-      row = JSON.parse(tab < 0 ? line : line.slice(0, tab));
+      row = JSON.parse(utf8.decode(bytes.subarray(start, tab < 0 ? end : tab)));
     } catch {
-      return { rejected: `line ${i + 1} is not JSON` };
+      return { rejected: `line ${i + 2} is not JSON` };
     }
     const entry = entryOf(row, pool);
-    if (typeof entry === 'string') return { rejected: `line ${i + 1}: ${entry}` };
-    if (entries.has(entry[0])) return { rejected: `line ${i + 1}: a document listed twice` };
-    if (tab >= 0) lazyMentions(entry[1].summary, line.slice(tab + 1), pool);
+    if (typeof entry === 'string') return { rejected: `line ${i + 2}: ${entry}` };
+    if (entries.has(entry[0])) return { rejected: `line ${i + 2}: a document listed twice` };
+    if (tab >= 0) lazyMentions(entry[1].summary, bytes.subarray(tab + 1, end), pool);
     entries.set(entry[0], entry[1]);
+    start = end + 1;
   }
   return { entries };
+}
+
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Where the line starting at `start` ends (its newline, or the end of the bytes). */
+function endOfLine(bytes: Uint8Array, start: number): number {
+  const at = bytes.indexOf(NEWLINE, start);
+  return at < 0 ? bytes.length : at;
 }
 
 /**

@@ -113,16 +113,15 @@ export class CorpusIndexCache implements vscode.Disposable {
     this.lastWarmStart = { persisted: 0, reused: 0, stale: 0, rejected: 'no file' };
     // An older file is used if the newest is unusable: each summary is checked against its sidecar anyway.
     for (const file of await this.files()) {
-      let text = '';
-      let size = 0;
+      let bytes: Uint8Array = new Uint8Array(0);
       try {
-        const bytes = await readBytes(file);
-        size = bytes.length;
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        bytes = await readBytes(file);
       } catch (e) {
         this.log.warn(`corpus index: cannot read ${file.toString(true)}: ${message(e)}`);
       }
-      const parsed = parseSnapshot(text, pool, this.producer);
+      const size = bytes.length;
+      // (Bytes, not text: only the counts are decoded before the totals.)
+      const parsed = parseSnapshot(bytes, pool, this.producer);
       if ('rejected' in parsed) {
         this.log.info(`corpus index: ignored ${file.toString(true)} (${parsed.rejected})`);
         this.lastWarmStart = { persisted: 0, reused: 0, stale: 0, rejected: parsed.rejected };
