@@ -79,6 +79,8 @@ async function session(workspace, label) {
         // Reading and parsing the persisted index file (its size in MB).
         const loaded = /corpus index: \d+ document summaries loaded from the last session in (\d+) ms \(([\d.]+) MB\)/.exec(line);
         if (loaded) out.figures.indexLoad = [Number(loaded[1]), Number(loaded[2])];
+        const loadParts = /loaded from the last session .* listed in (\d+) ms, read in (\d+) ms, counts parsed in (\d+) ms/.exec(line);
+        if (loadParts) out.figures.indexListReadParseMs = loadParts.slice(1).map(Number);
       },
     });
   } finally {

@@ -18,4 +18,7 @@ export const localReader: LocalReader | undefined = {
     // from either compares equal with the other's.
     return { size: st.size, mtime: st.mtime.getTime() };
   },
+  async listFiles(fsPath) {
+    return (await fsp.readdir(fsPath, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+  },
 };

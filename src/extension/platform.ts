@@ -86,6 +86,8 @@ export interface LocalReader {
   isSymbolicLink(fsPath: string): Promise<boolean>;
   /** stat (links followed): size and modification time in ms, the figures `workspace.fs.stat` gives. */
   stat(fsPath: string): Promise<LocalStat>;
+  /** The names of the regular files in a directory (not links, not directories). */
+  listFiles(fsPath: string): Promise<string[]>;
 }
 
 export interface LocalStat {

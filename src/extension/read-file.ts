@@ -15,6 +15,11 @@ export function statFile(uri: vscode.Uri): Promise<LocalStat> {
   return viaNode(uri, (reader, fsPath) => reader.stat(fsPath), () => vscode.workspace.fs.stat(uri));
 }
 
+/** The names of the regular files in a directory (links and directories left out). */
+export function listFiles(dir: vscode.Uri): Promise<string[]> {
+  return viaNode(dir, (reader, fsPath) => reader.listFiles(fsPath), async () => (await vscode.workspace.fs.readDirectory(dir)).filter(([, type]) => type === vscode.FileType.File).map(([name]) => name));
+}
+
 /** Whether a local file is a symbolic link (undefined: not a local file here, or not there). */
 export async function isLocalSymbolicLink(uri: vscode.Uri): Promise<boolean | undefined> {
   if (uri.scheme !== 'file' || !localReader) return undefined;
