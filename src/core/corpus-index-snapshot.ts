@@ -7,12 +7,20 @@
 // file, a field of the wrong type) makes `parseSnapshot` reject the whole file — never throw — and
 // the caller then reads the sidecars as if there were no snapshot. A half-trusted snapshot would
 // show wrong totals; a rejected one only costs one cold pass.
+//
+// Each line is the document's counts (JSON), then a tab and its mentions (JSON) if it has any: the
+// counts are all the totals need, and parsing a million mentions (most of a 10k corpus's 40 MB)
+// took seconds of a busy host before the sidebar could show anything. The mentions are decoded
+// when first asked for (`decodeMentions`, or reading `summary.mentions`); a line whose mentions
+// turn out bad then has none, and `decodeMentions` says so, so the caller reads that sidecar
+// again instead of trusting its summary. (Neither a tab nor a newline byte appears in
+// JSON.stringify's output, UTF-8 encoded.)
 import { DocumentSummary, MentionLink, Mentions, StringPool } from './corpus-index';
 import { STATUSES, Status } from './model';
 import { Problem } from './problems';
 
 /** Bumped whenever the layout below or the meaning of a summary changes: older files are ignored. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const FORMAT = 'corpus-annotator/corpus-index';
 
 /**
@@ -41,10 +49,40 @@ export function serialiseEntry(key: string, entry: SnapshotEntry): string {
   const doc: CompactSummary = { s: s.state, e: s.entities, g: s.suggestions, l: [...s.labels], r: s.errors };
   if (s.status !== undefined) doc.st = s.status;
   if (s.problems) doc.p = s.problems;
-  if (s.mentions) doc.m = compactMentions(s.mentions);
   if (s.annotators) doc.a = [...s.annotators];
   if (s.suggestionSources) doc.o = [...s.suggestionSources];
-  return JSON.stringify([key, stamp, doc]);
+  const head = JSON.stringify([key, stamp, doc]);
+  return s.mentions ? `${head}\t${JSON.stringify(compactMentions(s.mentions))}` : head;
+}
+
+/** Summaries read from a snapshot whose mentions have not been decoded yet, and what decodes them. */
+const undecoded = new WeakMap<DocumentSummary, () => Mentions | undefined>();
+
+/**
+ * Decodes a summary's mentions now, if they came from a snapshot and were not decoded yet. False
+ * when they are bad (the summary then has none: read its sidecar again); true otherwise.
+ */
+export function decodeMentions(summary: DocumentSummary): boolean {
+  const decode = undecoded.get(summary);
+  return decode ? decode() !== undefined : true;
+}
+
+/** Defines `summary.mentions` as decoded from `raw` (UTF-8 JSON) on first use (then a plain property). */
+function lazyMentions(summary: DocumentSummary, raw: Uint8Array, pool: StringPool): void {
+  const decode = (): Mentions | undefined => {
+    let mentions: Mentions | undefined;
+    try {
+      const parsed = mentionsOf(JSON.parse(utf8.decode(raw)), pool);
+      if (typeof parsed !== 'string' && parsed.length === summary.entities + summary.suggestions) mentions = parsed;
+    } catch {
+      // not UTF-8 or not JSON: no mentions
+    }
+    Object.defineProperty(summary, 'mentions', { value: mentions, enumerable: true, configurable: true, writable: true });
+    undecoded.delete(summary);
+    return mentions;
+  };
+  undecoded.set(summary, decode);
+  Object.defineProperty(summary, 'mentions', { get: decode, enumerable: true, configurable: true });
 }
 
 /**
@@ -56,34 +94,59 @@ export function serialiseSnapshot(lines: readonly string[], producer = ''): stri
   return `${JSON.stringify({ format: FORMAT, version: SNAPSHOT_VERSION, producer, documents: lines.length })}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 
-/** The entries of a snapshot's text, or why it is not used (nothing of a rejected file is kept). */
-export function parseSnapshot(text: string, pool: StringPool, producer = ''): ParsedSnapshot {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+/**
+ * The entries of a snapshot (its bytes, UTF-8, or its text), or why it is not used (nothing of a
+ * rejected file is kept). From bytes, only each line's counts are decoded now: the mentions stay
+ * bytes (a view of `bytes`, which they keep alive until decoded) instead of becoming a string twice
+ * their size (tens of MB for 1M mentions) before anything can be counted.
+ */
+export function parseSnapshot(source: string | Uint8Array, pool: StringPool, producer = ''): ParsedSnapshot {
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const headerEnd = endOfLine(bytes, 0);
   let header: unknown;
   try {
-    header = JSON.parse(lines[0] ?? '');
+    header = JSON.parse(utf8.decode(bytes.subarray(0, headerEnd)));
   } catch {
     return { rejected: 'its first line is not the header' };
   }
   if (!isRecord(header) || header.format !== FORMAT) return { rejected: 'it is not a corpus index' };
   if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
   if (header.producer !== producer) return { rejected: `it was written by ${String(header.producer) || 'another version'}, not ${producer || 'this version'}` };
-  if (!isCount(header.documents) || header.documents !== lines.length - 1) return { rejected: `it announces ${String(header.documents)} documents but holds ${lines.length - 1} (truncated?)` };
+  // (A cut inside the last line's mentions would leave its counts whole: the final newline says the write ended.)
+  if (bytes[bytes.length - 1] !== NEWLINE) return { rejected: 'it does not end with a newline (truncated?)' };
+  const ends: number[] = [];
+  for (let at = headerEnd + 1; at < bytes.length; at = (ends[ends.length - 1] as number) + 1) ends.push(endOfLine(bytes, at));
+  if (!isCount(header.documents) || header.documents !== ends.length) return { rejected: `it announces ${String(header.documents)} documents but holds ${ends.length} (truncated?)` };
   const entries = new Map<string, SnapshotEntry>();
-  for (let i = 1; i < lines.length; i++) {
+  let start = headerEnd + 1;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number;
+    const found = bytes.indexOf(TAB, start);
+    const tab = found >= 0 && found < end ? found : -1;
     let row: unknown;
     try {
-      row = JSON.parse(lines[i] as string);
+      row = JSON.parse(utf8.decode(bytes.subarray(start, tab < 0 ? end : tab)));
     } catch {
-      return { rejected: `line ${i + 1} is not JSON` };
+      return { rejected: `line ${i + 2} is not JSON` };
     }
     const entry = entryOf(row, pool);
-    if (typeof entry === 'string') return { rejected: `line ${i + 1}: ${entry}` };
-    if (entries.has(entry[0])) return { rejected: `line ${i + 1}: a document listed twice` };
+    if (typeof entry === 'string') return { rejected: `line ${i + 2}: ${entry}` };
+    if (entries.has(entry[0])) return { rejected: `line ${i + 2}: a document listed twice` };
+    if (tab >= 0) lazyMentions(entry[1].summary, bytes.subarray(tab + 1, end), pool);
     entries.set(entry[0], entry[1]);
+    start = end + 1;
   }
   return { entries };
+}
+
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Where the line starting at `start` ends (its newline, or the end of the bytes). */
+function endOfLine(bytes: Uint8Array, start: number): number {
+  const at = bytes.indexOf(NEWLINE, start);
+  return at < 0 ? bytes.length : at;
 }
 
 /**
@@ -115,12 +178,12 @@ interface CompactSummary {
   l: Array<[string, number]>;
   r: number;
   p?: readonly Problem[];
-  m?: CompactMentions;
   /** entities per annotator (`by`), suggestions per source (`src`): the dashboard's figures */
   a?: Array<[string, number]>;
   o?: Array<[string, number]>;
 }
 
+/** A document's mentions, after its counts' JSON and a tab on the same line. */
 interface CompactMentions {
   /** ids */
   i: string[];
@@ -170,7 +233,7 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   else if (Array.isArray(rawStamp) && rawStamp.length === 2 && isCount(rawStamp[0]) && typeof rawStamp[1] === 'number' && Number.isFinite(rawStamp[1])) stamp = { size: rawStamp[0], mtime: rawStamp[1] };
   else return 'a bad sidecar stamp';
   if (!isRecord(doc)) return 'no summary';
-  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, m, a, o } = doc;
+  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, a, o } = doc;
   if (state !== 'ok' && state !== 'invalid' && state !== 'none') return 'a bad state';
   if (status !== undefined && !(STATUSES as readonly unknown[]).includes(status)) return 'a bad status';
   if (!isCount(entities) || !isCount(suggestions) || !isCount(errors)) return 'bad counts';
@@ -187,18 +250,10 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   if (annotators === null) return 'bad annotator counts';
   const sources = o === undefined ? undefined : countsOf(o, pool, suggestions);
   if (sources === null) return 'bad suggestion source counts';
-  let mentions: Mentions | undefined;
-  if (m !== undefined) {
-    const parsed = mentionsOf(m, pool);
-    if (typeof parsed === 'string') return parsed;
-    if (parsed.length !== entities + suggestions) return 'mentions that do not match the counts';
-    mentions = parsed;
-  }
   const summary: DocumentSummary = {
     state, entities, suggestions, labels: byLabel, errors,
     ...(status !== undefined ? { status: status as Status } : {}),
     ...(problems !== undefined ? { problems: problems as Problem[] } : {}),
-    ...(mentions ? { mentions } : {}),
     ...(annotators ? { annotators } : {}),
     ...(sources ? { suggestionSources: sources } : {}),
   };

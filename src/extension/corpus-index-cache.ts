@@ -11,10 +11,12 @@
 // rejects it whole), and a failed save is logged once, never shown.
 import * as vscode from 'vscode';
 import { DocumentSummary, StringPool } from '../core/corpus-index';
-import { parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus-index-snapshot';
+import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus-index-snapshot';
 import { sidecarPathOf } from '../core/model';
+import { mapBounded } from '../core/map-bounded';
 import { sha256Hex } from '../core/sha256';
 import { coalesce } from './coalesce';
+import { listFiles, readBytes, statFile } from './read-file';
 import type { CorpusCounts } from './corpus-counts';
 
 const NAME = /^corpus-index-[0-9a-z]+-[0-9a-z]+\.jsonl$/;
@@ -29,8 +31,13 @@ const SAVE_DELAY_MS = 5000;
  */
 const RACY_MS = 2000;
 const UNCHECKED: SidecarStamp = { size: 0, mtime: -1 };
-/** Sidecars stat'ed at once while checking the persisted index. */
+/**
+ * Sidecars stat'ed at once while checking the persisted index (Node's fs: its thread pool, 4
+ * threads by default, does the work; more in flight only queues there, and holds memory).
+ */
 const STAT_CONCURRENCY = 32;
+/** Persisted documents whose mentions are decoded between two yields to the event loop. */
+const DECODE_CHUNK = 100;
 
 /** What the last check of the persisted index found (the log says it too; tests read it). */
 export interface WarmStart {
@@ -53,6 +60,8 @@ export class CorpusIndexCache implements vscode.Disposable {
   /** Saves are off after a failure (no error loop; the next session tries again), or while a test holds them. */
   private saving: 'on' | 'failed' | 'held' = 'on';
   private disposed = false;
+  /** What the newest index file holds (the one loaded, or the last saved): a save that would write the same is skipped. */
+  private onDisk: { file: vscode.Uri; summaries: WeakSet<DocumentSummary>; size: number } | undefined;
   lastWarmStart: WarmStart | undefined;
 
   /** `dir`: where the index files go (undefined: nowhere; nothing is persisted). */
@@ -86,8 +95,9 @@ export class CorpusIndexCache implements vscode.Disposable {
   async files(): Promise<vscode.Uri[]> {
     if (!this.dir) return [];
     const dir = this.dir;
+    if (!(await exists(dir))) return [];
     try {
-      const names = (await vscode.workspace.fs.readDirectory(dir)).filter(([name, type]) => type === vscode.FileType.File && NAME.test(name)).map(([name]) => name);
+      const names = (await listFiles(dir)).filter((name) => NAME.test(name));
       return names.sort().reverse().map((name) => vscode.Uri.joinPath(dir, name));
     } catch {
       return []; // no directory yet
@@ -99,24 +109,28 @@ export class CorpusIndexCache implements vscode.Disposable {
     const started = performance.now();
     this.lastWarmStart = { persisted: 0, reused: 0, stale: 0, rejected: 'no file' };
     // An older file is used if the newest is unusable: each summary is checked against its sidecar anyway.
-    for (const file of await this.files()) {
-      let text = '';
-      let size = 0;
+    const files = await this.files();
+    const listed = performance.now();
+    for (const file of files) {
+      const reading = performance.now();
+      let bytes: Uint8Array = new Uint8Array(0);
       try {
-        const bytes = await vscode.workspace.fs.readFile(file);
-        size = bytes.length;
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        bytes = await readBytes(file);
       } catch (e) {
         this.log.warn(`corpus index: cannot read ${file.toString(true)}: ${message(e)}`);
       }
-      const parsed = parseSnapshot(text, pool, this.producer);
+      const size = bytes.length;
+      const parsing = performance.now();
+      // (Bytes, not text: only the counts are decoded before the totals.)
+      const parsed = parseSnapshot(bytes, pool, this.producer);
       if ('rejected' in parsed) {
         this.log.info(`corpus index: ignored ${file.toString(true)} (${parsed.rejected})`);
         this.lastWarmStart = { persisted: 0, reused: 0, stale: 0, rejected: parsed.rejected };
         continue;
       }
       for (const [, e] of parsed.entries) this.stamps.set(e.summary, e.stamp);
-      this.log.info(`corpus index: ${parsed.entries.size} document summaries loaded from the last session in ${(performance.now() - started).toFixed(0)} ms (${(size / 1048576).toFixed(1)} MB)`);
+      this.onDisk = { file, summaries: new WeakSet([...parsed.entries.values()].map((e) => e.summary)), size: parsed.entries.size };
+      this.log.info(`corpus index: ${parsed.entries.size} document summaries loaded from the last session in ${(performance.now() - started).toFixed(0)} ms (${(size / 1048576).toFixed(1)} MB): listed in ${(listed - started).toFixed(0)} ms, read in ${(parsing - reading).toFixed(0)} ms, counts parsed in ${(performance.now() - parsing).toFixed(0)} ms`);
       this.lastWarmStart = { persisted: parsed.entries.size, reused: 0, stale: 0 };
       return parsed.entries;
     }
@@ -135,15 +149,24 @@ export class CorpusIndexCache implements vscode.Disposable {
       const e = entries.get(u.toString());
       return e !== undefined && current(u.toString()) === e.summary;
     });
-    const now = new Map<string, SidecarStamp | undefined>();
-    for (let i = 0; i < check.length; i += STAT_CONCURRENCY) {
-      const batch = check.slice(i, i + STAT_CONCURRENCY);
-      const stamps = await Promise.all(batch.map((u) => this.stamp(u.with({ path: sidecarPathOf(u.path) }))));
-      batch.forEach((u, k) => now.set(u.toString(), stamps[k]));
+    // (stamp() never rejects: a sidecar that cannot be stat'ed has no stamp, so it is read again.)
+    const stats = mapBounded(check, STAT_CONCURRENCY, (u) => this.stamp(u.with({ path: sidecarPathOf(u.path) })));
+    // Meanwhile (between the stats' callbacks), the mentions the totals did not need: a document
+    // whose mentions are bad is read again, as one whose sidecar changed.
+    const bad = new Set<string>();
+    for (let i = 0; i < check.length && !this.disposed; i += DECODE_CHUNK) {
+      for (const u of check.slice(i, i + DECODE_CHUNK)) {
+        const e = entries.get(u.toString());
+        if (e && !decodeMentions(e.summary)) bad.add(u.toString());
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
+    const stamps = await stats;
+    const now = new Map<string, SidecarStamp | undefined>();
+    check.forEach((u, k) => now.set(u.toString(), bad.has(u.toString()) ? undefined : stamps[k]));
     const { fresh, stale } = reusable(entries, now);
     this.lastWarmStart = { persisted: entries.size, reused: fresh.size, stale: stale.length };
-    this.log.info(`corpus index: ${fresh.size} of ${entries.size} persisted summaries still match their sidecar (${stale.length} to read again), checked in ${(performance.now() - started).toFixed(0)} ms`);
+    this.log.info(`corpus index: ${fresh.size} of ${entries.size} persisted summaries still match their sidecar (${stale.length} to read again${bad.size ? `, ${bad.size} for bad mentions` : ''}), checked in ${(performance.now() - started).toFixed(0)} ms`);
     return new Set(stale);
   }
 
@@ -153,7 +176,7 @@ export class CorpusIndexCache implements vscode.Disposable {
    */
   async stamp(sidecar: vscode.Uri): Promise<SidecarStamp | undefined> {
     try {
-      const st = await vscode.workspace.fs.stat(sidecar);
+      const st = await statFile(sidecar);
       return Date.now() - st.mtime < RACY_MS ? undefined : { size: st.size, mtime: st.mtime };
     } catch (e) {
       return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { absent: true } : undefined;
@@ -180,10 +203,14 @@ export class CorpusIndexCache implements vscode.Disposable {
   readonly save = coalesce(async () => {
     const counts = this.counts;
     const dir = this.dir;
-    if (!counts || !dir || this.saving !== 'on' || !counts.complete()) return;
+    // (Disposed: a save queued behind a running one must not write after its owner is gone.)
+    if (!counts || !dir || this.saving !== 'on' || this.disposed || !counts.complete()) return;
     const started = performance.now();
+    if (await this.unchangedOnDisk(counts)) return;
     const lines: string[] = [];
+    const summaries = new WeakSet<DocumentSummary>();
     for (const [key, summary] of counts.documents()) {
+      summaries.add(summary);
       // A summary not read from disk (a loaded document's live model) is kept with a stamp no file
       // has: it counts in the next opening's first totals, and that opening reads its sidecar again.
       lines.push(serialiseEntry(key, { stamp: this.stamps.get(summary) ?? UNCHECKED, summary }));
@@ -198,6 +225,7 @@ export class CorpusIndexCache implements vscode.Disposable {
       await vscode.workspace.fs.writeFile(temp, bytes);
       await vscode.workspace.fs.rename(temp, file, { overwrite: false });
       this.log.info(`corpus index: saved ${lines.length} document summaries (${(bytes.length / 1048576).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`);
+      this.onDisk = { file, summaries, size: lines.length };
     } catch (e) {
       // Derived data: the next session reads the sidecars instead. Not retried (no error loop).
       this.saving = 'failed';
@@ -208,16 +236,32 @@ export class CorpusIndexCache implements vscode.Disposable {
     await this.removeOlderThan(file.path);
   });
 
+  /**
+   * Whether the newest index file already holds exactly these summaries (each the very object read
+   * from it or saved in it: a document read again, or from the store, is a new one): a second
+   * opening where nothing changed then rewrites nothing.
+   */
+  private async unchangedOnDisk(counts: CorpusCounts): Promise<boolean> {
+    const written = this.onDisk;
+    if (!written) return false;
+    let size = 0;
+    for (const [, summary] of counts.documents()) {
+      if (!written.summaries.has(summary)) return false;
+      size++;
+    }
+    return size === written.size && (await this.files())[0]?.toString() === written.file.toString();
+  }
+
   /** Deletes the index files older than `newest` and temporary files a crashed save left. */
   private async removeOlderThan(newest: string | undefined): Promise<void> {
-    if (!this.dir) return;
-    let entries: Array<[string, vscode.FileType]>;
+    if (!this.dir || !(await exists(this.dir))) return;
+    let names: string[] = [];
     try {
-      entries = await vscode.workspace.fs.readDirectory(this.dir);
+      names = await listFiles(this.dir);
     } catch {
       return;
     }
-    for (const [name] of entries) {
+    for (const name of names) {
       const uri = vscode.Uri.joinPath(this.dir, name);
       const temp = /^corpus-index-([0-9a-z]+)-[0-9a-z]+\.tmp$/.exec(name);
       const old = NAME.test(name) && (newest === undefined || uri.path < newest);
@@ -245,6 +289,14 @@ export class CorpusIndexCache implements vscode.Disposable {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * Whether the storage directory is there yet: before the first save it is not, and VS Code's
+ * readDirectory logs a warning for that ("readdir with filetypes failed ... ENOENT"); a stat fails quietly.
+ */
+async function exists(dir: vscode.Uri): Promise<boolean> {
+  return statFile(dir).then(() => true, () => false);
 }
 
 function message(e: unknown): string {

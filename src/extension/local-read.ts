@@ -12,4 +12,13 @@ export const localReader: LocalReader | undefined = {
   async isSymbolicLink(fsPath) {
     return (await fsp.lstat(fsPath)).isSymbolicLink();
   },
+  async stat(fsPath) {
+    const st = await fsp.stat(fsPath);
+    // As VS Code's disk provider computes them (Date#getTime, whole ms), so that a stamp persisted
+    // from either compares equal with the other's.
+    return { size: st.size, mtime: st.mtime.getTime() };
+  },
+  async listFiles(fsPath) {
+    return (await fsp.readdir(fsPath, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+  },
 };

@@ -84,4 +84,13 @@ export interface LocalReader {
   readFile(fsPath: string): Promise<Uint8Array>;
   /** lstat: whether the path itself is a symbolic link (rejects when it is not there). */
   isSymbolicLink(fsPath: string): Promise<boolean>;
+  /** stat (links followed): size and modification time in ms, the figures `workspace.fs.stat` gives. */
+  stat(fsPath: string): Promise<LocalStat>;
+  /** The names of the regular files in a directory (not links, not directories). */
+  listFiles(fsPath: string): Promise<string[]>;
+}
+
+export interface LocalStat {
+  readonly size: number;
+  readonly mtime: number;
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { DocumentSummary, StringPool, summariseSidecar } from '../../src/core/corpus-index';
-import { parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry, SNAPSHOT_VERSION } from '../../src/core/corpus-index-snapshot';
+import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry, SNAPSHOT_VERSION } from '../../src/core/corpus-index-snapshot';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 
@@ -75,7 +75,7 @@ describe('corpus index snapshot', () => {
     const text = snapshotOf(sampleEntries());
     const [header, ...rest] = text.split('\n');
     const other = JSON.stringify({ ...JSON.parse(header as string), version: SNAPSHOT_VERSION + 1 });
-    assert.match(rejected([other, ...rest].join('\n')), /version 2/);
+    assert.match(rejected([other, ...rest].join('\n')), new RegExp(`version ${SNAPSHOT_VERSION + 1}, this extension writes version ${SNAPSHOT_VERSION}`));
     assert.match(rejected([JSON.stringify({ ...JSON.parse(header as string), format: 'x' }), ...rest].join('\n')), /not a corpus index/);
     assert.match(rejected(''), /header/);
     assert.match(rejected('\u0000\u0001garbage\n'), /header/);
@@ -97,7 +97,9 @@ describe('corpus index snapshot', () => {
   it('rejects fields of the wrong type or that disagree with each other', () => {
     const entries = sampleEntries();
     const key = 'file:///corpus/linked.txt';
-    const good = JSON.parse(serialiseEntry(key, entries.get(key) as SnapshotEntry)) as [string, unknown, Record<string, unknown>];
+    const [head, mentions] = serialiseEntry(key, entries.get(key) as SnapshotEntry).split('\t') as [string, string];
+    const good = JSON.parse(head) as [string, unknown, Record<string, unknown>];
+    const goodMentions = JSON.parse(mentions) as Record<string, unknown>;
     const variants: Array<[string, (row: [string, unknown, Record<string, unknown>]) => unknown]> = [
       ['no name', (r) => ['', r[1], r[2]]],
       ['stamp', (r) => [r[0], ['1', 2], r[2]]],
@@ -105,21 +107,46 @@ describe('corpus index snapshot', () => {
       ['status', (r) => [r[0], r[1], { ...r[2], st: 'finished' }]],
       ['counts', (r) => [r[0], r[1], { ...r[2], e: -1 }]],
       ['do not add up', (r) => [r[0], r[1], { ...r[2], e: 7 }]],
-      ['mentions', (r) => [r[0], r[1], { ...r[2], m: { ...(r[2].m as object), l: [0, 9, 0] } }]],
-      ['lengths', (r) => [r[0], r[1], { ...r[2], m: { ...(r[2].m as object), t: ['x'] } }]],
-      ['suggestion', (r) => [r[0], r[1], { ...r[2], m: { ...(r[2].m as object), g: [3] } }]],
-      ['link', (r) => [r[0], r[1], { ...r[2], m: { ...(r[2].m as object), k: [[0, 5, null]] } }]],
       ['problems', (r) => [r[0], r[1], { ...r[2], p: [{ severity: 'fatal' }] }]],
       ['row', () => ({ key })],
     ];
     for (const [what, change] of variants) {
-      rejected(serialiseSnapshot([JSON.stringify(change(structuredClone(good)))]));
+      rejected(serialiseSnapshot([`${JSON.stringify(change(structuredClone(good)))}\t${mentions}`]));
       void what;
     }
+    // Bad mentions spoil only their document, found when decoded (the counts were enough for the
+    // totals): it then has none, and decodeMentions says to read its sidecar again.
+    const badMentions: Array<[string, Record<string, unknown>]> = [
+      ['a label out of range', { ...goodMentions, l: [0, 9, 0] }],
+      ['columns of different lengths', { ...goodMentions, t: ['x'] }],
+      ['a suggestion out of range', { ...goodMentions, g: [3] }],
+      ['a bad link', { ...goodMentions, k: [[0, 5, null]] }],
+      ['more mentions than counted', { ...goodMentions, i: ['a', 'b', 'c', 'd'], l: [0, 0, 0, 0], t: ['a', 'b', 'c', 'd'], s: [0, 1, 1, 1], n: [1, 1, 1, 1] }],
+    ];
+    for (const [what, m] of [...badMentions, ['not JSON', '{"i": ['] as [string, string]]) {
+      const parsed = parseSnapshot(serialiseSnapshot([`${head}\t${typeof m === 'string' ? m : JSON.stringify(m)}`]), new StringPool());
+      assert.ok('entries' in parsed, what);
+      const summary = parsed.entries.get(key)?.summary as DocumentSummary;
+      assert.equal(decodeMentions(summary), false, what);
+      assert.equal(summary.mentions, undefined, what);
+      assert.equal(summary.entities, 2, `${what}: the counts stand`);
+    }
     // The same line twice: which one would be right?
-    assert.match(rejected(serialiseSnapshot([JSON.stringify(good), JSON.stringify(good)])), /twice/);
+    assert.match(rejected(serialiseSnapshot([head, head])), /twice/);
     // And the unchanged line is accepted (the variants fail for their change, not for the layout).
-    assert.ok('entries' in parseSnapshot(serialiseSnapshot([JSON.stringify(good)]), new StringPool()));
+    const unchanged = parseSnapshot(serialiseSnapshot([`${JSON.stringify(good)}\t${mentions}`]), new StringPool());
+    assert.ok('entries' in unchanged);
+    assert.equal(decodeMentions(unchanged.entries.get(key)?.summary as DocumentSummary), true);
+    assert.equal(unchanged.entries.get(key)?.summary.mentions?.length, 3);
+  });
+
+  it('writes mentions never decoded back as they were read, and decoded ones the same', () => {
+    const text = snapshotOf(sampleEntries());
+    const parsed = parseSnapshot(text, new StringPool());
+    assert.ok('entries' in parsed);
+    assert.equal(snapshotOf(parsed.entries), text, 'undecoded');
+    for (const [, e] of parsed.entries) assert.equal(decodeMentions(e.summary), true);
+    assert.equal(snapshotOf(parsed.entries), text, 'decoded');
   });
 
   it('never throws on a damaged file: any bytes changed are rejected or read as valid summaries', () => {
@@ -132,7 +159,9 @@ describe('corpus index snapshot', () => {
         for (const [, e] of parsed.entries) {
           const s: DocumentSummary = e.summary;
           assert.equal([...s.labels.values()].reduce((a, b) => a + b, 0), s.entities);
+          const decoded = decodeMentions(s);
           if (s.mentions) assert.equal(s.mentions.length, s.entities + s.suggestions);
+          else if (decoded && e.summary.state === 'ok') assert.equal(s.entities + s.suggestions, 0, 'no mentions only when there are none');
         }
       }
     }), 300);
