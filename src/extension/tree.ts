@@ -4,6 +4,8 @@
 // changes go through the tagging commands. Whole-corpus rows (totals, label groups, what a filter
 // matches) come from the corpus counts' summaries (core/corpus-view.ts), never from loading every
 // article; a document's own rows come from the store when it is expanded. Long lists are paged.
+// What the rows are and say (ids, order, counts, descriptions, tooltips) is core/tree-model.ts's,
+// pure and unit-tested; this file adapts it to VS Code (items, icons, commands, refresh, loading).
 import * as vscode from 'vscode';
 import { decodeArticle } from '../core/article';
 import { DEFAULT_CONFIG, LabelConfig, LabelDef } from '../core/config';
