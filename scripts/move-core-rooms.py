@@ -377,6 +377,8 @@ def main():
         print('\nImports that go up the room order (see ROOMS):')
         for u in upward:
             print(f'  {u}')
+    if '--no-typecheck' in sys.argv:
+        return 0
     print('\nnpx tsc -p . --noEmit')
     return subprocess.run(['npx', 'tsc', '-p', '.', '--noEmit'], cwd=ROOT).returncode
 
