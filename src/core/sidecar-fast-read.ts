@@ -12,7 +12,7 @@
 // (test/unit/sidecar-fast-read.test.ts). About 50 times faster than the `yaml` package on a large
 // sidecar.
 import { cmp, compareEntities, Entity, SIDECAR_VERSION, Sidecar, Status, STATUSES } from './model';
-import type { ParsedSidecar } from './sidecar-read';
+import type { ParsedSidecar } from './sidecar-parsed';
 import { NUMBER_LIKE, PLAIN, RESERVED, SIDECAR_HEADER } from './sidecar-write';
 
 // ---- The canonical scalars (mirrors of sidecar-write.ts's `scalar` and `quoted`) --------------

@@ -6,16 +6,10 @@ import { Entity, isStatus, SIDECAR_VERSION, Sidecar, STATUSES } from './model';
 import { hasErrors, Problem, yamlProblems } from './problems';
 import { fastReadSidecar } from './sidecar-fast-read';
 import { EntityBlock, findEntityBlock } from './sidecar-flow-read';
+import type { ParsedSidecar } from './sidecar-parsed';
 
-export interface ParsedSidecar {
-  /** The model, when the file is structurally sound (no error among `problems`). */
-  sidecar?: Sidecar;
-  problems: Problem[];
-  /** 1-based line where each entity starts, by id, for positioning later problems. */
-  entityLines: Map<string, number>;
-  /** 1-based line of each top-level key. */
-  keyLines: Map<string, number>;
-}
+// Callers read a sidecar and its result type from here; the type lives below the readers.
+export type { ParsedSidecar };
 
 // `conflicts` is only ever written by a merge that needs a decision (src/core/merge.ts).
 const TOP_KEYS = ['version', 'document', 'sha256', 'status', 'entities', 'conflicts'];

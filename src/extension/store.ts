@@ -237,55 +237,99 @@ export class AnnotationStore implements vscode.Disposable {
     return tracked;
   }
 
+  /**
+   * Reads an article and its sidecar into the article's entry (a new one, or the one kept, so that
+   * the text its offsets were made for is context for re-anchoring), in steps: forget what was
+   * pending, read the article, read the sidecar, adopt both at once, follow the editor's unsaved
+   * edits, keep and announce the entry. A file that cannot be read leaves the entry unreadable or
+   * invalid, kept and announced as it is.
+   */
   private async read(articleUri: vscode.Uri): Promise<DocAnnotations> {
     const key = articleUri.toString();
     const sidecarUri = articleUri.with({ path: sidecarPathOf(articleUri.path) });
     const entry = this.entries.get(key) ?? new Entry(articleUri, sidecarUri);
-    // The text the offsets were made for, when we still have it: context for re-anchoring.
+    const previousText = this.beginRead(entry);
+    // The two reads are awaited here and nowhere else: a helper's own await would let other
+    // continuations (the editor's reload of a changed article) run between reading the files and
+    // adopting them, which the re-anchoring of an open article depends on not happening.
+    let article: Article | undefined;
+    try {
+      article = this.articleRead(entry, decodeArticle(await readBytes(articleUri)));
+    } catch (e) {
+      article = this.articleNotRead(entry, articleUri, e);
+    }
+    if (article !== undefined) {
+      let sidecar: { source: string | undefined } | undefined;
+      try {
+        sidecar = { source: decoder.decode(await readBytes(sidecarUri)) };
+      } catch (e) {
+        sidecar = this.sidecarNotRead(entry, article, e);
+      }
+      if (sidecar !== undefined) {
+        // From here on no await: the entry changes all at once.
+        this.adoptRead(entry, articleUri, article, sidecar.source, previousText);
+        this.followEditor(entry, articleUri, article);
+      }
+    }
+    this.keep(key, entry);
+    this.emitter.fire({ article: articleUri });
+    return entry;
+  }
+
+  /** Forgets what the entry had pending; returns the text its sidecar's offsets were made for, when we still have it (context for re-anchoring). */
+  private beginRead(entry: Entry): string {
     const previousText = entry.sidecarFor ?? entry.text;
     entry.reanchorPending = undefined;
     entry.history.clear();
     entry.pendingSave = false;
     entry.problems = [];
+    return previousText;
+  }
 
-    let article: Article;
-    try {
-      article = decodeArticle(await readBytes(articleUri));
-      entry.articleSha = article.sha256;
-      entry.hasBom = article.hasBom;
-    } catch (e) {
-      const open = this.openDocument(articleUri);
-      if (e instanceof ArticleDecodeError || !open) {
-        entry.kind = 'unreadable';
-        entry.sidecar = emptySidecar(baseName(articleUri.path));
-        entry.problems = [{ severity: 'error', code: 'article-unreadable', message: `${baseName(articleUri.path)}: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 }];
-        this.log.warn(`cannot annotate ${articleUri.fsPath}: ${entry.problems[0]?.message}`);
-        this.keep(key, entry);
-        this.emitter.fire({ article: articleUri });
-        return entry;
-      }
-      article = articleFromText(open.getText());
-      entry.articleSha = undefined;
+  private articleRead(entry: Entry, article: Article): Article {
+    entry.articleSha = article.sha256;
+    entry.hasBom = article.hasBom;
+    return article;
+  }
+
+  /**
+   * The article file could not be read or decoded: the open editor's text when there is one and
+   * the file is not simply something other than UTF-8 text (a document not saved yet); otherwise
+   * undefined, the entry made unreadable.
+   */
+  private articleNotRead(entry: Entry, articleUri: vscode.Uri, e: unknown): Article | undefined {
+    const open = this.openDocument(articleUri);
+    if (e instanceof ArticleDecodeError || !open) {
+      entry.kind = 'unreadable';
+      entry.sidecar = emptySidecar(baseName(articleUri.path));
+      entry.problems = [{ severity: 'error', code: 'article-unreadable', message: `${baseName(articleUri.path)}: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 }];
+      this.log.warn(`cannot annotate ${articleUri.fsPath}: ${entry.problems[0]?.message}`);
+      return undefined;
     }
-    let source: string | undefined;
-    try {
-      source = decoder.decode(await readBytes(sidecarUri));
-    } catch (e) {
-      if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') source = undefined;
-      else {
-        entry.kind = 'invalid';
-        entry.text = article.text;
-        entry.offsets = article.offsets;
-        entry.sidecarExists = true;
-        entry.diskText = undefined;
-        entry.problems = [{ severity: 'error', code: 'sidecar-unreadable', message: `the sidecar cannot be read (${e instanceof TypeError ? 'it is not UTF-8 text' : String(e)}); it is left untouched`, line: 1, column: 1 }];
-        this.keep(key, entry);
-        this.emitter.fire({ article: articleUri });
-        return entry;
-      }
-    }
-    // From here on no await: the entry changes all at once. The sidecar's offsets refer to the
-    // file on disk (we only ever write it for that text); unsaved edits are followed below.
+    entry.articleSha = undefined;
+    return articleFromText(open.getText());
+  }
+
+  /**
+   * The sidecar file could not be read: none yet (`source` undefined), or, when it exists but is
+   * not UTF-8 text or cannot be read, undefined, the entry made invalid and the file left untouched.
+   */
+  private sidecarNotRead(entry: Entry, article: Article, e: unknown): { source: undefined } | undefined {
+    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return { source: undefined };
+    entry.kind = 'invalid';
+    entry.text = article.text;
+    entry.offsets = article.offsets;
+    entry.sidecarExists = true;
+    entry.diskText = undefined;
+    entry.problems = [{ severity: 'error', code: 'sidecar-unreadable', message: `the sidecar cannot be read (${e instanceof TypeError ? 'it is not UTF-8 text' : String(e)}); it is left untouched`, line: 1, column: 1 }];
+    return undefined;
+  }
+
+  /**
+   * The article and sidecar as read become the entry's: the sidecar's offsets refer to the file on
+   * disk (we only ever write it for that text), checked and re-anchored against it by parseInto.
+   */
+  private adoptRead(entry: Entry, articleUri: vscode.Uri, article: Article, source: string | undefined, previousText: string): void {
     entry.text = article.text;
     entry.offsets = article.offsets;
     entry.diskText = source;
@@ -298,15 +342,17 @@ export class AnnotationStore implements vscode.Disposable {
     } else {
       this.parseInto(entry, source, article, previousText);
     }
-    // Offsets follow the editor's text when it has unsaved edits; read after the last await, so an
-    // edit made while the files were read is in it. A clean editor shows the file on disk, or is
-    // about to (a document whose editor was just closed lingers with its old text): not trusted.
+  }
+
+  /**
+   * Offsets follow the editor's text when it has unsaved edits; read after the last await, so an
+   * edit made while the files were read is in it. A clean editor shows the file on disk, or is
+   * about to (a document whose editor was just closed lingers with its old text): not trusted.
+   */
+  private followEditor(entry: Entry, articleUri: vscode.Uri, article: Article): void {
     const open = this.openDocument(articleUri);
     const liveText = open?.isDirty ? open.getText() : article.text;
     if (liveText !== article.text) this.followUnsavedEdits(entry, liveText);
-    this.keep(key, entry);
-    this.emitter.fire({ article: articleUri });
-    return entry;
   }
 
   /**

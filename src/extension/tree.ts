@@ -4,29 +4,32 @@
 // changes go through the tagging commands. Whole-corpus rows (totals, label groups, what a filter
 // matches) come from the corpus counts' summaries (core/corpus-view.ts), never from loading every
 // article; a document's own rows come from the store when it is expanded. Long lists are paged.
+// What the rows are and say (ids, order, counts, descriptions, tooltips) is core/tree-model.ts's,
+// pure and unit-tested; this file adapts it to VS Code (items, icons, commands, refresh, loading).
 import * as vscode from 'vscode';
 import { decodeArticle } from '../core/article';
 import { DEFAULT_CONFIG, LabelConfig, LabelDef } from '../core/config';
 import { DocumentSummary, mentionEntity } from '../core/corpus-index';
-import { MentionFilter, MentionGroups, Occurrence, page, PAGE_SIZE } from '../core/corpus-view';
-import { baseName, cmp, Entity, Status } from '../core/model';
+import { MentionGroups, Occurrence, page, PAGE_SIZE } from '../core/corpus-view';
+import { displayText, EntityFilter, highlights, matchesFilter, parseFilter } from '../core/entity-filter';
+import { baseName, Entity, Status } from '../core/model';
 import { readSidecar } from '../core/sidecar-read';
-import { isSuggestion, suggestionsOf, withoutSuggestions } from '../core/suggest';
+import { isSuggestion, suggestionsOf } from '../core/suggest';
+import {
+  documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, knownLabels, labelDef,
+  labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows, reanchorProblemTitle, ROOT_ID, rowIds,
+  suggestionsTooltip, TooltipPart, TreeGrouping, viewHeader,
+} from '../core/tree-model';
 import { EntityRef, entityRefOf } from './commands';
 import { Corpus } from './corpus';
 import { CorpusCounts, CountsChange } from './corpus-counts';
 import { LabelService, themeColor } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
-import { displayText, EntityFilter, highlights, LineIndex, matchesFilter, parseFilter } from './tree-filter';
 import { registerCommand } from './register-command';
 import { readBytes } from './read-file';
 
-/** At most this many error rows under a document: the Problems panel has them all. */
-const MAX_PROBLEM_ROWS = 100;
-
-/** By document (folder → document → label → entity), by label (label → surface form → occurrence), or by linked entity (label → canonical name or kb id → occurrence). */
-type Grouping = 'document' | 'label' | 'entity';
+type Grouping = TreeGrouping;
 
 type TreeNode =
   | { readonly kind: 'folder'; readonly id: string; readonly folder: vscode.WorkspaceFolder }
@@ -46,33 +49,29 @@ type TreeNode =
 type EntityNode = Extract<TreeNode, { kind: 'entity' }>;
 
 // Rows other than documents and folders are made afresh (by getChildren, and by getParent for
-// reveal): their ids must be the same both ways, so each kind is built in one place.
+// reveal): their ids are the same both ways (rowIds).
 function labelNode(label: string): TreeNode {
-  return { kind: 'label', id: `label:${label}`, label };
+  return { kind: 'label', id: rowIds.label(label), label };
 }
 
 function surfaceNode(label: string, surface: string): TreeNode {
-  return { kind: 'surface', id: `label:${label}/surface:${surface}`, label, surface };
+  return { kind: 'surface', id: rowIds.surface(label, surface), label, surface };
 }
 
 function docLabelNode(article: vscode.Uri, label: string): TreeNode {
-  return { kind: 'docLabel', id: `doc:${article.toString()}/label:${label}`, article, label };
+  return { kind: 'docLabel', id: rowIds.docLabel(article.toString(), label), article, label };
 }
 
 function suggestionsNode(article: vscode.Uri): TreeNode {
-  return { kind: 'suggestions', id: `doc:${article.toString()}/suggestions`, article };
+  return { kind: 'suggestions', id: rowIds.suggestions(article.toString()), article };
 }
 
 function entityNode(article: vscode.Uri, entity: Entity, line: number, grouping: Grouping, surface?: string): EntityNode {
-  const id = grouping === 'document' ? `ent:${article.toString()}#${entity.id}` : `occ:${article.toString()}#${entity.id}`;
-  return { kind: 'entity', id, article, entity, line, grouping, ...(surface !== undefined ? { surface } : {}) };
+  return { kind: 'entity', id: rowIds.entity(article.toString(), entity.id, grouping), article, entity, line, grouping, ...(surface !== undefined ? { surface } : {}) };
 }
 
-/** Paged lists at the root (the documents of a one-folder workspace) go by this id. */
-const ROOT_ID = 'root';
-
 function moreNode(parent: TreeNode | undefined, remaining: number): TreeNode {
-  return { kind: 'more', id: `${parent?.id ?? ROOT_ID}/more`, parent, remaining };
+  return { kind: 'more', id: rowIds.more(parent?.id), parent, remaining };
 }
 
 /** What the test-only command `corpusAnnotator.tree._children` returns for each row. */
@@ -92,13 +91,6 @@ const STATUS_ICONS: Record<Status, vscode.ThemeIcon> = {
   'in-progress': new vscode.ThemeIcon('pencil', new vscode.ThemeColor('charts.blue')),
   done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
   reviewed: new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('charts.green')),
-};
-
-const STATUS_TEXT: Record<Status, string> = {
-  todo: 'todo',
-  'in-progress': 'in progress',
-  done: 'done',
-  reviewed: 'reviewed',
 };
 
 /** Documents loaded (or articles read for line numbers) at once. */
@@ -124,7 +116,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   /** The groups being built (a slice at a time), and the per-document changes that arrived meanwhile. */
   private building: { readonly grouping: string; readonly filter: EntityFilter | undefined; readonly changes: Array<Exclude<CountsChange, undefined>>; stale: boolean; done: Promise<MentionGroups | undefined> } | undefined;
   /** With a filter: how many entities of each document it shows, and their sum. */
-  private filterCounts: { readonly matcher: MentionFilter; readonly perDoc: Map<string, number>; total: number } | undefined;
+  private filterCounts: FilterCounts | undefined;
   /** Rows shown under a paged parent (by its id), beyond the first PAGE_SIZE. */
   private readonly shown = new Map<string, number>();
 
@@ -195,9 +187,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       case 'document':
         return this.documentChildren(element.article);
       case 'docLabel':
-        return this.entityRows(element.article, (e) => e.label === element.label && !isSuggestion(e));
+        return this.entityRows(element.article, element.label);
       case 'suggestions':
-        return this.entityRows(element.article, isSuggestion);
+        return this.entityRows(element.article, undefined);
       case 'label': {
         const { items, more } = page((await this.mentionGroups()).surfaces(element.label), this.pageSize(element));
         const rows = items.map(([surface]) => surfaceNode(element.label, surface));
@@ -298,36 +290,26 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private async documentChildren(article: vscode.Uri): Promise<TreeNode[]> {
     const ann = await this.store.load(article);
+    const doc = article.toString();
     if (ann.kind === 'invalid') {
       // One row per error (orphaned and ambiguous entities included), each opening its sidecar line;
       // first, when only orphans are left after re-anchoring, the one-click way to drop them.
-      const rows: TreeNode[] = [];
-      const pending = ann.reanchorPending;
-      if (pending && pending.result.ambiguous.length === 0 && pending.result.orphans.length > 0) {
-        rows.push({ kind: 'problem', id: `doc:${article.toString()}/drop-orphans`, article, dropOrphans: true });
-      }
-      const errors = ann.problems.map((p, i) => [p, i] as const).filter(([p]) => p.severity === 'error').slice(0, MAX_PROBLEM_ROWS);
-      for (const [, i] of errors) rows.push({ kind: 'problem', id: `doc:${article.toString()}/problem:${i}`, article, index: i });
-      return rows.length ? rows : [{ kind: 'problem', id: `doc:${article.toString()}/problems`, article }];
+      const pending = ann.reanchorPending?.result;
+      return problemRows(ann.problems, pending && { ambiguous: pending.ambiguous.length, orphans: pending.orphans.length }).map((row): TreeNode =>
+        'dropOrphans' in row ? { kind: 'problem', id: rowIds.dropOrphans(doc), article, dropOrphans: true }
+          : 'index' in row ? { kind: 'problem', id: rowIds.problem(doc, row.index), article, index: row.index }
+            : { kind: 'problem', id: rowIds.problems(doc), article });
     }
     if (ann.kind !== 'ok') return [];
-    const shown = ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e));
-    const labels = new Set(withoutSuggestions(shown).map((e) => e.label));
-    const rows: TreeNode[] = [];
-    // First: the suggestions are what the annotator has to decide on.
-    if (shown.some(isSuggestion)) rows.push(suggestionsNode(article));
-    for (const label of [...labels].sort(this.labelOrder(article))) rows.push(docLabelNode(article, label));
-    return rows;
+    const { suggestions, labels } = documentRows(ann.sidecar.entities, this.filter, this.labelOrder(article));
+    return [...(suggestions ? [suggestionsNode(article)] : []), ...labels.map((label) => docLabelNode(article, label))];
   }
 
-  /** The entity rows under a document's label or Suggestions row: those `pick` takes that the filter shows, in text order. */
-  private async entityRows(article: vscode.Uri, pick: (e: Entity) => boolean): Promise<TreeNode[]> {
+  /** The entity rows under a document's label (or its Suggestions row: `label` undefined) that the filter shows, in text order. */
+  private async entityRows(article: vscode.Uri, label: string | undefined): Promise<TreeNode[]> {
     const ann = await this.store.load(article);
     if (ann.kind !== 'ok') return [];
-    return ann.sidecar.entities
-      .filter((e) => pick(e) && matchesFilter(this.filter, e))
-      .sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.id, b.id))
-      .map((e) => entityNode(ann.article, e, this.lineOf(ann, e), 'document'));
+    return entityRows(ann.sidecar.entities, label, this.filter).map((e) => entityNode(ann.article, e, this.lineOf(ann, e), 'document'));
   }
 
   /** 1-based line of an entity's start in the article: line breaks before its UTF-16 offset. */
@@ -377,17 +359,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   /** Per document, how many entities the filter shows, and their sum (undefined without a filter). */
-  private countFiltered(): typeof this.filterCounts {
-    if (!this.filter) return (this.filterCounts = undefined);
-    const matcher = new MentionFilter(this.filter);
-    const perDoc = new Map<string, number>();
-    let total = 0;
-    for (const [key, summary] of this.corpusSummaries()) {
-      const n = matcher.count(summary);
-      if (n) perDoc.set(key, n);
-      total += n;
-    }
-    return (this.filterCounts = { matcher, perDoc, total });
+  private countFiltered(): FilterCounts | undefined {
+    return (this.filterCounts = this.filter ? new FilterCounts(this.filter, this.corpusSummaries()) : undefined);
   }
 
   /**
@@ -476,9 +449,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
         item.contextValue = ';document;invalid;';
       } else {
         const status = summary.status ?? 'todo';
-        const suggested = summary.suggestions > 0 ? ` · ${summary.suggestions} suggested` : '';
-        const count = this.filter ? `${this.filterCounts?.perDoc.get(uri.toString()) ?? 0} of ${plural(summary.entities, 'entity')}` : plural(summary.entities, 'entity');
-        item.description = `${count}${suggested} · ${STATUS_TEXT[status]}${where}`;
+        const filtered = this.filter ? this.filterCounts?.perDoc.get(uri.toString()) ?? 0 : undefined;
+        item.description = documentDescription({ entities: summary.entities, suggestions: summary.suggestions, status, dir, ...(filtered !== undefined ? { filtered } : {}) });
         item.iconPath = STATUS_ICONS[status];
         item.contextValue = summary.suggestions > 0 ? ';document;hasSuggestions;' : ';document;';
         if (summary.entities + summary.suggestions === 0) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
@@ -496,34 +468,24 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(vscode.workspace.asRelativePath(uri));
     if (ann.kind === 'invalid') {
-      const errors = ann.problems.filter((p) => p.severity === 'error');
       item.description = `sidecar has errors${where}`;
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
       item.contextValue = ';document;invalid;';
-      tooltip.appendMarkdown('\n\n**The sidecar has errors**: its annotations are not shown or changed until it is fixed.\n\n');
-      for (const p of errors.slice(0, 5)) tooltip.appendText(`line ${p.line}: ${p.message}\n`);
-      if (errors.length > 5) tooltip.appendText(`… and ${errors.length - 5} more`);
+      appendTooltip(tooltip, documentTooltip({ kind: 'invalid', problems: ann.problems }));
     } else if (ann.kind === 'unreadable') {
       item.collapsibleState = vscode.TreeItemCollapsibleState.None;
       item.description = `cannot be read${where}`;
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
       item.contextValue = ';document;unreadable;';
-      tooltip.appendMarkdown('\n\n');
-      tooltip.appendText(ann.problems[0]?.message ?? 'This file cannot be annotated.');
+      appendTooltip(tooltip, documentTooltip({ kind: 'unreadable', problems: ann.problems }));
     } else {
-      const suggestions = suggestionsOf(ann.sidecar).length;
-      const total = ann.sidecar.entities.length - suggestions;
-      const shown = this.filter ? ann.sidecar.entities.filter((e) => matchesFilter(this.filter, e)).length : total + suggestions;
+      const { total, suggestions, shown } = loadedDocumentCounts(ann.sidecar.entities, this.filter);
       const status = ann.sidecar.status;
-      const count = this.filter ? `${shown} of ${plural(total, 'entity')}` : plural(total, 'entity');
-      const suggested = suggestions > 0 ? ` · ${suggestions} suggested` : '';
-      item.description = `${count}${suggested} · ${STATUS_TEXT[status]}${ann.pendingSave ? ' · unsaved' : ''}${where}`;
+      item.description = documentDescription({ entities: total, suggestions, status, unsaved: ann.pendingSave, dir, ...(this.filter ? { filtered: shown } : {}) });
       item.iconPath = STATUS_ICONS[status];
       item.contextValue = suggestions > 0 ? ';document;hasSuggestions;' : ';document;';
       if (shown === 0) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
-      tooltip.appendMarkdown(`\n\nStatus: **${STATUS_TEXT[status]}** · ${plural(total, 'entity')}`);
-      if (!ann.sidecarExists) tooltip.appendMarkdown('\n\nNo sidecar yet: it is written with the first annotation.');
-      if (ann.pendingSave) tooltip.appendMarkdown('\n\nAnnotation changes are saved with the article (it has unsaved edits).');
+      appendTooltip(tooltip, documentTooltip({ kind: 'ok', status, total, sidecarExists: ann.sidecarExists, pendingSave: ann.pendingSave }));
     }
     item.tooltip = tooltip;
     return item;
@@ -545,9 +507,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const problem = node.index !== undefined ? ann?.problems[node.index] : undefined;
     if (problem) {
       const entity = problem.entityId ? ann?.reanchorPending?.sidecar.entities.find((e) => e.id === problem.entityId) : undefined;
-      const title = entity && (problem.code === 'orphan' || problem.code === 'ambiguous')
-        ? `${problem.code === 'orphan' ? 'Orphan' : 'Ambiguous'}: ${entity.label} ${displayText(entity.text)}`
-        : problem.message;
+      const title = reanchorProblemTitle(problem, entity, entity ? displayText(entity.text) : '') ?? problem.message;
       const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
       item.id = node.id;
       item.description = `line ${problem.line}`;
@@ -580,7 +540,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.id = node.id;
     item.description = String(count);
     item.iconPath = labelIcon(def);
-    item.tooltip = `${node.label}: ${plural(count, 'entity')}${def?.description ? `\n${def.description}` : ''}`;
+    item.tooltip = labelTooltip(node.label, count, def);
     item.contextValue = ';label;';
     return item;
   }
@@ -592,7 +552,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.id = node.id;
     item.description = String(suggestions.length);
     item.iconPath = new vscode.ThemeIcon('lightbulb', new vscode.ThemeColor('corpusAnnotator.suggestion'));
-    item.tooltip = `${plural(suggestions.length, 'suggestion')} awaiting a decision (from ${[...new Set(suggestions.map((e) => e.src ?? 'unknown'))].join(', ')}). Accept or reject each inline, or all from this row.`;
+    item.tooltip = suggestionsTooltip(suggestions);
     item.contextValue = ';suggestions;';
     return item;
   }
@@ -616,7 +576,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     item.id = node.id;
     item.description = String(count);
     item.iconPath = labelIcon(def);
-    item.tooltip = `${node.label}: ${plural(count, 'entity')}, ${plural(group?.surfaces.size ?? 0, 'surface form')}${def?.description ? `\n${def.description}` : ''}`;
+    item.tooltip = labelTooltip(node.label, count, def, group?.surfaces.size ?? 0);
     item.contextValue = ';label;';
     return item;
   }
@@ -642,34 +602,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       : { label: text, highlights: highlights(this.filter, text) };
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = e.suggested === true ? `${e.label}? · line ${node.line}` : node.grouping === 'entity' ? `${baseName(node.article.path)}, line ${node.line}` : `line ${node.line}`;
+    item.description = entityDescription(e, node.grouping, baseName(node.article.path), node.line);
     item.contextValue = e.suggested === true ? ';entity;removable;suggestion;' : ';entity;removable;';
     const ref: EntityRef = { article: node.article.toString(), id: e.id };
     item.command = { command: 'corpusAnnotator.tree.reveal', title: 'Reveal Entity', arguments: [ref] };
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${e.label}** `);
-    tip.appendText(`"${text}"`);
-    tip.appendMarkdown('\n\n');
-    tip.appendText(`${baseName(node.article.path)}, line ${node.line} · id ${e.id} · code points ${e.start}–${e.end}`);
-    if (e.note) {
-      tip.appendMarkdown('\n\n*Note:* ');
-      tip.appendText(e.note);
-    }
-    const attrs = Object.entries(e.attrs ?? {});
-    if (attrs.length) {
-      tip.appendMarkdown('\n\n*Attributes:* ');
-      tip.appendText(attrs.map(([k, v]) => `${k} = ${v}`).join(', '));
-    }
-    const who = [e.by ? `by ${e.by}` : '', e.src ? `source ${e.src}` : ''].filter(Boolean).join(' · ');
-    if (who) {
-      tip.appendMarkdown('\n\n');
-      tip.appendText(who);
-    }
-    item.tooltip = tip;
-    if (e.suggested === true) {
-      tip.appendMarkdown('\n\n*Suggestion awaiting a decision:* accept or reject it inline.');
-      item.iconPath = new vscode.ThemeIcon('lightbulb');
-    } else if (e.note) item.iconPath = new vscode.ThemeIcon('note');
+    item.tooltip = appendTooltip(new vscode.MarkdownString(), entityTooltip(e, text, baseName(node.article.path), node.line));
+    if (e.suggested === true) item.iconPath = new vscode.ThemeIcon('lightbulb');
+    else if (e.note) item.iconPath = new vscode.ThemeIcon('note');
     return item;
   }
 
@@ -678,14 +617,14 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private docNode(uri: vscode.Uri): Extract<TreeNode, { kind: 'document' }> {
     const key = uri.toString();
     let node = this.docNodes.get(key);
-    if (!node) this.docNodes.set(key, (node = { kind: 'document', id: `doc:${key}`, article: uri }));
+    if (!node) this.docNodes.set(key, (node = { kind: 'document', id: rowIds.document(key), article: uri }));
     return node;
   }
 
   private folderNode(folder: vscode.WorkspaceFolder): Extract<TreeNode, { kind: 'folder' }> {
     const key = folder.uri.toString();
     let node = this.folderNodes.get(key);
-    if (!node || node.folder !== folder) this.folderNodes.set(key, (node = { kind: 'folder', id: `folder:${key}`, folder }));
+    if (!node || node.folder !== folder) this.folderNodes.set(key, (node = { kind: 'folder', id: rowIds.folder(key), folder }));
     return node;
   }
 
@@ -709,22 +648,12 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private labelDef(name: string, scope: vscode.Uri | undefined): LabelDef | undefined {
-    for (const c of this.configs(scope)) {
-      const def = c.labels.find((l) => l.name === name);
-      if (def || scope) return def;
-    }
-    return DEFAULT_CONFIG.labels.find((l) => l.name === name);
+    return labelDef(name, this.configs(scope), scope !== undefined);
   }
 
   /** Configuration order (of the document's folder, or of every folder in turn), unknown labels last by name. */
   private labelOrder(scope: vscode.Uri | undefined): (a: string, b: string) => number {
-    const order: string[] = [];
-    for (const c of this.configs(scope)) for (const l of c.labels) if (!order.includes(l.name)) order.push(l.name);
-    const rank = (l: string) => {
-      const i = order.indexOf(l);
-      return i < 0 ? order.length : i;
-    };
-    return (a, b) => rank(a) - rank(b) || cmp(a, b);
+    return labelOrder(this.configs(scope));
   }
 
   // ---- loading ---------------------------------------------------------------------------------
@@ -784,13 +713,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const inCorpus = this.corpus.has(change.article);
     if (this.groups && !this.groups.update(key, change.before, inCorpus ? change.after : undefined)) this.groups = undefined;
     this.building?.changes.push(change);
-    const f = this.filterCounts;
-    if (f) {
-      const n = inCorpus && change.after ? f.matcher.count(change.after) : 0;
-      f.total += n - (f.perDoc.get(key) ?? 0);
-      if (n) f.perDoc.set(key, n);
-      else f.perDoc.delete(key);
-    }
+    this.filterCounts?.update(key, inCorpus ? change.after : undefined);
     if (this.store.get(change.article) && this.grouping === 'document' && !this.filter) return; // the store's own change event covers it
     if (this.grouping === 'document' && !this.filter) {
       this.pendingDocs.add(key);
@@ -859,18 +782,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const articles = this.corpus.list();
     // Every figure from the corpus counts (a loaded document's summary is its live model).
     const counted = this.counts.totals();
-    const complete = counted !== undefined;
-    const total = counted?.entities ?? 0;
     const matching = this.filter ? (this.filterCounts ?? this.countFiltered())?.total ?? 0 : 0;
-    const totals = complete ? `${plural(total, 'entity')} in ${plural(counted.documents, 'document')}` : `${plural(articles.length, 'document')}`;
-    this.view.description = this.filter ? `filter: ${this.filter.raw} · ${matching} of ${plural(total, 'entity')}` : totals;
+    const header = viewHeader({ articles: articles.length, counted, filter: this.filter?.raw, matching });
+    this.view.description = header.description;
     // VS Code hides the view's header (and so its description) while it is the only view of its
     // container, as here: the message line above the tree says the same. None without articles,
     // or the viewsWelcome content ("No articles to annotate…") would not show.
-    if (articles.length === 0 && !counted?.documents) this.view.message = undefined;
-    else if (!this.filter) this.view.message = totals;
-    else if (complete && matching === 0) this.view.message = `No entity matches "${this.filter.raw}".`;
-    else this.view.message = `Filter "${this.filter.raw}": ${matching} of ${plural(total, 'entity')}.`;
+    this.view.message = header.message;
   }
 
   // ---- commands --------------------------------------------------------------------------------
@@ -895,9 +813,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
       });
       if (input === undefined) return;
     }
-    const known = new Set(this.configs(undefined).flatMap((c) => c.labels.map((l) => l.name)));
-    if (known.size === 0) for (const l of DEFAULT_CONFIG.labels) known.add(l.name);
-    await this.setFilter(parseFilter(input, known));
+    await this.setFilter(parseFilter(input, knownLabels(this.configs(undefined))));
   }
 
   private async setFilter(filter: EntityFilter | undefined): Promise<void> {
@@ -1014,33 +930,29 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 }
 
-/** Fallback when the reader has no line for an id: the line holding `id: <id>`. */
-function lineOfId(text: string, id: string): number | undefined {
-  const m = new RegExp(`\\bid:\\s*["']?${id.replace(/[^a-z0-9]/gi, '')}\\b`).exec(text);
-  return m ? text.slice(0, m.index).split('\n').length : undefined;
-}
-
 function labelIcon(def: LabelDef | undefined): vscode.ThemeIcon | vscode.Uri {
   if (!def) return new vscode.ThemeIcon('circle-outline');
   const color = themeColor(def);
   if (color instanceof vscode.ThemeColor) return new vscode.ThemeIcon('circle-filled', color);
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(def.color);
-  if (!m) return new vscode.ThemeIcon('circle-filled');
-  const rgb = `rgb(${parseInt(m[1] as string, 16)},${parseInt(m[2] as string, 16)},${parseInt(m[3] as string, 16)})`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16"><circle cx="8" cy="8" r="4.5" fill="${rgb}"/></svg>`;
+  const svg = labelDotSvg(def.color);
+  if (svg === undefined) return new vscode.ThemeIcon('circle-filled');
   // btoa, not Buffer: the same code runs in a browser's web worker (the SVG is ASCII).
   return vscode.Uri.from({ scheme: 'data', path: `image/svg+xml;base64,${btoa(svg)}` });
+}
+
+/** Appends the pieces of a tooltip: markdown as is, the user's text escaped. */
+function appendTooltip(tip: vscode.MarkdownString, parts: readonly TooltipPart[]): vscode.MarkdownString {
+  for (const p of parts) {
+    if ('markdown' in p) tip.appendMarkdown(p.markdown);
+    else tip.appendText(p.text);
+  }
+  return tip;
 }
 
 function relativeDir(uri: vscode.Uri): string {
   const rel = vscode.workspace.asRelativePath(uri, false);
   const i = rel.lastIndexOf('/');
   return i < 0 ? '' : rel.slice(0, i);
-}
-
-function plural(n: number, word: string): string {
-  if (n === 1) return `1 ${word}`;
-  return `${n} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 function labelText(item: vscode.TreeItem): string {
