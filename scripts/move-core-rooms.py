@@ -52,7 +52,8 @@ ROOMS = [
     ('corpus', "the whole corpus as summaries, and the sidebar's views of it",
      'The whole corpus without loading every article: per-document summaries (corpus-index.ts), '
      'their persisted snapshot, the sidebar\'s whole-corpus views over them, its filter, and its view '
-     'model (tree-model.ts: rows, ids, counts and words of the "Annotations" view).',
+     'model (tree-model.ts: rows, ids, counts and words of the "Annotations" view), and a bounded-'
+     'concurrency map (map-bounded.ts) its warm check uses.',
      'model/, text/, config/, sidecar/.'),
     ('suggest', 'proposing annotations: gazetteers, patterns, the recommender',
      'Proposing annotations: gazetteers (and building one from annotations), patterns and their '
@@ -61,7 +62,9 @@ ROOMS = [
      'model/, text/, config/, sidecar/.'),
     ('review', "comparing and combining annotators' work",
      'Comparing and combining annotators\' work: the semantic merge (git driver), annotation diff, '
-     'agreement, curation into gold, duplicates, and re-anchoring entities after the text changed.',
+     'agreement, curation into gold (and pairing its inputs: curate-inputs.ts), what git prints for '
+     'the revisions read (git-output.ts, parsers only: running git is the adapters\' job), '
+     'duplicates, and re-anchoring entities after the text changed.',
      'model/, text/, config/, sidecar/, suggest/.'),
     ('exchange', "other tools' formats: exports and imports",
      'Other tools\' formats: exports (export/: JSONL, CoNLL, spaCy, Hugging Face, brat, Label '
@@ -69,8 +72,9 @@ ROOMS = [
      'model/, text/, config/, sidecar/, suggest/ (the recommender\'s seeded hash for splits).'),
     ('dashboard', 'the progress dashboard',
      'The progress dashboard: its figures from the corpus summaries, their history, and the '
-     'self-contained HTML page and script shown by the extension and `stats --html`.',
-     'model/, config/, sidecar/, corpus/.'),
+     'self-contained HTML page and script shown by the extension and `stats --html`, and the '
+     'inter-annotator agreement heat maps (dashboard-agreement.ts).',
+     'model/, text/, config/, sidecar/, corpus/, suggest/, review/.'),
 ]
 
 # Old path → new path, relative to src/core. A directory moves whole (every file under it).
@@ -107,6 +111,7 @@ MOVES = {
     'corpus-view.ts': 'corpus/corpus-view.ts',
     'entity-filter.ts': 'corpus/entity-filter.ts',
     'tree-model.ts': 'corpus/tree-model.ts',
+    'map-bounded.ts': 'corpus/map-bounded.ts',
 
     'gazetteer.ts': 'suggest/gazetteer.ts',
     'build-gazetteer.ts': 'suggest/build-gazetteer.ts',
@@ -124,6 +129,8 @@ MOVES = {
     'curate.ts': 'review/curate.ts',
     'duplicates.ts': 'review/duplicates.ts',
     'reanchor.ts': 'review/reanchor.ts',
+    'curate-inputs.ts': 'review/curate-inputs.ts',
+    'git-output.ts': 'review/git-output.ts',
 
     'export': 'exchange/export',
     'import': 'exchange/import',
@@ -132,6 +139,7 @@ MOVES = {
     'dashboard-history.ts': 'dashboard/dashboard-history.ts',
     'dashboard-html.ts': 'dashboard/dashboard-html.ts',
     'dashboard-script.ts': 'dashboard/dashboard-script.ts',
+    'dashboard-agreement.ts': 'dashboard/dashboard-agreement.ts',
 }
 
 # Names written with a glob in comments (`core/dashboard-*.ts`).
