@@ -23,7 +23,7 @@ const rand = prng(Number(args.seed ?? 1));
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const { readSidecar } = core.read;
 const { writeSidecar } = core.write;
-const scratch = createRequire(import.meta.url)(path.join(ROOT, 'out/src/core/write-scratch.js'));
+const scratch = createRequire(import.meta.url)(path.join(ROOT, 'out/src/core/sidecar/write-scratch.js'));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-annotator-crash-matrix-'));
 const base = path.join(work, 'base');

@@ -16,7 +16,7 @@ import { ensureCorpus, LABELS } from './lib/corpus.mjs';
 
 const require = createRequire(import.meta.url);
 const { run: cli } = require(path.join(ROOT, 'out/src/cli/run.js'));
-const sidecarRead = require(path.join(ROOT, 'out/src/core/sidecar-read.js'));
+const sidecarRead = require(path.join(ROOT, 'out/src/core/sidecar/sidecar-read.js'));
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 async function exportWithCli(dir, out) {

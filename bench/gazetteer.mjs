@@ -10,9 +10,9 @@ import { core, info, isMain, ms, now, peakRss, report, row, ROOT } from './lib/c
 import { makeDocument, prng } from './lib/corpus.mjs';
 
 const require = createRequire(import.meta.url);
-const { parseGazetteer } = require(path.join(ROOT, 'out/src/core/gazetteer.js'));
-const { suggestForArticle } = require(path.join(ROOT, 'out/src/core/suggest.js'));
-const { FoldedText, DEFAULT_MATCH } = require(path.join(ROOT, 'out/src/core/occurrences.js'));
+const { parseGazetteer } = require(path.join(ROOT, 'out/src/core/suggest/gazetteer.js'));
+const { suggestForArticle } = require(path.join(ROOT, 'out/src/core/suggest/suggest.js'));
+const { FoldedText, DEFAULT_MATCH } = require(path.join(ROOT, 'out/src/core/suggest/occurrences.js'));
 
 const SYLLABLES = ['ma', 'ro', 'lé', 'ka', 'dî', 'su', 'bel', 'ham', 'mou', 'chi', 'laf', 'tit', 'gé', 'ra', 'nö', 'an', 'é', 'ber', 'to', 'zi'];
 const LABELS = ['PER', 'ORG', 'LOC', 'MISC'];

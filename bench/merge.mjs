@@ -16,7 +16,7 @@ import { core, info, isMain, median, ms, now, report, ROOT, row } from './lib/co
 import { LABELS, makeDocument, prng } from './lib/corpus.mjs';
 
 const require = createRequire(import.meta.url);
-const merge = require(path.join(ROOT, 'out/src/core/merge.js'));
+const merge = require(path.join(ROOT, 'out/src/core/review/merge.js'));
 const { pairAddedQuadratic } = require(path.join(ROOT, 'out/test/unit/helpers/merge-quadratic.js'));
 // BENCH_MERGE_CLI: another build's dist/cli.js, to measure the command before a change.
 const CLI = process.env.BENCH_MERGE_CLI ? path.resolve(process.env.BENCH_MERGE_CLI) : path.join(ROOT, 'dist/cli.js');

@@ -9,8 +9,8 @@ import { core, isMain, ms, now, report, row, ROOT } from './lib/common.mjs';
 
 const require = createRequire(import.meta.url);
 const { cliPatternRunner, PATTERN_BUDGET_MS } = require(path.join(ROOT, 'out/src/cli/pattern-runner.js'));
-const { parsePatterns, matchPattern, PatternText } = require(path.join(ROOT, 'out/src/core/patterns.js'));
-const { superLinearReason } = require(path.join(ROOT, 'out/src/core/regex-safety.js'));
+const { parsePatterns, matchPattern, PatternText } = require(path.join(ROOT, 'out/src/core/suggest/patterns.js'));
+const { superLinearReason } = require(path.join(ROOT, 'out/src/core/suggest/regex-safety.js'));
 
 export async function run() {
   const rows = [];
@@ -35,7 +35,7 @@ export async function run() {
   const inline = now() - t0;
   await runner.close();
   rows.push(row(`demo patterns (${patterns.length}) on the ${texts.length} demo articles through the worker; ${timedOut} timed out`, { measured: ms(worker), baseline: `main thread ${ms(inline)}` }));
-  // The static check of patterns.yaml (src/core/regex-safety.ts) over 1,000 patterns: the demo's
+  // The static check of patterns.yaml (src/core/suggest/regex-safety.ts) over 1,000 patterns: the demo's
   // four, varied, plus one catastrophic in every ten.
   const sources = [];
   for (let i = 0; i < 1000; i++) sources.push(i % 10 === 0 ? `(a${i}+)+$` : `${(patterns[i % patterns.length].source ?? '(?:19|20)\\d{2}')}|x${i}`);

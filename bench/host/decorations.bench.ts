@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { newEntityId } from '../../src/core/model';
-import { writeSidecar } from '../../src/core/sidecar-write';
-import { articleFromText } from '../../src/core/article';
+import { newEntityId } from '../../src/core/model/model';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
+import { articleFromText } from '../../src/core/model/article';
 
 const ENTITIES = 10_000;
 const TAGS = 15;

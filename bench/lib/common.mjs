@@ -15,8 +15,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  */
 function loadCore() {
   const modules = {
-    read: 'sidecar-read', fast: 'sidecar-fast-read', write: 'sidecar-write', patch: 'sidecar-patch', index: 'corpus-index',
-    validate: 'validate', article: 'article', model: 'model', edits: 'edits', exporter: 'export/index',
+    read: 'sidecar/sidecar-read', fast: 'sidecar/sidecar-fast-read', write: 'sidecar/sidecar-write', patch: 'sidecar/sidecar-patch', index: 'corpus/corpus-index',
+    validate: 'sidecar/validate', article: 'model/article', model: 'model/model', edits: 'model/edits', exporter: 'exchange/export/index',
   };
   const out = {};
   for (const [key, name] of Object.entries(modules)) {

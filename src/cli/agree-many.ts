@@ -2,9 +2,9 @@
 // the same articles (directories, revisions, REV:PATH, read as `curate` reads them): the pairwise
 // exact F1 matrix and Fleiss' κ on tokens (all tokens, and those any annotator labelled), per
 // document and overall; with --list the spans they disagree on, each annotator's label.
-import { exactMatchesByLabel } from '../core/agreement';
-import { collectTokenLabels, curateSources, CurationSource, fleissKappa, FleissKappa, SpanDisagreement, spanDisagreements } from '../core/curate';
-import { articlePathOf, baseName, cmp, Entity } from '../core/model';
+import { exactMatchesByLabel } from '../core/review/agreement';
+import { collectTokenLabels, curateSources, CurationSource, fleissKappa, FleissKappa, SpanDisagreement, spanDisagreements } from '../core/review/curate';
+import { articlePathOf, baseName, cmp, Entity } from '../core/model/model';
 import { plural } from './args';
 import { num, table } from './agree';
 import { loadInputs } from './curate';

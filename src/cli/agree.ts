@@ -1,9 +1,9 @@
 // `corpus-annotator agree A B`: inter-annotator agreement between two annotations of the same
 // documents (two directories, two git revisions, or two sidecars), A as the reference.
-import { AgreementDocument, AgreementReport, computeAgreement, Kappa, Prf } from '../core/agreement';
-import { decodeArticle } from '../core/article';
-import { SpanDisagreement, spanDisagreements } from '../core/curate';
-import { articlePathOf, Entity } from '../core/model';
+import { AgreementDocument, AgreementReport, computeAgreement, Kappa, Prf } from '../core/review/agreement';
+import { decodeArticle } from '../core/model/article';
+import { SpanDisagreement, spanDisagreements } from '../core/review/curate';
+import { articlePathOf, Entity } from '../core/model/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { agreeManyCommand } from './agree-many';
 import { loadPair, readSide, resolveSide } from './diff';

@@ -1,13 +1,13 @@
 // Checks one sidecar the way every subcommand needs it: read it, parse it, find and decode its
 // article, validate it against the article and the label configuration that applies to it.
 import * as path from 'node:path';
-import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
-import { CONFIG_FILE, LabelConfig, labelNames } from '../core/config';
-import { duplicateProblems } from '../core/duplicates';
-import { articlePathOf } from '../core/model';
-import { formatProblem, Problem } from '../core/problems';
-import { ParsedSidecar, readSidecar } from '../core/sidecar-read';
-import { validateAgainstArticle } from '../core/validate';
+import { Article, ArticleDecodeError, decodeArticle } from '../core/model/article';
+import { CONFIG_FILE, LabelConfig, labelNames } from '../core/config/config';
+import { duplicateProblems } from '../core/review/duplicates';
+import { articlePathOf } from '../core/model/model';
+import { formatProblem, Problem } from '../core/model/problems';
+import { ParsedSidecar, readSidecar } from '../core/sidecar/sidecar-read';
+import { validateAgainstArticle } from '../core/sidecar/validate';
 import { ConfigEntry, decodeUtf8, Target, Workspace } from './files';
 import { describeFsError, errorCode } from './io';
 

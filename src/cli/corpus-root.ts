@@ -3,7 +3,7 @@
 // corpus. A repository received from someone else could otherwise point `a.txt.ann.yaml` at a
 // file of the user's anywhere on the disk, and fmt, suggest or reanchor would rewrite it.
 import * as path from 'node:path';
-import { CONFIG_FILE } from '../core/config';
+import { CONFIG_FILE } from '../core/config/config';
 import { isOutside } from './files';
 import { errorCode, Io } from './io';
 

@@ -1,8 +1,8 @@
 // One curation input read from a git revision (a branch, a commit, REV:PATH), for the CLI and the
 // extension's Node host alike: nothing is checked out and nothing is written to the repository,
 // the objects are read with `git ls-tree` and `git cat-file --batch`.
-import { CurationEntry, sidecarsUnderPrefix, sidecarText } from '../core/curate-inputs';
-import { articlePathOf } from '../core/model';
+import { CurationEntry, sidecarsUnderPrefix, sidecarText } from '../core/review/curate-inputs';
+import { articlePathOf } from '../core/model/model';
 import { listFilesAt, readFilesAt } from './git';
 
 export interface RevisionInput {

@@ -1,12 +1,12 @@
 // `corpus-annotator curate --out GOLD A B [C…]`: several annotators' versions of the same articles
 // (directories, git revisions or `rev:path`) into one gold corpus: agreed entities, and suggestions
-// for every disagreement (src/core/curate.ts), with the agreement figures per document.
+// for every disagreement (src/core/review/curate.ts), with the agreement figures per document.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { collectTokenLabels, CuratedDocument, curateSources, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean, ReanchoredInput } from '../core/curate';
-import { badInputNames, CurationEntry, CurationInput, documentKeys, missingIn, readSources } from '../core/curate-inputs';
-import { articlePathOf, baseName } from '../core/model';
-import { writeSidecar } from '../core/sidecar-write';
+import { collectTokenLabels, CuratedDocument, curateSources, fleissKappa, FleissKappa, meanPairwiseF1, PairwiseMean, ReanchoredInput } from '../core/review/curate';
+import { badInputNames, CurationEntry, CurationInput, documentKeys, missingIn, readSources } from '../core/review/curate-inputs';
+import { articlePathOf, baseName } from '../core/model/model';
+import { writeSidecar } from '../core/sidecar/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { num, table } from './agree';
 import { createFileAtomic, decodeUtf8, Workspace } from './files';

@@ -3,9 +3,9 @@
 // rendering git's textconv driver shows. Also the loader of "two sides" that `agree` shares.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countDiffs, diffSidecars, DocumentDiff, EntityChange, formatDocumentDiff, isEmptyDiff, matchRenames, RenameCandidate, textconv } from '../core/annotation-diff';
-import { readConflictedSidecar } from '../core/merge';
-import { articlePathOf, baseName, cmp, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
+import { countDiffs, diffSidecars, DocumentDiff, EntityChange, formatDocumentDiff, isEmptyDiff, matchRenames, RenameCandidate, textconv } from '../core/review/annotation-diff';
+import { readConflictedSidecar } from '../core/review/merge';
+import { articlePathOf, baseName, cmp, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { decodeUtf8, Workspace } from './files';
 import { gitTopLevel, listFilesAt, readFilesAt, resolveRevision } from './git-drivers';

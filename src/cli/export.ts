@@ -1,13 +1,13 @@
 // `corpus-annotator export --format F [options] [paths…]`: the corpus as training data for other
-// tools. Streams: one document is read, converted (by src/core/export) and written at a time.
+// tools. Streams: one document is read, converted (by src/core/exchange/export) and written at a time.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   assignSplits, bratConf, bratNames, collectBratAttrs, DOC_NAMES, DocBinBuilder, DocNames, DocumentOutput, EXPORT_FORMATS, HfLabelNames, hfLabelNamesPath, ExportDocument, ExportFilter,
   ExportFormat, exportDocument, ExportOptions, ExportTally, formatIssue, formatSplitAssignment, includesDocument, isExportFormat, JsonArrayWriter, labelStudioConfig,
   parseSplitAssignment, parseSplitSpec, selectEntities, SplitAssignment, SplitDocument, splitOutputPath, SplitPart, SplitSpecError, TAG_SCHEMES, TagScheme, zlibCompress,
-} from '../core/export';
-import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model';
+} from '../core/exchange/export';
+import { baseName, isStatus, sidecarPathOf, Status, STATUSES } from '../core/model/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, Workspace } from './files';

@@ -2,12 +2,12 @@
 // command line designate, how to name them in messages, which label configuration applies to
 // each, and the one way the CLI ever rewrites a file (atomically, keeping its permissions).
 import * as path from 'node:path';
-import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, readConfig } from '../core/config';
-import { matchesGlobs } from '../core/glob';
-import { cmp, isSidecarPath, sidecarPathOf, SIDECAR_SUFFIX } from '../core/model';
-import { Problem } from '../core/problems';
+import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, readConfig } from '../core/config/config';
+import { matchesGlobs } from '../core/config/glob';
+import { cmp, isSidecarPath, sidecarPathOf, SIDECAR_SUFFIX } from '../core/model/model';
+import { Problem } from '../core/model/problems';
 import { assertRewritableSidecar } from './corpus-root';
-import { isWriteScratchName, tempPathFor } from '../core/write-scratch';
+import { isWriteScratchName, tempPathFor } from '../core/sidecar/write-scratch';
 import { describeFsError, errorCode, Io } from './io';
 import { withSidecarLock } from './sidecar-lock';
 
@@ -45,7 +45,7 @@ export interface Discovery {
   errors: PathError[];
   /** Remarks that do not make the command fail. */
   notes: string[];
-  /** Locks and temporary files of sidecar writes found in the directories searched (src/core/write-scratch.ts). */
+  /** Locks and temporary files of sidecar writes found in the directories searched (src/core/sidecar/write-scratch.ts). */
   scratch: Target[];
 }
 
@@ -320,7 +320,7 @@ async function renameIntoPlaceUnlocked<R extends string>(io: Io, target: string,
 
 /** A fresh temporary file name beside `abs` (same directory, so a rename over `abs` is atomic). */
 export function tempPathBeside(abs: string): string {
-  // Named with our pid so that one left by a killed writer is recognised (src/core/write-scratch.ts).
+  // Named with our pid so that one left by a killed writer is recognised (src/core/sidecar/write-scratch.ts).
   return tempPathFor(abs, process.pid);
 }
 

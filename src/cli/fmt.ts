@@ -1,9 +1,9 @@
 // `corpus-annotator fmt [--check] [paths…]`: rewrites valid sidecars in canonical form.
-import { Article } from '../core/article';
-import { dedupeSidecar } from '../core/duplicates';
-import { baseName, Sidecar } from '../core/model';
-import { formatProblem, Problem } from '../core/problems';
-import { writeSidecar } from '../core/sidecar-write';
+import { Article } from '../core/model/article';
+import { dedupeSidecar } from '../core/review/duplicates';
+import { baseName, Sidecar } from '../core/model/model';
+import { formatProblem, Problem } from '../core/model/problems';
+import { writeSidecar } from '../core/sidecar/sidecar-write';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, rewriteSidecar, Workspace } from './files';

@@ -1,8 +1,8 @@
 // `corpus-annotator gazetteer [paths…] [--out F]`: the gazetteer of a corpus's own annotations
 // (every annotated surface form with its most frequent label), to pre-annotate new articles with
 // `corpus-annotator suggest`.
-import { buildGazetteer } from '../core/build-gazetteer';
-import { Sidecar } from '../core/model';
+import { buildGazetteer } from '../core/suggest/build-gazetteer';
+import { Sidecar } from '../core/model/model';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { formatPathError, Workspace } from './files';

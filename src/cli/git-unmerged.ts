@@ -5,10 +5,10 @@
 // the merge from the three stages.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mergeSidecars } from '../core/merge';
-import { Problem } from '../core/problems';
-import { readSidecar } from '../core/sidecar-read';
-import { writeSidecar } from '../core/sidecar-write';
+import { mergeSidecars } from '../core/review/merge';
+import { Problem } from '../core/model/problems';
+import { readSidecar } from '../core/sidecar/sidecar-read';
+import { writeSidecar } from '../core/sidecar/sidecar-write';
 import { TOOL } from './args';
 import { git, readFilesAt } from './git-drivers';
 

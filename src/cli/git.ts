@@ -1,9 +1,9 @@
 // Running git: the one place the CLI and the extension's Node host spawn it to read a repository
 // (src/extension/curate-git.ts imports this; nothing here may import vscode). What git prints is
-// parsed in src/core/git-output.ts.
+// parsed in src/core/review/git-output.ts.
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { parseCatFileBatch, parseLocalBranches, parseNulSeparated } from '../core/git-output';
+import { parseCatFileBatch, parseLocalBranches, parseNulSeparated } from '../core/review/git-output';
 
 export interface GitResult {
   code: number;

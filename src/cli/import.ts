@@ -2,16 +2,16 @@
 // another tool, merged into the sidecars of the matching articles.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
-import { clip } from '../core/export';
+import { Article, ArticleDecodeError, decodeArticle } from '../core/model/article';
+import { clip } from '../core/exchange/export';
 import {
   ArticleMatcher, Candidate, IMPORT_FORMATS, ImportFormat, ImportIssue, ImportRecord, isImportFormat, mergeImported,
   parseBrat, parseConll, parseDoccanoLine, parseJsonlLine, parseLabelStudio, Parsed,
-} from '../core/import';
-import { CONLL_SCHEMES, ConllOptions, ConllScheme } from '../core/import/conll';
-import { articlePathOf, cmp, Entity, isStatus, Sidecar, sidecarPathOf } from '../core/model';
-import { hasErrors } from '../core/problems';
-import { writeSidecar } from '../core/sidecar-write';
+} from '../core/exchange/import';
+import { CONLL_SCHEMES, ConllOptions, ConllScheme } from '../core/exchange/import/conll';
+import { articlePathOf, cmp, Entity, isStatus, Sidecar, sidecarPathOf } from '../core/model/model';
+import { hasErrors } from '../core/model/problems';
+import { writeSidecar } from '../core/sidecar/sidecar-write';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { Progress } from './export';

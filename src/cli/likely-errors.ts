@@ -1,11 +1,11 @@
 // `corpus-annotator likely-errors`: the annotations a model confidently disagrees with, and its
-// confident predictions where nothing is annotated (src/core/recommender/likely-errors.ts), for a
+// confident predictions where nothing is annotated (src/core/suggest/recommender/likely-errors.ts), for a
 // reviewer to look at, most likely first. Reads only: fixing is the reviewer's call.
-import { OffsetMap } from '../core/offsets';
-import { countBelow } from '../core/sorted-search';
-import { TrainingDoc } from '../core/recommender/data';
-import { crossCheck, DEFAULT_MIN_SCORE, findLikelyErrors, LikelyError } from '../core/recommender/likely-errors';
-import { DEFAULT_EPOCHS, DEFAULT_HASH_BITS, DEFAULT_SEED } from '../core/recommender/recommender';
+import { OffsetMap } from '../core/model/offsets';
+import { countBelow } from '../core/text/sorted-search';
+import { TrainingDoc } from '../core/suggest/recommender/data';
+import { crossCheck, DEFAULT_MIN_SCORE, findLikelyErrors, LikelyError } from '../core/suggest/recommender/likely-errors';
+import { DEFAULT_EPOCHS, DEFAULT_HASH_BITS, DEFAULT_SEED } from '../core/suggest/recommender/recommender';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { Io } from './io';
 import { DEFAULT_MODEL, intOption, loadTrainingDocs, readModelFile, statusesOf } from './recommender';

@@ -2,11 +2,11 @@
 // install-git-drivers), and `corpus-annotator resolve [--ours|--theirs] FILE…`, which settles the
 // conflicts it leaves, or merges a sidecar left with raw git conflict markers as sets of entities.
 import * as path from 'node:path';
-import { OverlapPolicy } from '../core/config';
-import { atFileLine, Conflict, mergeSidecars, MergeResult, readConflictedSidecar, resolveConflicts, Side, splitConflictMarkers, wholeFileConflict, writeConflictedSidecar } from '../core/merge';
-import { isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
-import { Problem } from '../core/problems';
-import { readSidecar } from '../core/sidecar-read';
+import { OverlapPolicy } from '../core/config/config';
+import { atFileLine, Conflict, mergeSidecars, MergeResult, readConflictedSidecar, resolveConflicts, Side, splitConflictMarkers, wholeFileConflict, writeConflictedSidecar } from '../core/review/merge';
+import { isSidecarPath, Sidecar, sidecarPathOf } from '../core/model/model';
+import { Problem } from '../core/model/problems';
+import { readSidecar } from '../core/sidecar/sidecar-read';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { decodeUtf8, Workspace, writeFileAtomic } from './files';
 import { git, readFilesAt } from './git-drivers';

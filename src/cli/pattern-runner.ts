@@ -1,12 +1,12 @@
-// The pattern runner (src/core/pattern-runner.ts) on a Node worker thread. The same file is the
+// The pattern runner (src/core/suggest/pattern-runner.ts) on a Node worker thread. The same file is the
 // worker: started with `workerData.role === ROLE` it serves requests (bundled, dist/cli.js starts
 // itself and the extension's Node host starts dist/pattern-worker.js; compiled for the tests,
 // this module's own file).
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { PatternReply, PatternRequest, PatternRunner, PatternWorker, servePatternRequest } from '../core/pattern-runner';
+import { PatternReply, PatternRequest, PatternRunner, PatternWorker, servePatternRequest } from '../core/suggest/pattern-runner';
 
-export { PATTERN_BUDGET_MS } from '../core/pattern-runner';
-export type { DocumentMatches } from '../core/pattern-runner';
+export { PATTERN_BUDGET_MS } from '../core/suggest/pattern-runner';
+export type { DocumentMatches } from '../core/suggest/pattern-runner';
 
 const ROLE = 'corpus-annotator-pattern-runner';
 

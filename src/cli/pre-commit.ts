@@ -3,9 +3,9 @@
 // (`git show :path`), not the working tree: with `git add -p` the two differ, and a hook reading the
 // working tree would pass a commit whose sidecar is broken (or refuse a good one).
 import * as path from 'node:path';
-import { CONFIG_FILE } from '../core/config';
-import { baseName, isSidecarPath, sidecarPathOf, articlePathOf } from '../core/model';
-import { formatProblem, Problem } from '../core/problems';
+import { CONFIG_FILE } from '../core/config/config';
+import { baseName, isSidecarPath, sidecarPathOf, articlePathOf } from '../core/model/model';
+import { formatProblem, Problem } from '../core/model/problems';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { Workspace } from './files';

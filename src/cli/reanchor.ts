@@ -3,11 +3,11 @@
 // entity was found again (or, with --drop-orphans, explicitly dropped).
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { Article } from '../core/article';
-import { baseName, Entity } from '../core/model';
-import { formatProblem, Problem } from '../core/problems';
-import { needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, Span } from '../core/reanchor';
-import { sha256Hex } from '../core/sha256';
+import { Article } from '../core/model/article';
+import { baseName, Entity } from '../core/model/model';
+import { formatProblem, Problem } from '../core/model/problems';
+import { needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, Span } from '../core/review/reanchor';
+import { sha256Hex } from '../core/model/sha256';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkBeforeWrite, checkSidecar, SidecarCheck } from './check';
 import { canonicalText } from './fmt';

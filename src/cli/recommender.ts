@@ -1,13 +1,13 @@
-// `corpus-annotator train` and `corpus-annotator evaluate`: the recommender (src/core/recommender)
+// `corpus-annotator train` and `corpus-annotator evaluate`: the recommender (src/core/suggest/recommender)
 // trained on the corpus's finished documents, and measured against annotations.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { isStatus, Sidecar, Status } from '../core/model';
-import { TrainingDoc } from '../core/recommender/data';
-import { crossValidate, Evaluation, foldsOf, LabelScore, Tally } from '../core/recommender/evaluate';
-import { ModelFile, ModelFormatError, parseModel, serializeModel, TrainingStats } from '../core/recommender/model-file';
-import { DEFAULT_EPOCHS, DEFAULT_HASH_BITS, DEFAULT_SEED, labelsOf, predict, trainModel, TrainOptions } from '../core/recommender/recommender';
-import { withoutSuggestions } from '../core/suggest';
+import { isStatus, Sidecar, Status } from '../core/model/model';
+import { TrainingDoc } from '../core/suggest/recommender/data';
+import { crossValidate, Evaluation, foldsOf, LabelScore, Tally } from '../core/suggest/recommender/evaluate';
+import { ModelFile, ModelFormatError, parseModel, serializeModel, TrainingStats } from '../core/suggest/recommender/model-file';
+import { DEFAULT_EPOCHS, DEFAULT_HASH_BITS, DEFAULT_SEED, labelsOf, predict, trainModel, TrainOptions } from '../core/suggest/recommender/recommender';
+import { withoutSuggestions } from '../core/suggest/suggest';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar } from './check';
 import { createFileAtomic, decodeUtf8, formatPathError, Workspace, writeFileAtomic } from './files';

@@ -5,7 +5,7 @@
 // rename silently drop the first one's change: the second now sees the change and reports it.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isStale, LOCK_TIMEOUT_MS, LockOwner, lockContent, parseLockContent, sidecarLockPath } from '../core/write-scratch';
+import { isStale, LOCK_TIMEOUT_MS, LockOwner, lockContent, parseLockContent, sidecarLockPath } from '../core/sidecar/write-scratch';
 import type * as fsp from 'node:fs/promises';
 import { errorCode } from './io';
 

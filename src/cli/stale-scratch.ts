@@ -8,8 +8,8 @@
 // a rename or not at all.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Problem } from '../core/problems';
-import { isStale, LOCK_TIMEOUT_MS, parseLockContent, TEMP_TIMEOUT_MS, writeScratchOf } from '../core/write-scratch';
+import { Problem } from '../core/model/problems';
+import { isStale, LOCK_TIMEOUT_MS, parseLockContent, TEMP_TIMEOUT_MS, writeScratchOf } from '../core/sidecar/write-scratch';
 import { Target } from './files';
 import { errorCode, Io } from './io';
 import { breakStaleLock, processAlive } from './sidecar-lock';

@@ -1,8 +1,8 @@
 // `stats --html FILE --annotators A --annotators B…`: the dashboard's inter-annotator agreement
-// (core/dashboard-agreement.ts) from annotators' folders on disk. A sidecar's article is looked for
+// (core/dashboard/dashboard-agreement.ts) from annotators' folders on disk. A sidecar's article is looked for
 // in the annotators' folders first, then under the corpus paths given to stats.
 import * as path from 'node:path';
-import { AgreementFigures, annotatorFolders, AgreementSource, collectAgreement } from '../core/dashboard-agreement';
+import { AgreementFigures, annotatorFolders, AgreementSource, collectAgreement } from '../core/dashboard/dashboard-agreement';
 import { Workspace } from './files';
 import { describeFsError } from './io';
 

@@ -1,13 +1,13 @@
-// `stats --html FILE`: the extension's dashboard as one self-contained page (core/dashboard-*.ts),
+// `stats --html FILE`: the extension's dashboard as one self-contained page (core/dashboard/dashboard-*.ts),
 // for people without VS Code. Gathered during stats' one pass over the sidecars (one document held
 // at a time); the history comes from git when the corpus is in a repository.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { StringPool, summariseEntities } from '../core/corpus-index';
-import { DashboardTally, STALE_CODES } from '../core/dashboard-data';
-import { entityHistory, historyGitArgs } from '../core/dashboard-history';
-import { renderDashboardPage } from '../core/dashboard-html';
-import { sidecarPathOf } from '../core/model';
+import { StringPool, summariseEntities } from '../core/corpus/corpus-index';
+import { DashboardTally, STALE_CODES } from '../core/dashboard/dashboard-data';
+import { entityHistory, historyGitArgs } from '../core/dashboard/dashboard-history';
+import { renderDashboardPage } from '../core/dashboard/dashboard-html';
+import { sidecarPathOf } from '../core/model/model';
 import { SidecarCheck } from './check';
 import { Target, Workspace } from './files';
 import { annotatorAgreement } from './stats-agreement';

@@ -1,6 +1,6 @@
 // `corpus-annotator stats [paths…]`: how far the annotation of a corpus has got.
-import { cmp, Sidecar, Status, STATUSES } from '../core/model';
-import { hasErrors } from '../core/problems';
+import { cmp, Sidecar, Status, STATUSES } from '../core/model/model';
+import { hasErrors } from '../core/model/problems';
 import { parseCommandArgs, stringList, TOOL, UsageError } from './args';
 import { checkSidecar, ConfigGate } from './check';
 import { DashboardCollector } from './stats-html';

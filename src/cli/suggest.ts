@@ -1,19 +1,19 @@
 // `corpus-annotator suggest [paths…]`: pre-annotates articles with suggestions (entities marked
 // `suggested: true`) from gazetteers and pattern files, for an annotator to accept or reject.
 import * as path from 'node:path';
-import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
-import { labelNames, suggestionsConfig } from '../core/config';
-import { emptySidecar } from '../core/edits';
-import { clip } from '../core/export';
-import { Gazetteer, parseGazetteer } from '../core/gazetteer';
-import { articlePathOf, baseName, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model';
-import { parsePatterns, PatternSet } from '../core/patterns';
-import { formatProblem, hasErrors, Problem } from '../core/problems';
-import { ModelSource, suggestForArticle, SuggestionSources } from '../core/suggest';
-import { ModelFormatError, parseModel } from '../core/recommender/model-file';
-import { predict } from '../core/recommender/recommender';
+import { Article, ArticleDecodeError, decodeArticle } from '../core/model/article';
+import { labelNames, suggestionsConfig } from '../core/config/config';
+import { emptySidecar } from '../core/model/edits';
+import { clip } from '../core/exchange/export';
+import { Gazetteer, parseGazetteer } from '../core/suggest/gazetteer';
+import { articlePathOf, baseName, cmp, Entity, Sidecar, sidecarPathOf } from '../core/model/model';
+import { parsePatterns, PatternSet } from '../core/suggest/patterns';
+import { formatProblem, hasErrors, Problem } from '../core/model/problems';
+import { ModelSource, suggestForArticle, SuggestionSources } from '../core/suggest/suggest';
+import { ModelFormatError, parseModel } from '../core/suggest/recommender/model-file';
+import { predict } from '../core/suggest/recommender/recommender';
 import { cliPatternRunner, PATTERN_BUDGET_MS } from './pattern-runner';
-import type { PatternRunner } from '../core/pattern-runner';
+import type { PatternRunner } from '../core/suggest/pattern-runner';
 import { parseCommandArgs, plural, stringList, TOOL, UsageError } from './args';
 import { checkBeforeWrite, checkSidecar } from './check';
 import { canonicalText } from './fmt';

@@ -1,5 +1,5 @@
 // `corpus-annotator validate [paths…]`: checks sidecars against their articles and labels.
-import { formatProblem, hasErrors, Problem } from '../core/problems';
+import { formatProblem, hasErrors, Problem } from '../core/model/problems';
 import { parseCommandArgs, plural, TOOL } from './args';
 import { checkSidecar } from './check';
 import { formatPathError, Workspace } from './files';

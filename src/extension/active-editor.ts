@@ -2,7 +2,7 @@
 // corpusAnnotator.activeArticle (the file can be annotated), corpusAnnotator.entityAtCursor and
 // corpusAnnotator.suggestionAtCursor (which the accept/reject keys need).
 import * as vscode from 'vscode';
-import { entitiesAt } from '../core/edits';
+import { entitiesAt } from '../core/model/edits';
 import { LabelService } from './labels';
 import { toCodePoint } from './positions';
 import { AnnotationStore } from './store';

@@ -1,10 +1,10 @@
 // The tagging commands: what an annotator runs from keys, the palette, menus, hovers and the tree.
 import * as vscode from 'vscode';
-import { CONFIG_FILE, LabelConfig, LabelDef, labelForKey } from '../core/config';
-import { addEntities, entitiesAt, entitiesIn, relabelEntities, removeEntities, setNote, setStatus, Span } from '../core/edits';
-import { Entity, isSidecarPath, STATUSES, Status } from '../core/model';
-import { FoldedText, MatchOptions, uncovered } from '../core/occurrences';
-import { snapSelection } from '../core/snap';
+import { CONFIG_FILE, LabelConfig, LabelDef, labelForKey } from '../core/config/config';
+import { addEntities, entitiesAt, entitiesIn, relabelEntities, removeEntities, setNote, setStatus, Span } from '../core/model/edits';
+import { Entity, isSidecarPath, STATUSES, Status } from '../core/model/model';
+import { FoldedText, MatchOptions, uncovered } from '../core/suggest/occurrences';
+import { snapSelection } from '../core/text/snap';
 import { LabelService } from './labels';
 import { isMac } from './platform';
 import { toCodePoint, toRange, toSpan } from './positions';

@@ -5,9 +5,9 @@
 // entity into the working copy (through the store: undoable, written at once) or keep the right one
 // (the row is dismissed). No Node built-ins here: in a browser host only "another sidecar file" works.
 import * as vscode from 'vscode';
-import { diffEntities, display, EntityChange } from '../core/annotation-diff';
-import { readConflictedSidecar } from '../core/merge';
-import { articlePathOf, baseName, compareEntities, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
+import { diffEntities, display, EntityChange } from '../core/review/annotation-diff';
+import { readConflictedSidecar } from '../core/review/merge';
+import { articlePathOf, baseName, compareEntities, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model/model';
 import { toRange } from './positions';
 import { registerCommand } from './register-command';
 import { AnnotationStore } from './store';

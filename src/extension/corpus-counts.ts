@@ -1,12 +1,12 @@
 // Per document and corpus-wide counts for the sidebar (entities per label, suggestions, status)
-// without loading every article: each sidecar's text is summarised once (core/corpus-index.ts,
+// without loading every article: each sidecar's text is summarised once (core/corpus/corpus-index.ts,
 // the fast reader) and kept current from the store (documents it has loaded) and from sidecar file
 // events (documents it has not). A 10k-document corpus gets its rows and totals from this.
 import * as vscode from 'vscode';
-import { CorpusIndex, DocumentSummary, StringPool, summariseEntities, summariseSidecar } from '../core/corpus-index';
-import { articlePathOf, Entity, sidecarPathOf } from '../core/model';
-import { isSuggestion } from '../core/suggest';
-import { SnapshotEntry } from '../core/corpus-index-snapshot';
+import { CorpusIndex, DocumentSummary, StringPool, summariseEntities, summariseSidecar } from '../core/corpus/corpus-index';
+import { articlePathOf, Entity, sidecarPathOf } from '../core/model/model';
+import { isSuggestion } from '../core/suggest/suggest';
+import { SnapshotEntry } from '../core/corpus/corpus-index-snapshot';
 import { coalesce } from './coalesce';
 import { readBytes } from './read-file';
 import { Corpus } from './corpus';
@@ -202,7 +202,7 @@ function summaryOf(ann: DocAnnotations, pool: StringPool): DocumentSummary {
 
 /**
  * Entities (suggestions apart) per label, in first-seen order, their total, and the suggestions:
- * how the sidebar and the status bar count a loaded document (core/corpus-index.ts counts a
+ * how the sidebar and the status bar count a loaded document (core/corpus/corpus-index.ts counts a
  * sidecar's text the same way).
  */
 export function countEntities(entities: readonly Entity[]): { entities: number; suggestions: number; labels: Map<string, number> } {

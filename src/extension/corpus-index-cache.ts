@@ -7,14 +7,14 @@
 // written under a temporary name, then renamed to a name nobody uses, then the older ones
 // deleted): `workspace.fs.rename` with overwrite deletes the target first, so replacing one file
 // would leave a moment, or after a crash a session, without any index. Derived data: a missing, stale, corrupt or
-// other-version file costs one full pass, never a wrong total (core/corpus-index-snapshot.ts
+// other-version file costs one full pass, never a wrong total (core/corpus/corpus-index-snapshot.ts
 // rejects it whole), and a failed save is logged once, never shown.
 import * as vscode from 'vscode';
-import { DocumentSummary, StringPool } from '../core/corpus-index';
-import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus-index-snapshot';
-import { sidecarPathOf } from '../core/model';
-import { mapBounded } from '../core/map-bounded';
-import { sha256Hex } from '../core/sha256';
+import { DocumentSummary, StringPool } from '../core/corpus/corpus-index';
+import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus/corpus-index-snapshot';
+import { sidecarPathOf } from '../core/model/model';
+import { mapBounded } from '../core/corpus/map-bounded';
+import { sha256Hex } from '../core/model/sha256';
 import { coalesce } from './coalesce';
 import { listFiles, readBytes, statFile } from './read-file';
 import type { CorpusCounts } from './corpus-counts';
@@ -255,7 +255,7 @@ export class CorpusIndexCache implements vscode.Disposable {
   /** Deletes the index files older than `newest` and temporary files a crashed save left. */
   private async removeOlderThan(newest: string | undefined): Promise<void> {
     if (!this.dir || !(await exists(this.dir))) return;
-    let names: string[] = [];
+    let names: string[];
     try {
       names = await listFiles(this.dir);
     } catch {

@@ -1,8 +1,8 @@
 // Which files of the workspace are articles, found once at start and then kept current from
 // file-system events (never by rescanning the whole workspace on each change).
 import * as vscode from 'vscode';
-import { matchesGlobs } from '../core/glob';
-import { isSidecarPath } from '../core/model';
+import { matchesGlobs } from '../core/config/glob';
+import { isSidecarPath } from '../core/model/model';
 
 import { LabelService } from './labels';
 import { AnnotationStore } from './store';

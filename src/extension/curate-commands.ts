@@ -3,10 +3,10 @@
 // `corpus-annotator curate`), then straight to the first disagreement, which the curator settles
 // with the suggestion keys. Branches are read from git, never checked out nor written to.
 import * as vscode from 'vscode';
-import { collectTokenLabels, curateSources, fleissKappa, meanPairwiseF1, PairwiseF1, sameBytes } from '../core/curate';
-import { badInputNames, CurationEntry, CurationInput, documentKeys, missingIn, readSources, sidecarText } from '../core/curate-inputs';
-import { articlePathOf, baseName, isSidecarPath } from '../core/model';
-import { writeSidecar } from '../core/sidecar-write';
+import { collectTokenLabels, curateSources, fleissKappa, meanPairwiseF1, PairwiseF1, sameBytes } from '../core/review/curate';
+import { badInputNames, CurationEntry, CurationInput, documentKeys, missingIn, readSources, sidecarText } from '../core/review/curate-inputs';
+import { articlePathOf, baseName, isSidecarPath } from '../core/model/model';
+import { writeSidecar } from '../core/sidecar/sidecar-write';
 import { branchSource, readBranch } from './curate-git';
 import { pickAnnotators } from './curate-pick';
 import { registerCommand } from './register-command';

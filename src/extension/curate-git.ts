@@ -3,7 +3,7 @@
 // programs: esbuild.js puts curate-git.web.ts in its place there.
 import { readRevisionInput } from '../cli/curate-revision';
 import { gitRepository, localBranches, resolveRevision } from '../cli/git';
-import { CurationEntry } from '../core/curate-inputs';
+import { CurationEntry } from '../core/review/curate-inputs';
 import { BranchSource, FolderLocation, Repository } from './curate-git-types';
 
 /** The local branches of the repository holding `folder` (a workspace folder's URI), or why there are none to offer. */

@@ -1,5 +1,5 @@
 // The browser's web worker host runs no programs, git included: curation offers folders only there.
-import { CurationEntry } from '../core/curate-inputs';
+import { CurationEntry } from '../core/review/curate-inputs';
 import { BranchSource, FolderLocation, Repository } from './curate-git-types';
 
 const NO_GIT = 'VS Code in the browser cannot run git';

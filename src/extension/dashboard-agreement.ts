@@ -1,10 +1,10 @@
 // The dashboard's inter-annotator agreement in the extension: the annotators' folders come from the
 // setting `corpusAnnotator.dashboard.annotatorFolders` (relative to each workspace folder), are read
-// through workspace.fs (core/dashboard-agreement.ts computes the figures), and are read again when
+// through workspace.fs (core/dashboard/dashboard-agreement.ts computes the figures), and are read again when
 // the setting changes or a sidecar in one of them does. Only while the dashboard is open.
 import * as vscode from 'vscode';
-import { AgreementFigures, AgreementSource, annotatorFolders, collectAgreement } from '../core/dashboard-agreement';
-import { isSidecarPath } from '../core/model';
+import { AgreementFigures, AgreementSource, annotatorFolders, collectAgreement } from '../core/dashboard/dashboard-agreement';
+import { isSidecarPath } from '../core/model/model';
 
 export const ANNOTATOR_FOLDERS_SETTING = 'corpusAnnotator.dashboard.annotatorFolders';
 

@@ -1,12 +1,12 @@
-// *Corpus Annotator: Open Dashboard*: the corpus's progress as charts in a webview (core/dashboard-*.ts
+// *Corpus Annotator: Open Dashboard*: the corpus's progress as charts in a webview (core/dashboard/dashboard-*.ts
 // computes and draws them). Figures come from the corpus index (CorpusCounts: no article loaded),
 // stale sidecars from the Problems panel, the history from git (Node host only). The panel follows
 // changes (debounced); its buttons copy the figures as Markdown, save them as CSV, open a sidecar.
 import * as vscode from 'vscode';
-import { DashboardData, dashboardCsv, dashboardData, dashboardMarkdown, DayFigures, STALE_CODES } from '../core/dashboard-data';
-import { entityHistory, historyGitArgs } from '../core/dashboard-history';
-import { DASHBOARD_MAIN_ID, renderDashboardBody, renderDashboardPage } from '../core/dashboard-html';
-import { articlePathOf, isSidecarPath, sidecarPathOf } from '../core/model';
+import { DashboardData, dashboardCsv, dashboardData, dashboardMarkdown, DayFigures, STALE_CODES } from '../core/dashboard/dashboard-data';
+import { entityHistory, historyGitArgs } from '../core/dashboard/dashboard-history';
+import { DASHBOARD_MAIN_ID, renderDashboardBody, renderDashboardPage } from '../core/dashboard/dashboard-html';
+import { articlePathOf, isSidecarPath, sidecarPathOf } from '../core/model/model';
 import { CorpusCounts } from './corpus-counts';
 import { ANNOTATOR_FOLDERS_SETTING, DashboardAgreement } from './dashboard-agreement';
 import { gitOutput } from './dashboard-git';

@@ -1,7 +1,7 @@
 // Highlights entities in every visible editor: one decoration type per label and nesting depth
 // (never one per range), rebuilt only when labels or the relevant settings change.
 import * as vscode from 'vscode';
-import { LabelDef } from '../core/config';
+import { LabelDef } from '../core/config/config';
 import { LabelService, themeColor } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore } from './store';

@@ -1,13 +1,13 @@
 // The Problems panel: what is wrong in each sidecar (at its line in the sidecar), a pointer on the
 // article to why its annotations are not shown, and the label configuration files' problems.
 // Two sources, never the whole corpus loaded: the corpus counts' pass reads every sidecar once
-// (core/corpus-index.ts: the reader's verdict, line-numbered, the article not read), and a loaded
+// (core/corpus/corpus-index.ts: the reader's verdict, line-numbered, the article not read), and a loaded
 // article (opened, or a new sidecar, or "Check All Annotations") is checked in full against its
 // text by the store. A full check's result stays until its sidecar changes.
 import * as vscode from 'vscode';
-import { DocumentSummary } from '../core/corpus-index';
-import { articlePathOf, baseName, sidecarPathOf } from '../core/model';
-import { Problem } from '../core/problems';
+import { DocumentSummary } from '../core/corpus/corpus-index';
+import { articlePathOf, baseName, sidecarPathOf } from '../core/model/model';
+import { Problem } from '../core/model/problems';
 import { Corpus } from './corpus';
 import { CorpusCounts, CountsChange } from './corpus-counts';
 import { LabelService } from './labels';

@@ -1,19 +1,19 @@
 // "Export Annotations…" and "Import Annotations…": the dialogs, the progress notification and the
-// file I/O (vscode.workspace.fs) around the conversions of src/core/export and src/core/import.
+// file I/O (vscode.workspace.fs) around the conversions of src/core/exchange/export and src/core/exchange/import.
 import * as vscode from 'vscode';
-import { Article, ArticleDecodeError, decodeArticle } from '../core/article';
+import { Article, ArticleDecodeError, decodeArticle } from '../core/model/article';
 import {
   assignSplits, bratConf, bratNames, collectBratAttrs, DocBinBuilder, DocumentOutput, ExportDocument, ExportFormat, exportDocument, ExportTally, formatIssue,
   formatSplitAssignment, HfLabelNames, hfLabelNamesPath, JsonArrayWriter, OFFSET_UNITS, parseSplitSpec, selectEntities, splitOutputPath, SplitPart, zlibCompress,
-} from '../core/export';
+} from '../core/exchange/export';
 import {
   ArticleMatcher, ImportFormat, ImportIssue, ImportRecord, mergeImported, MergeResult, parseBrat, parseDoccanoLine, parseJsonlLine,
   parseLabelStudio, Parsed,
-} from '../core/import';
-import { baseName, sidecarPathOf } from '../core/model';
-import { hasErrors } from '../core/problems';
-import { readSidecar } from '../core/sidecar-read';
-import { validateAgainstArticle } from '../core/validate';
+} from '../core/exchange/import';
+import { baseName, sidecarPathOf } from '../core/model/model';
+import { hasErrors } from '../core/model/problems';
+import { readSidecar } from '../core/sidecar/sidecar-read';
+import { validateAgainstArticle } from '../core/sidecar/validate';
 import { Corpus } from './corpus';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
@@ -176,7 +176,7 @@ export class ExportCommands implements vscode.Disposable {
     return outcome;
   }
 
-  /** The same conversions as the CLI's export (src/core/export), the output built in memory. */
+  /** The same conversions as the CLI's export (src/core/exchange/export), the output built in memory. */
   private async runExport(format: ExportFormat, articles: readonly vscode.Uri[], target: vscode.Uri, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken, split?: { parts: SplitPart[]; seed: number }): Promise<ExportOutcome | undefined> {
     const tally = new ExportTally();
     const labelNames: string[] = [];

@@ -2,19 +2,19 @@
 // gazetteer from what the corpus already has annotated. The same core functions as the CLI's
 // `corpus-annotator suggest` and `corpus-annotator gazetteer`.
 import * as vscode from 'vscode';
-import { buildGazetteer } from '../core/build-gazetteer';
-import { CONFIG_FILE, suggestionsConfig } from '../core/config';
-import { Gazetteer, parseGazetteer } from '../core/gazetteer';
-import { baseName, Sidecar } from '../core/model';
-import { parsePatterns, PatternSet } from '../core/patterns';
-import { Problem } from '../core/problems';
-import { suggestForArticle, SuggestionSources } from '../core/suggest';
+import { buildGazetteer } from '../core/suggest/build-gazetteer';
+import { CONFIG_FILE, suggestionsConfig } from '../core/config/config';
+import { Gazetteer, parseGazetteer } from '../core/suggest/gazetteer';
+import { baseName, Sidecar } from '../core/model/model';
+import { parsePatterns, PatternSet } from '../core/suggest/patterns';
+import { Problem } from '../core/model/problems';
+import { suggestForArticle, SuggestionSources } from '../core/suggest/suggest';
 import { Corpus } from './corpus';
 import { LabelService } from './labels';
 import { registerCommand } from './register-command';
 import { suggestInArticles } from './suggest-many';
 import { hostPatternRunner } from './pattern-host';
-import { DocumentMatches, PATTERN_BUDGET_MS } from '../core/pattern-runner';
+import { DocumentMatches, PATTERN_BUDGET_MS } from '../core/suggest/pattern-runner';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
 import { AnnotationStore } from './store';

@@ -1,9 +1,9 @@
 // Hover over an entity: its label (with the key that tags it), text, id, note, attributes and
 // provenance, and links to the commands that change it. Nested entities are all listed, innermost first.
 import * as vscode from 'vscode';
-import { LabelConfig } from '../core/config';
-import { entitiesAt } from '../core/edits';
-import { Entity } from '../core/model';
+import { LabelConfig } from '../core/config/config';
+import { entitiesAt } from '../core/model/edits';
+import { Entity } from '../core/model/model';
 import { EntityRef, keyHint } from './commands';
 import { LabelService } from './labels';
 import { toCodePoint, toRange } from './positions';
@@ -104,7 +104,7 @@ function entitySection(e: Entity, article: string, config: LabelConfig): string 
   return lines.join('  \n');
 }
 
-/** Words for a model score: the decision boundary is 0.5 (src/core/recommender/uncertainty.ts). */
+/** Words for a model score: the decision boundary is 0.5 (src/core/suggest/recommender/uncertainty.ts). */
 function scoreMeaning(p: number): string {
   if (!Number.isFinite(p)) return 'unknown';
   if (p >= 0.8) return 'confident';

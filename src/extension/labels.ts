@@ -1,9 +1,9 @@
 // The label configuration of each workspace folder (.corpus-annotator.yaml), kept current.
 import * as vscode from 'vscode';
-import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, LabelDef, readConfig } from '../core/config';
-import { matchesGlobs } from '../core/glob';
-import { isSidecarPath } from '../core/model';
-import { Problem } from '../core/problems';
+import { CONFIG_FILE, DEFAULT_CONFIG, LabelConfig, LabelDef, readConfig } from '../core/config/config';
+import { matchesGlobs } from '../core/config/glob';
+import { isSidecarPath } from '../core/model/model';
+import { Problem } from '../core/model/problems';
 
 export class LabelService implements vscode.Disposable {
   private readonly configs = new Map<string, { config: LabelConfig; problems: Problem[]; uri: vscode.Uri }>();

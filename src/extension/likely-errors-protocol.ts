@@ -1,6 +1,6 @@
 // What the extension's host and the likely-errors worker (likely-errors-worker.ts) say to each
 // other. No `vscode` and no Node import: both sides, and the unit tests, share it.
-import { ReviewFinding } from '../core/recommender/likely-error-review';
+import { ReviewFinding } from '../core/suggest/recommender/likely-error-review';
 import { TrainSummary } from './recommender-protocol';
 
 /** Must match on both sides: the worker checks only when started with this role. */

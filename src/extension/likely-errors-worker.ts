@@ -5,9 +5,9 @@
 // holds before showing it. Never imported by the extension itself: the browser bundle stays free of Node.
 import * as fsp from 'node:fs/promises';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { isStatus, Status } from '../core/model';
-import { reviewCorpus } from '../core/recommender/likely-error-review';
-import { parseModel } from '../core/recommender/model-file';
+import { isStatus, Status } from '../core/model/model';
+import { reviewCorpus } from '../core/suggest/recommender/likely-error-review';
+import { parseModel } from '../core/suggest/recommender/model-file';
 import { loadTrainingDocs } from '../cli/recommender';
 import { Io } from '../cli/io';
 import { CHECK_WORKER_ROLE, CheckMessage, CheckRequest } from './likely-errors-protocol';

@@ -1,6 +1,6 @@
 // Find Likely Annotation Errors in VS Code (issue 16): the recommender's confident disagreements
 // with the done and reviewed documents, and annotations labelled otherwise in most of their other
-// occurrences, as Problems (src/core/recommender/likely-error-review.ts says what and why), each
+// occurrences, as Problems (src/core/suggest/recommender/likely-error-review.ts says what and why), each
 // with quick fixes: relabel, add, adjust, or "not an error". The check runs on a worker thread
 // (likely-errors-worker.ts), training the model first when there is none. Fixes go through the
 // store (undoable, written to the sidecar); a finding disappears once its annotation changes so
@@ -11,9 +11,9 @@
 // it into the shared files would put model bookkeeping into the data and into every merge. The
 // key (article, spans, labels, text) keeps it from coming back for that same finding only.
 import * as vscode from 'vscode';
-import { baseName } from '../core/model';
-import { DEFAULT_MIN_SCORE } from '../core/recommender/likely-errors';
-import { applyFix, describeFinding, dismissalKey, findingHolds, fixOf, ReviewFinding } from '../core/recommender/likely-error-review';
+import { baseName } from '../core/model/model';
+import { DEFAULT_MIN_SCORE } from '../core/suggest/recommender/likely-errors';
+import { applyFix, describeFinding, dismissalKey, findingHolds, fixOf, ReviewFinding } from '../core/suggest/recommender/likely-error-review';
 import { LabelService } from './labels';
 import { CHECK_WORKER_ROLE, CheckMessage, CheckRequest } from './likely-errors-protocol';
 import { hostWorker, isBrowserHost } from './platform';

@@ -4,7 +4,7 @@
 // bundle replaces this module with ./local-write.web.ts (esbuild.js).
 import * as fsp from 'node:fs/promises';
 import { withSidecarLock } from '../cli/sidecar-lock';
-import { tempPathFor } from '../core/write-scratch';
+import { tempPathFor } from '../core/sidecar/write-scratch';
 import type { LocalWriter } from './platform';
 
 export const localWriter: LocalWriter | undefined = {

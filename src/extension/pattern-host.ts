@@ -4,7 +4,7 @@
 // the editor. The browser bundle gets pattern-host.web.ts in this file's place (esbuild.js): a Web
 // Worker there. In an untrusted workspace no pattern runs at all (trust-gate.ts).
 import * as vscode from 'vscode';
-import { PatternRunner, PatternWorker } from '../core/pattern-runner';
+import { PatternRunner, PatternWorker } from '../core/suggest/pattern-runner';
 import { hostWorker, isBrowserHost } from './platform';
 
 /** Must match src/cli/pattern-runner.ts's ROLE: the worker serves only when told it is one. */

@@ -3,10 +3,10 @@
 // terminated when a pattern overruns its time budget on a document — the same PatternRunner as the
 // Node host (pattern-host.ts; esbuild.js puts this file in its place in the browser bundle).
 // Where no Worker can be made, patterns run inline (undefined is returned): then only the static
-// check of patterns.yaml (src/core/regex-safety.ts) and Restricted Mode stand between a hostile
+// check of patterns.yaml (src/core/suggest/regex-safety.ts) and Restricted Mode stand between a hostile
 // regex and the host.
 import * as vscode from 'vscode';
-import { PatternReply, PatternRequest, PatternRunner, PatternWorker } from '../core/pattern-runner';
+import { PatternReply, PatternRequest, PatternRunner, PatternWorker } from '../core/suggest/pattern-runner';
 
 /** What the runner uses of a browser's dedicated Worker (the DOM lib is not in tsconfig). */
 interface WebWorker {

@@ -1,7 +1,7 @@
 // The one place where sidecar offsets (code points) become VS Code positions (UTF-16) and back.
 import * as vscode from 'vscode';
-import { OffsetMap } from '../core/offsets';
-import { Span } from '../core/edits';
+import { OffsetMap } from '../core/model/offsets';
+import { Span } from '../core/model/edits';
 
 export function toRange(doc: vscode.TextDocument, offsets: OffsetMap, span: Span): vscode.Range {
   return new vscode.Range(doc.positionAt(offsets.toUtf16(span.start)), doc.positionAt(offsets.toUtf16(span.end)));

@@ -2,7 +2,7 @@
 // same one-key way out as the sidebar: Ctrl+. on an ambiguous entity chooses where it is now, on
 // an orphan drops the orphans (both through "Re-anchor Annotations…", which asks first).
 import * as vscode from 'vscode';
-import { articlePathOf, baseName } from '../core/model';
+import { articlePathOf, baseName } from '../core/model/model';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 

@@ -4,11 +4,11 @@
 // and optional retraining in the background after every N annotations. The model never labels
 // anything by itself: training only rewrites the model file; suggestions come only on command.
 import * as vscode from 'vscode';
-import { baseName } from '../core/model';
-import { ModelFile, ModelFormatError, parseModel } from '../core/recommender/model-file';
-import { predict, Prediction } from '../core/recommender/recommender';
-import { nextUncertain, rankByUncertainty, uncertainty } from '../core/recommender/uncertainty';
-import { suggestForArticle } from '../core/suggest';
+import { baseName } from '../core/model/model';
+import { ModelFile, ModelFormatError, parseModel } from '../core/suggest/recommender/model-file';
+import { predict, Prediction } from '../core/suggest/recommender/recommender';
+import { nextUncertain, rankByUncertainty, uncertainty } from '../core/suggest/recommender/uncertainty';
+import { suggestForArticle } from '../core/suggest/suggest';
 import { keys } from './commands';
 import { Corpus } from './corpus';
 import { LabelService } from './labels';

@@ -1,7 +1,7 @@
 // When to retrain in the background: after every N annotations the annotator made (tagged or
 // accepted: an entity id that becomes a non-suggestion). No `vscode` import: unit-tested alone.
 // Only counting lives here; retraining itself only rewrites the model file, it never labels.
-import { Entity } from '../core/model';
+import { Entity } from '../core/model/model';
 
 export class AnnotationCounter {
   /** Per article (URI string), the ids of its annotations when last seen. */

@@ -6,9 +6,9 @@
 // the browser bundle stays free of Node.
 import * as fsp from 'node:fs/promises';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { isStatus, Status } from '../core/model';
-import { serializeModel, TrainingStats } from '../core/recommender/model-file';
-import { DEFAULT_EPOCHS, DEFAULT_SEED, labelsOf, trainModel } from '../core/recommender/recommender';
+import { isStatus, Status } from '../core/model/model';
+import { serializeModel, TrainingStats } from '../core/suggest/recommender/model-file';
+import { DEFAULT_EPOCHS, DEFAULT_SEED, labelsOf, trainModel } from '../core/suggest/recommender/recommender';
 import { loadTrainingDocs } from '../cli/recommender';
 import { Io } from '../cli/io';
 import { TRAIN_WORKER_ROLE, TrainMessage, TrainRequest } from './recommender-protocol';

@@ -1,7 +1,7 @@
 // The extension's settings, read into one typed snapshot and normalised.
 import * as vscode from 'vscode';
-import { MatchOptions } from '../core/occurrences';
-import { SnapOptions } from '../core/snap';
+import { MatchOptions } from '../core/suggest/occurrences';
+import { SnapOptions } from '../core/text/snap';
 
 export interface Settings {
   /** Recorded as `by:` on new entities; empty = not recorded. */

@@ -1,9 +1,9 @@
 // The status bar item of the active article: how many entities, the document status, and
 // whether the sidecar has errors or changes wait for the article to be saved. Click: the sidebar.
 import * as vscode from 'vscode';
-import { LabelConfig } from '../core/config';
-import { baseName } from '../core/model';
-import { suggestionsOf } from '../core/suggest';
+import { LabelConfig } from '../core/config/config';
+import { baseName } from '../core/model/model';
+import { suggestionsOf } from '../core/suggest/suggest';
 import { keyHint, STATUS_DESCRIPTIONS } from './commands';
 import { countEntities } from './corpus-counts';
 import { LabelService } from './labels';

@@ -2,22 +2,22 @@
 // validated against the article, changed by commands (with undo), kept aligned with text edits,
 // and written back in canonical form. Adapters only read from here and listen to onDidChange.
 import * as vscode from 'vscode';
-import { Article, ArticleDecodeError, articleFromText, decodeArticle } from '../core/article';
-import { emptySidecar, Span } from '../core/edits';
-import { History } from '../core/history';
-import { articlePathOf, baseName, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model';
-import { OffsetMap } from '../core/offsets';
-import { hasErrors, Problem } from '../core/problems';
-import { reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../core/reanchor';
-import { readSidecar } from '../core/sidecar-read';
-import { entityLine, writeSidecar } from '../core/sidecar-write';
-import { WrittenSidecar, writeSidecarIncrementally } from '../core/sidecar-patch';
+import { Article, ArticleDecodeError, articleFromText, decodeArticle } from '../core/model/article';
+import { emptySidecar, Span } from '../core/model/edits';
+import { History } from '../core/model/history';
+import { articlePathOf, baseName, Entity, isSidecarPath, Sidecar, sidecarPathOf } from '../core/model/model';
+import { OffsetMap } from '../core/model/offsets';
+import { hasErrors, Problem } from '../core/model/problems';
+import { reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../core/review/reanchor';
+import { readSidecar } from '../core/sidecar/sidecar-read';
+import { entityLine, writeSidecar } from '../core/sidecar/sidecar-write';
+import { WrittenSidecar, writeSidecarIncrementally } from '../core/sidecar/sidecar-patch';
 import { hostEnv, hostPid } from './platform';
 import { localWriter } from './local-write';
 import { readBytes } from './read-file';
-import { tempPathFor } from '../core/write-scratch';
-import { changeBetween, trackChanges } from '../core/track';
-import { validateAgainstArticle } from '../core/validate';
+import { tempPathFor } from '../core/sidecar/write-scratch';
+import { changeBetween, trackChanges } from '../core/text/track';
+import { validateAgainstArticle } from '../core/sidecar/validate';
 import { LabelService } from './labels';
 import { changeToCodePoints } from './positions';
 import { sidecarWriteTarget } from './sidecar-link';

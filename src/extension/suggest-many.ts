@@ -2,8 +2,8 @@
 // patterns): one store operation per article, with progress and cancellation, and an account of
 // what was added and what was skipped.
 import * as vscode from 'vscode';
-import { Article } from '../core/article';
-import { baseName, Entity, Sidecar } from '../core/model';
+import { Article } from '../core/model/article';
+import { baseName, Entity, Sidecar } from '../core/model/model';
 import { AnnotationStore } from './store';
 
 export interface SuggestManyResult {

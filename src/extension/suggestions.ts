@@ -3,11 +3,11 @@
 // Suggestions are entities with `suggested: true` in the sidecar: reviewable in git, never silent
 // annotations. Everything here goes through core operations and the store.
 import * as vscode from 'vscode';
-import { Entity, baseName } from '../core/model';
-import { entitiesAt, setAttributes } from '../core/edits';
-import { proposeOccurrences } from '../core/occurrences';
-import { acceptSuggestions, isSuggestion, rejectSuggestions, suggestionsOf } from '../core/suggest';
-import { adjacentSuggestion, decidedSuggestions } from '../core/suggestion-order';
+import { Entity, baseName } from '../core/model/model';
+import { entitiesAt, setAttributes } from '../core/model/edits';
+import { proposeOccurrences } from '../core/suggest/occurrences';
+import { acceptSuggestions, isSuggestion, rejectSuggestions, suggestionsOf } from '../core/suggest/suggest';
+import { adjacentSuggestion, decidedSuggestions } from '../core/suggest/suggestion-order';
 import { entitiesAtSelections, EntityRef, entityRefOf, keys } from './commands';
 import { Corpus } from './corpus';
 import { toCodePoint, toRange } from './positions';

@@ -2,24 +2,24 @@
 // label → entity) or by label (label → surface form → occurrence), with counts, a filter, and the
 // tree-only commands (reveal, relabel, remove, go to sidecar line). Reads the store, never writes it:
 // changes go through the tagging commands. Whole-corpus rows (totals, label groups, what a filter
-// matches) come from the corpus counts' summaries (core/corpus-view.ts), never from loading every
+// matches) come from the corpus counts' summaries (core/corpus/corpus-view.ts), never from loading every
 // article; a document's own rows come from the store when it is expanded. Long lists are paged.
-// What the rows are and say (ids, order, counts, descriptions, tooltips) is core/tree-model.ts's,
+// What the rows are and say (ids, order, counts, descriptions, tooltips) is core/corpus/tree-model.ts's,
 // pure and unit-tested; this file adapts it to VS Code (items, icons, commands, refresh, loading).
 import * as vscode from 'vscode';
-import { decodeArticle } from '../core/article';
-import { DEFAULT_CONFIG, LabelConfig, LabelDef } from '../core/config';
-import { DocumentSummary, mentionEntity } from '../core/corpus-index';
-import { MentionGroups, Occurrence, page, PAGE_SIZE } from '../core/corpus-view';
-import { displayText, EntityFilter, highlights, matchesFilter, parseFilter } from '../core/entity-filter';
-import { baseName, Entity, Status } from '../core/model';
-import { readSidecar } from '../core/sidecar-read';
-import { isSuggestion, suggestionsOf } from '../core/suggest';
+import { decodeArticle } from '../core/model/article';
+import { DEFAULT_CONFIG, LabelConfig, LabelDef } from '../core/config/config';
+import { DocumentSummary, mentionEntity } from '../core/corpus/corpus-index';
+import { MentionGroups, Occurrence, page, PAGE_SIZE } from '../core/corpus/corpus-view';
+import { displayText, EntityFilter, highlights, matchesFilter, parseFilter } from '../core/corpus/entity-filter';
+import { baseName, Entity, Status } from '../core/model/model';
+import { readSidecar } from '../core/sidecar/sidecar-read';
+import { isSuggestion, suggestionsOf } from '../core/suggest/suggest';
 import {
   documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, knownLabels, labelDef,
   labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows, reanchorProblemTitle, ROOT_ID, rowIds,
   suggestionsTooltip, TooltipPart, TreeGrouping, viewHeader,
-} from '../core/tree-model';
+} from '../core/corpus/tree-model';
 import { EntityRef, entityRefOf } from './commands';
 import { Corpus } from './corpus';
 import { CorpusCounts, CountsChange } from './corpus-counts';

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { readSidecar } from '../../src/core/sidecar-read';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
 import { activateApi, articleUri, waitForStore } from './helpers';
 
 /** Reads `file` every ~2 ms until told to stop on stdin; prints what it saw as JSON. */

@@ -1,12 +1,12 @@
-// The store's incremental sidecar write (src/core/sidecar-patch.ts, WrittenSidecar): a run of
+// The store's incremental sidecar write (src/core/sidecar/sidecar-patch.ts, WrittenSidecar): a run of
 // annotation changes each leaves exactly the canonical file on disk (the test host also sets
 // CORPUS_ANNOTATOR_CHECK_WRITES, so every patched write is compared with the full writer), and a
 // file changed on disk between two patched writes is neither patched nor overwritten.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { activateApi, articleUri, waitForFile, waitForStore } from './helpers';
 
 const entityLines = (text: string) => text.split('\n').filter((l) => l.startsWith('  - {'));

@@ -1,10 +1,10 @@
-// Inter-annotator agreement (src/core/agreement.ts, `corpus-annotator agree`), checked against
+// Inter-annotator agreement (src/core/review/agreement.ts, `corpus-annotator agree`), checked against
 // values computed by hand on small cases (the computation is written next to each expectation).
 import { strict as assert } from 'node:assert';
-import { cohenKappa, computeAgreement, partialMatches, tokenize, tokenLabels } from '../../src/core/agreement';
-import { Entity } from '../../src/core/model';
-import { sha256Hex } from '../../src/core/sha256';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { cohenKappa, computeAgreement, partialMatches, tokenize, tokenLabels } from '../../src/core/review/agreement';
+import { Entity } from '../../src/core/model/model';
+import { sha256Hex } from '../../src/core/model/sha256';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { entityAt } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';

@@ -3,12 +3,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeArticle } from '../../src/core/article';
-import { readConfig } from '../../src/core/config';
-import { articlePathOf } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
-import { validateAgainstArticle } from '../../src/core/validate';
+import { decodeArticle } from '../../src/core/model/article';
+import { readConfig } from '../../src/core/config/config';
+import { articlePathOf } from '../../src/core/model/model';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
+import { validateAgainstArticle } from '../../src/core/sidecar/validate';
 import { DEMO_CORPUS, REPO_ROOT } from './helpers/corpus';
 
 const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'crypto', 'child_process', 'util', 'stream', 'buffer', 'url', 'events', 'net', 'http', 'https', 'zlib', 'worker_threads']);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { ArticleDecodeError, articleFromText, decodeArticle } from '../../src/core/article';
-import { sha256Hex } from '../../src/core/sha256';
+import { ArticleDecodeError, articleFromText, decodeArticle } from '../../src/core/model/article';
+import { sha256Hex } from '../../src/core/model/sha256';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

@@ -7,8 +7,8 @@ import * as fsp from 'node:fs/promises';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { CliFs } from '../../src/cli/io';
-import { Entity } from '../../src/core/model';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { Entity } from '../../src/core/model/model';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CONFIG, DEFAULT_SUGGESTIONS, labelForKey, readConfig, suggestionsConfig } from '../../src/core/config';
-import { globToRegExp, matchesGlobs } from '../../src/core/glob';
+import { DEFAULT_CONFIG, DEFAULT_SUGGESTIONS, labelForKey, readConfig, suggestionsConfig } from '../../src/core/config/config';
+import { globToRegExp, matchesGlobs } from '../../src/core/config/glob';
 import { DEMO_CORPUS } from './helpers/corpus';
 
 describe('label configuration', () => {

@@ -1,12 +1,12 @@
-// The persisted corpus index (src/core/corpus-index-snapshot.ts): what is written reads back equal,
+// The persisted corpus index (src/core/corpus/corpus-index-snapshot.ts): what is written reads back equal,
 // a file of another version, truncated or corrupt is rejected as a whole without throwing, and a
 // summary is reused only while its sidecar keeps the stamp it was read with.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { DocumentSummary, StringPool, summariseSidecar } from '../../src/core/corpus-index';
-import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry, SNAPSHOT_VERSION } from '../../src/core/corpus-index-snapshot';
+import { DocumentSummary, StringPool, summariseSidecar } from '../../src/core/corpus/corpus-index';
+import { decodeMentions, parseSnapshot, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry, SNAPSHOT_VERSION } from '../../src/core/corpus/corpus-index-snapshot';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 

@@ -1,16 +1,16 @@
-// The sidebar's whole-corpus views over summaries (src/core/corpus-view.ts): the same groups as a
+// The sidebar's whole-corpus views over summaries (src/core/corpus/corpus-view.ts): the same groups as a
 // naive regrouping of every entity, whatever sequence of per-document updates it sees, with the
 // filter's semantics, paging, and summaries that keep no slice of the sidecar text alive.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { DocumentSummary, mentionEntity, StringPool, summariseSidecar } from '../../src/core/corpus-index';
-import { MentionFilter, MentionGroups, MentionGrouping, page, PAGE_SIZE } from '../../src/core/corpus-view';
-import { displayText, EntityFilter, matchesFilter, parseFilter } from '../../src/core/entity-filter';
-import { cmp, Entity, Sidecar } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { DocumentSummary, mentionEntity, StringPool, summariseSidecar } from '../../src/core/corpus/corpus-index';
+import { MentionFilter, MentionGroups, MentionGrouping, page, PAGE_SIZE } from '../../src/core/corpus/corpus-view';
+import { displayText, EntityFilter, matchesFilter, parseFilter } from '../../src/core/corpus/entity-filter';
+import { cmp, Entity, Sidecar } from '../../src/core/model/model';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 

@@ -1,10 +1,10 @@
-// Curation (src/core/curate.ts): several annotators' versions of one document, matched by span and
+// Curation (src/core/review/curate.ts): several annotators' versions of one document, matched by span and
 // label (never by id), into one gold sidecar of agreed entities and suggestions.
 import { strict as assert } from 'node:assert';
-import { curateDocument, curateSources, CurationSource, fleissKappa, spanDisagreements } from '../../src/core/curate';
-import { sha256Hex } from '../../src/core/sha256';
-import { writeSidecar } from '../../src/core/sidecar-write';
-import { Entity } from '../../src/core/model';
+import { curateDocument, curateSources, CurationSource, fleissKappa, spanDisagreements } from '../../src/core/review/curate';
+import { sha256Hex } from '../../src/core/model/sha256';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
+import { Entity } from '../../src/core/model/model';
 import { entityAt } from './helpers/corpus';
 
 // Tokens: Le 0-2 | roi 3-6 | Mohammed 7-15 | VI 16-18 | a 19-20 | reçu 21-25 | Interpol 26-34 | à 35-36 | Rabat 37-42

@@ -6,12 +6,12 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cohenKappa } from '../../src/core/agreement';
-import { AgreementFigures, AgreementSource, annotatorFolders, collectAgreement, KappaTally, PairAgreement } from '../../src/core/dashboard-agreement';
-import { DashboardTally, dashboardCsv, dashboardMarkdown } from '../../src/core/dashboard-data';
-import { renderDashboardBody } from '../../src/core/dashboard-html';
-import { Entity } from '../../src/core/model';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { cohenKappa } from '../../src/core/review/agreement';
+import { AgreementFigures, AgreementSource, annotatorFolders, collectAgreement, KappaTally, PairAgreement } from '../../src/core/dashboard/dashboard-agreement';
+import { DashboardTally, dashboardCsv, dashboardMarkdown } from '../../src/core/dashboard/dashboard-data';
+import { renderDashboardBody } from '../../src/core/dashboard/dashboard-html';
+import { Entity } from '../../src/core/model/model';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { buildCliIfStale, cli, CLI_BIN } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

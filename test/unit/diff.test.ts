@@ -1,10 +1,10 @@
-// Annotation diff (src/core/annotation-diff.ts) and `corpus-annotator diff` on directories and files
+// Annotation diff (src/core/review/annotation-diff.ts) and `corpus-annotator diff` on directories and files
 // (revisions are covered with real git in git.test.ts).
 import { strict as assert } from 'node:assert';
-import { countDiffs, diffEntities, diffSidecars, formatDocumentDiff, matchRenames, textconv } from '../../src/core/annotation-diff';
-import { mergeSidecars, writeConflictedSidecar } from '../../src/core/merge';
-import { Entity, Sidecar } from '../../src/core/model';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { countDiffs, diffEntities, diffSidecars, formatDocumentDiff, matchRenames, textconv } from '../../src/core/review/annotation-diff';
+import { mergeSidecars, writeConflictedSidecar } from '../../src/core/review/merge';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

@@ -3,10 +3,10 @@
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { compareIdAge, dedupeSidecar } from '../../src/core/duplicates';
-import { Entity, Sidecar } from '../../src/core/model';
-import { sha256Hex } from '../../src/core/sha256';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { compareIdAge, dedupeSidecar } from '../../src/core/review/duplicates';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { sha256Hex } from '../../src/core/model/sha256';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

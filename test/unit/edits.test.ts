@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addEntities, emptySidecar, entitiesAt, entitiesIn, relabelEntities, removeEntities, setAttributes, setNote, setStatus } from '../../src/core/edits';
+import { addEntities, emptySidecar, entitiesAt, entitiesIn, relabelEntities, removeEntities, setAttributes, setNote, setStatus } from '../../src/core/model/edits';
 import { article, cpIndexOf } from './helpers/corpus';
 
 describe('entity operations', () => {

@@ -1,8 +1,8 @@
-// Expected-gain ranking (src/core/recommender/expected-gain.ts): the figures on constructed
+// Expected-gain ranking (src/core/suggest/recommender/expected-gain.ts): the figures on constructed
 // predictions, and a ranking with a trained model where the unannotated document comes first.
 import { strict as assert } from 'node:assert';
-import { documentGain, gainOf, rankByGain } from '../../src/core/recommender/expected-gain';
-import { trainModel } from '../../src/core/recommender/recommender';
+import { documentGain, gainOf, rankByGain } from '../../src/core/suggest/recommender/expected-gain';
+import { trainModel } from '../../src/core/suggest/recommender/recommender';
 import { tinyCorpus } from './helpers/tiny-corpus';
 
 const pred = (start: number, end: number, score: number) => ({ start, end, label: 'PER', score });

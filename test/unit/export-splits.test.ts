@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as core from '../../src/core/export';
+import * as core from '../../src/core/exchange/export';
 import { cli } from './helpers/cli';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';

@@ -1,17 +1,17 @@
-// Exports (src/core/export): each format on the demo corpus and on generated texts with emoji,
+// Exports (src/core/exchange/export): each format on the demo corpus and on generated texts with emoji,
 // 𝔸, NFD accents, CRLF, Arabic and a BOM; offsets read back the way each tool reads them; the
 // CoNLL and JSONL golden files; everything a format cannot hold is reported.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { articleFromText } from '../../src/core/article';
+import { articleFromText } from '../../src/core/model/article';
 import {
   DocumentOutput, EXPORT_FORMATS, ExportDocument, exportDocument, ExportFilter, ExportOptions, ExportTally, formatIssue,
   JsonArrayWriter, selectEntities, spansFromTags,
-} from '../../src/core/export';
-import { IMPORT_FORMATS, ImportFormat, ImportRecord, mergeImported, parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio } from '../../src/core/import';
-import { Entity } from '../../src/core/model';
-import { tokenizeSentences } from '../../src/core/tokenize';
+} from '../../src/core/exchange/export';
+import { IMPORT_FORMATS, ImportFormat, ImportRecord, mergeImported, parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio } from '../../src/core/exchange/import';
+import { Entity } from '../../src/core/model/model';
+import { tokenizeSentences } from '../../src/core/text/tokenize';
 import { entityAt, REPO_ROOT } from './helpers/corpus';
 import { demoDocs, generatedDocs, spanKeys, TestDoc } from './helpers/docs';
 
@@ -40,9 +40,9 @@ describe('export', () => {
   const demo = demoDocs();
   const generated = generatedDocs();
 
-  it('src/core/export and src/core/import import neither vscode nor Node built-ins', () => {
+  it('src/core/exchange/export and src/core/exchange/import import neither vscode nor Node built-ins', () => {
     const offenders: string[] = [];
-    for (const dir of ['export', 'import']) {
+    for (const dir of ['exchange/export', 'exchange/import']) {
       const abs = path.join(REPO_ROOT, 'src', 'core', dir);
       for (const f of fs.readdirSync(abs).filter((n) => n.endsWith('.ts'))) {
         const src = fs.readFileSync(path.join(abs, f), 'utf8');

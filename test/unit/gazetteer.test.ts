@@ -1,10 +1,10 @@
-// Gazetteer files (src/core/gazetteer.ts) and the gazetteer built from annotations
-// (src/core/build-gazetteer.ts).
+// Gazetteer files (src/core/suggest/gazetteer.ts) and the gazetteer built from annotations
+// (src/core/suggest/build-gazetteer.ts).
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { buildGazetteer } from '../../src/core/build-gazetteer';
-import { formatGazetteer, GAZETTEER_HEADER, parseGazetteer } from '../../src/core/gazetteer';
-import { Entity, Sidecar } from '../../src/core/model';
+import { buildGazetteer } from '../../src/core/suggest/build-gazetteer';
+import { formatGazetteer, GAZETTEER_HEADER, parseGazetteer } from '../../src/core/suggest/gazetteer';
+import { Entity, Sidecar } from '../../src/core/model/model';
 
 const LABELS = new Set(['PER', 'ORG', 'LOC', 'DATE']);
 

@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commandRisk } from '../../src/cli/git-drivers';
-import { readConflictedSidecar } from '../../src/core/merge';
-import { Entity, Sidecar, Status } from '../../src/core/model';
-import { sha256Hex } from '../../src/core/sha256';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { readConflictedSidecar } from '../../src/core/review/merge';
+import { Entity, Sidecar, Status } from '../../src/core/model/model';
+import { sha256Hex } from '../../src/core/model/sha256';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { buildCliIfStale, CLI_BIN } from './helpers/cli';
 import { gitSandbox } from './helpers/git-repo';
 

@@ -1,16 +1,16 @@
-// Imports (src/core/import and `corpus-annotator import`): the readers of each format, the
+// Imports (src/core/exchange/import and `corpus-annotator import`): the readers of each format, the
 // matching of source documents with articles, the merge into sidecars (identical entities
 // skipped, conflicts reported), dry runs, invalid sidecars left untouched.
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { Article, articleFromText } from '../../src/core/article';
+import { Article, articleFromText } from '../../src/core/model/article';
 import {
   ArticleMatcher, ImportedSpan, ImportRecord, mergeImported, parseBrat, parseDoccanoLine, parseJsonlLine, parseLabelStudio,
-} from '../../src/core/import';
-import { Entity, Sidecar } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+} from '../../src/core/exchange/import';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { entityAt } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';

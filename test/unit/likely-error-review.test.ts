@@ -1,14 +1,14 @@
-// Reviewing likely annotation errors (src/core/recommender/likely-error-review.ts): the consistency
+// Reviewing likely annotation errors (src/core/suggest/recommender/likely-error-review.ts): the consistency
 // signal beside the model's disagreements, the messages, dismissal keys, whether a finding still
 // holds after an edit, and the fixes, on constructed cases and on a model trained on a tiny corpus.
 import { strict as assert } from 'node:assert';
-import { decodeArticle } from '../../src/core/article';
-import { Entity, Sidecar } from '../../src/core/model';
-import { OffsetMap } from '../../src/core/offsets';
+import { decodeArticle } from '../../src/core/model/article';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { OffsetMap } from '../../src/core/model/offsets';
 import {
   applyFix, describeFinding, dismissalKey, findingHolds, fixOf, labelCountsBySurface, ReviewDoc, reviewCorpus, reviewDocument, ReviewFinding, surfaceKey,
-} from '../../src/core/recommender/likely-error-review';
-import { trainModel } from '../../src/core/recommender/recommender';
+} from '../../src/core/suggest/recommender/likely-error-review';
+import { trainModel } from '../../src/core/suggest/recommender/recommender';
 import { tinyCorpus } from './helpers/tiny-corpus';
 
 const LABELS = ['LOC', 'ORG', 'PER'];

@@ -1,10 +1,10 @@
-// Find Likely Annotation Errors in core (src/core/recommender/likely-errors.ts): the comparison of
+// Find Likely Annotation Errors in core (src/core/suggest/recommender/likely-errors.ts): the comparison of
 // annotations with predictions on constructed cases, then with a model trained on a tiny corpus,
 // and cross-checking.
 import { strict as assert } from 'node:assert';
-import { TextSpan } from '../../src/core/recommender/data';
-import { compareWithPredictions, crossCheck, findLikelyErrors, LikelyError } from '../../src/core/recommender/likely-errors';
-import { trainModel } from '../../src/core/recommender/recommender';
+import { TextSpan } from '../../src/core/suggest/recommender/data';
+import { compareWithPredictions, crossCheck, findLikelyErrors, LikelyError } from '../../src/core/suggest/recommender/likely-errors';
+import { trainModel } from '../../src/core/suggest/recommender/recommender';
 import { tinyCorpus } from './helpers/tiny-corpus';
 
 const LABELS = ['LOC', 'ORG', 'PER'];

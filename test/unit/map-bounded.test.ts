@@ -1,7 +1,7 @@
-// mapBounded (src/core/map-bounded.ts): results in order, never more than `limit` calls in flight,
+// mapBounded (src/core/corpus/map-bounded.ts): results in order, never more than `limit` calls in flight,
 // a slot freed by a fast call is reused at once, and a failure rejects without starting more calls.
 import { strict as assert } from 'node:assert';
-import { mapBounded } from '../../src/core/map-bounded';
+import { mapBounded } from '../../src/core/corpus/map-bounded';
 
 /** A promise resolved from outside, to drive the calls' completion order by hand. */
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {

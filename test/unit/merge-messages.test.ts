@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { readConflictedSidecar, splitConflictMarkers } from '../../src/core/merge';
+import { readConflictedSidecar, splitConflictMarkers } from '../../src/core/review/merge';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

@@ -3,11 +3,11 @@
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { mergeSidecars, splitConflictMarkers } from '../../src/core/merge';
-import { Entity, Sidecar, Status } from '../../src/core/model';
-import { sha256Hex } from '../../src/core/sha256';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { mergeSidecars, splitConflictMarkers } from '../../src/core/review/merge';
+import { Entity, Sidecar, Status } from '../../src/core/model/model';
+import { sha256Hex } from '../../src/core/model/sha256';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

@@ -1,4 +1,4 @@
-// Semantic merge of sidecars (src/core/merge.ts) and the commands built on it, run in-process:
+// Semantic merge of sidecars (src/core/review/merge.ts) and the commands built on it, run in-process:
 // `merge-driver` on three temporary files, `resolve` on conflicted sidecars and raw git markers.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -7,11 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { Conflict, mergeSidecars, readConflictedSidecar, resolveConflicts, splitConflictMarkers, writeConflictedSidecar } from '../../src/core/merge';
-import { Entity, Sidecar, Status } from '../../src/core/model';
-import { sha256Hex } from '../../src/core/sha256';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { Conflict, mergeSidecars, readConflictedSidecar, resolveConflicts, splitConflictMarkers, writeConflictedSidecar } from '../../src/core/review/merge';
+import { Entity, Sidecar, Status } from '../../src/core/model/model';
+import { sha256Hex } from '../../src/core/model/sha256';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

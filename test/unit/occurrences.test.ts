@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { emptySidecar } from '../../src/core/edits';
-import { Entity } from '../../src/core/model';
-import { DEFAULT_MATCH, FoldedText, findOccurrences, MatchOptions, proposeOccurrences, uncovered } from '../../src/core/occurrences';
-import { OffsetMap } from '../../src/core/offsets';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { validateAgainstArticle } from '../../src/core/validate';
+import { emptySidecar } from '../../src/core/model/edits';
+import { Entity } from '../../src/core/model/model';
+import { DEFAULT_MATCH, FoldedText, findOccurrences, MatchOptions, proposeOccurrences, uncovered } from '../../src/core/suggest/occurrences';
+import { OffsetMap } from '../../src/core/model/offsets';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { validateAgainstArticle } from '../../src/core/sidecar/validate';
 import { article, cpIndexOf, demoArticle } from './helpers/corpus';
 import * as fs from 'node:fs';
 

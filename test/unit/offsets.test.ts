@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { codePointLength, OffsetMap } from '../../src/core/offsets';
+import { codePointLength, OffsetMap } from '../../src/core/model/offsets';
 
 describe('OffsetMap (code points ↔ UTF-16)', () => {
   it('is the identity for BMP-only French text', () => {

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli, CliResult } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

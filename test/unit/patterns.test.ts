@@ -1,9 +1,9 @@
-// Pattern files (src/core/patterns.ts): strict, line-numbered checking, and bounded matching.
+// Pattern files (src/core/suggest/patterns.ts): strict, line-numbered checking, and bounded matching.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { articleFromText } from '../../src/core/article';
-import { matchPattern, parsePatterns, Pattern, PatternText } from '../../src/core/patterns';
+import { articleFromText } from '../../src/core/model/article';
+import { matchPattern, parsePatterns, Pattern, PatternText } from '../../src/core/suggest/patterns';
 import { DEMO_CORPUS } from './helpers/corpus';
 
 const LABELS = new Set(['PER', 'ORG', 'LOC', 'DATE']);

@@ -1,13 +1,13 @@
-// The corpus index (src/core/corpus-index.ts): per-document counts and running totals that stay
+// The corpus index (src/core/corpus/corpus-index.ts): per-document counts and running totals that stay
 // equal to a recount from scratch whatever sequence of updates, re-reads and deletions it sees.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { CorpusIndex, CorpusTotals, summariseSidecar } from '../../src/core/corpus-index';
-import { Sidecar, STATUSES } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { CorpusIndex, CorpusTotals, summariseSidecar } from '../../src/core/corpus/corpus-index';
+import { Sidecar, STATUSES } from '../../src/core/model/model';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 

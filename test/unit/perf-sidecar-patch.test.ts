@@ -1,14 +1,14 @@
-// The incremental canonical write (src/core/sidecar-patch.ts): after any sequence of adds,
+// The incremental canonical write (src/core/sidecar/sidecar-patch.ts): after any sequence of adds,
 // removals, relabels, note and status changes, the spliced text is writeSidecar() of the new
 // model byte for byte, and its line index is the reader's. fast-check, fixed seed (FC_SEED
 // overrides; printed on failure).
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { Entity, Sidecar, STATUSES } from '../../src/core/model';
-import { fastReadSidecar } from '../../src/core/sidecar-fast-read';
-import { patchSidecar, SidecarEdit, WrittenSidecar, writeSidecarIncrementally } from '../../src/core/sidecar-patch';
-import { readSidecarFull } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { Entity, Sidecar, STATUSES } from '../../src/core/model/model';
+import { fastReadSidecar } from '../../src/core/sidecar/sidecar-fast-read';
+import { patchSidecar, SidecarEdit, WrittenSidecar, writeSidecarIncrementally } from '../../src/core/sidecar/sidecar-patch';
+import { readSidecarFull } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { seededProperties } from './helpers/fc';
 
 const PROPERTIES = seededProperties(4242);

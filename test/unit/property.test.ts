@@ -4,12 +4,12 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { Entity, Sidecar, STATUSES } from '../../src/core/model';
-import { codePointLength, OffsetMap } from '../../src/core/offsets';
-import { reanchor } from '../../src/core/reanchor';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
-import { trackChanges } from '../../src/core/track';
+import { Entity, Sidecar, STATUSES } from '../../src/core/model/model';
+import { codePointLength, OffsetMap } from '../../src/core/model/offsets';
+import { reanchor } from '../../src/core/review/reanchor';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
+import { trackChanges } from '../../src/core/text/track';
 import { seededProperties } from './helpers/fc';
 
 const PROPERTIES = seededProperties(20261123);

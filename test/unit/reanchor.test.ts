@@ -2,12 +2,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { articleFromText } from '../../src/core/article';
-import { Entity, Sidecar } from '../../src/core/model';
-import { OffsetMap } from '../../src/core/offsets';
-import { maxFuzzyEdits, needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../../src/core/reanchor';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { trackChanges } from '../../src/core/track';
+import { articleFromText } from '../../src/core/model/article';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { OffsetMap } from '../../src/core/model/offsets';
+import { maxFuzzyEdits, needsReanchor, reanchor, reanchoredSidecar, ReanchorResult, settleAmbiguous } from '../../src/core/review/reanchor';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { trackChanges } from '../../src/core/text/track';
 import { cpIndexOf, DEMO_CORPUS, entityAt } from './helpers/corpus';
 
 interface Doc {

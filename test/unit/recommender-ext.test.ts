@@ -1,15 +1,15 @@
 // The recommender's VS Code side without VS Code (issue 16): which prediction Next Most Uncertain
-// goes to (core/recommender/uncertainty.ts), when background retraining is due
+// goes to (core/suggest/recommender/uncertainty.ts), when background retraining is due
 // (extension/recommender-retrain.ts), and the training worker (extension/recommender-worker.ts),
 // in-process and on a real worker thread that a cancel terminates.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Entity } from '../../src/core/model';
-import { parseModel } from '../../src/core/recommender/model-file';
-import { predict } from '../../src/core/recommender/recommender';
-import { nextUncertain, rankByUncertainty, uncertainty } from '../../src/core/recommender/uncertainty';
+import { Entity } from '../../src/core/model/model';
+import { parseModel } from '../../src/core/suggest/recommender/model-file';
+import { predict } from '../../src/core/suggest/recommender/recommender';
+import { nextUncertain, rankByUncertainty, uncertainty } from '../../src/core/suggest/recommender/uncertainty';
 import { TRAIN_WORKER_ROLE, TrainMessage, TrainRequest } from '../../src/extension/recommender-protocol';
 import { AnnotationCounter } from '../../src/extension/recommender-retrain';
 import { runTraining } from '../../src/extension/recommender-worker';

@@ -1,19 +1,19 @@
-// The recommender's core (src/core/recommender): decoding that never yields an invalid span,
+// The recommender's core (src/core/suggest/recommender): decoding that never yields an invalid span,
 // reproducible training, code point offsets on awkward texts, the model file, evaluation.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { OffsetMap } from '../../src/core/offsets';
-import { fromBase64, toBase64 } from '../../src/core/recommender/base64';
-import { outermost, sentencesOf } from '../../src/core/recommender/data';
-import { Marginals, viterbi } from '../../src/core/recommender/decode';
-import { crossValidate, foldsOf, Tally } from '../../src/core/recommender/evaluate';
-import { ModelFormatError, parseModel, serializeModel } from '../../src/core/recommender/model-file';
-import { predict, trainModel } from '../../src/core/recommender/recommender';
-import { TagSet } from '../../src/core/recommender/tags';
-import { seededRandom } from '../../src/core/recommender/hash';
-import { articleFromText } from '../../src/core/article';
-import { emptySidecar } from '../../src/core/edits';
-import { ModelSource, suggestForArticle } from '../../src/core/suggest';
+import { OffsetMap } from '../../src/core/model/offsets';
+import { fromBase64, toBase64 } from '../../src/core/suggest/recommender/base64';
+import { outermost, sentencesOf } from '../../src/core/suggest/recommender/data';
+import { Marginals, viterbi } from '../../src/core/suggest/recommender/decode';
+import { crossValidate, foldsOf, Tally } from '../../src/core/suggest/recommender/evaluate';
+import { ModelFormatError, parseModel, serializeModel } from '../../src/core/suggest/recommender/model-file';
+import { predict, trainModel } from '../../src/core/suggest/recommender/recommender';
+import { TagSet } from '../../src/core/suggest/recommender/tags';
+import { seededRandom } from '../../src/core/suggest/recommender/hash';
+import { articleFromText } from '../../src/core/model/article';
+import { emptySidecar } from '../../src/core/model/edits';
+import { ModelSource, suggestForArticle } from '../../src/core/suggest/suggest';
 import { seededProperties } from './helpers/fc';
 import { tinyCorpus } from './helpers/tiny-corpus';
 

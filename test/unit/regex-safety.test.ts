@@ -2,8 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parsePatterns } from '../../src/core/patterns';
-import { superLinearReason } from '../../src/core/regex-safety';
+import { parsePatterns } from '../../src/core/suggest/patterns';
+import { superLinearReason } from '../../src/core/suggest/regex-safety';
 
 const REPO = path.resolve(__dirname, '../../..');
 

@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { DEFAULT_CONFIG, readConfig } from '../../src/core/config';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { DEFAULT_CONFIG, readConfig } from '../../src/core/config/config';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { REPO_ROOT } from './helpers/corpus';
 
 const schema = (name: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', name), 'utf8'));

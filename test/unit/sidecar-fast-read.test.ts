@@ -1,4 +1,4 @@
-// The fast canonical reader (src/core/sidecar-fast-read.ts) against the full YAML reader, on
+// The fast canonical reader (src/core/sidecar/sidecar-fast-read.ts) against the full YAML reader, on
 // generated sidecars (fast-check, fixed seed; FC_SEED=<n> explores others, every failure prints the
 // seed) and on mutations of them: whenever the fast reader returns a result it is exactly the full
 // reader's, and the text is canonical; on a canonical, valid sidecar it never gives up.
@@ -6,11 +6,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { Conflict, writeConflictedSidecar } from '../../src/core/merge';
-import { Entity, Sidecar } from '../../src/core/model';
-import { fastReadSidecar, parseEntityLine } from '../../src/core/sidecar-fast-read';
-import { readSidecar, readSidecarFull } from '../../src/core/sidecar-read';
-import { quoted, writeSidecar } from '../../src/core/sidecar-write';
+import { Conflict, writeConflictedSidecar } from '../../src/core/review/merge';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { fastReadSidecar, parseEntityLine } from '../../src/core/sidecar/sidecar-fast-read';
+import { readSidecar, readSidecarFull } from '../../src/core/sidecar/sidecar-read';
+import { quoted, writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 import { mutate, mutationArb, sidecarArb } from './helpers/sidecar-gen';

@@ -1,5 +1,5 @@
 // The segmented read (readSidecar on a sidecar not in canonical form: entity lines scanned by
-// src/core/sidecar-flow-read.ts, other items parsed alone) against the full YAML reader, on
+// src/core/sidecar/sidecar-flow-read.ts, other items parsed alone) against the full YAML reader, on
 // generated sidecars written the way other tools and hands write them — no header comment, keys
 // in any order, odd spacing, quoted keys, single quotes, JSON and YAML escapes, plain values,
 // block-style entities among flow ones, comments and blank lines between entities, items at
@@ -8,9 +8,9 @@
 // reader's. FC_SEED=<n> explores other cases.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { Entity, Sidecar } from '../../src/core/model';
-import { readSidecar, readSidecarFull, readSidecarSegmented } from '../../src/core/sidecar-read';
-import { SIDECAR_HEADER, writeSidecar } from '../../src/core/sidecar-write';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { readSidecar, readSidecarFull, readSidecarSegmented } from '../../src/core/sidecar/sidecar-read';
+import { SIDECAR_HEADER, writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { seededProperties } from './helpers/fc';
 import { mutate, mutationArb, sidecarArb } from './helpers/sidecar-gen';
 

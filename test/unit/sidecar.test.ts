@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { Entity, newEntityId, Sidecar } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { entityLine, quoted, writeSidecar } from '../../src/core/sidecar-write';
+import { Entity, newEntityId, Sidecar } from '../../src/core/model/model';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { entityLine, quoted, writeSidecar } from '../../src/core/sidecar/sidecar-write';
 
 const base = (entities: Entity[]): Sidecar => ({
   version: 1, document: '003_3e55259b9cbe4b4c.txt', sha256: 'a'.repeat(64), status: 'in-progress', entities,

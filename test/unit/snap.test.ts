@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { snapSelection } from '../../src/core/snap';
+import { snapSelection } from '../../src/core/text/snap';
 
 /** Snaps the first occurrence of `selected` in `text` and returns the snapped substring. */
 function snap(text: string, selected: string, opts = { expandWords: true, frenchElision: true }): string {

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { readSidecar } from '../../src/core/sidecar-read';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
 import { cli } from './helpers/cli';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';

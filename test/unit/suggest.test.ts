@@ -1,18 +1,18 @@
-// Suggestions from gazetteers and patterns (src/core/suggest.ts), and deciding on them.
+// Suggestions from gazetteers and patterns (src/core/suggest/suggest.ts), and deciding on them.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { articleFromText, decodeArticle } from '../../src/core/article';
-import { parseGazetteer } from '../../src/core/gazetteer';
-import { articlePathOf, Entity, Sidecar } from '../../src/core/model';
-import { parsePatterns } from '../../src/core/patterns';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { articleFromText, decodeArticle } from '../../src/core/model/article';
+import { parseGazetteer } from '../../src/core/suggest/gazetteer';
+import { articlePathOf, Entity, Sidecar } from '../../src/core/model/model';
+import { parsePatterns } from '../../src/core/suggest/patterns';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import {
   acceptSuggestions, isSuggestion, rejectSuggestions, suggestForArticle, SuggestionSources, suggestionsOf, withoutSuggestions,
-} from '../../src/core/suggest';
-import { validateAgainstArticle } from '../../src/core/validate';
+} from '../../src/core/suggest/suggest';
+import { validateAgainstArticle } from '../../src/core/sidecar/validate';
 import { cpIndexOf, DEMO_CORPUS } from './helpers/corpus';
 
 /** A deterministic `random` for ids. */

@@ -1,7 +1,7 @@
-// Keyboard review when proposals compete for one span (src/core/suggestion-order.ts).
+// Keyboard review when proposals compete for one span (src/core/suggest/suggestion-order.ts).
 import { strict as assert } from 'node:assert';
-import { Entity } from '../../src/core/model';
-import { adjacentSuggestion, decidedSuggestions } from '../../src/core/suggestion-order';
+import { Entity } from '../../src/core/model/model';
+import { adjacentSuggestion, decidedSuggestions } from '../../src/core/suggest/suggestion-order';
 
 const S = (id: string, label: string, start: number, end: number): Entity => ({ id, label, start, end, text: 'x'.repeat(end - start), suggested: true });
 const bobOrg = S('b00001', 'ORG', 24, 30);

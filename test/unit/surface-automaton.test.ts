@@ -1,12 +1,12 @@
-// Gazetteer matching in one pass (src/core/surface-automaton.ts, FoldedText.findAll): the same
+// Gazetteer matching in one pass (src/core/text/surface-automaton.ts, FoldedText.findAll): the same
 // spans as one `find` per surface, which suggest used before (issue 22, item 5).
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { articleFromText } from '../../src/core/article';
-import { Span } from '../../src/core/edits';
-import { foldedNeedle, FoldedText, MatchOptions } from '../../src/core/occurrences';
-import { suggestForArticle } from '../../src/core/suggest';
-import { SurfaceAutomaton } from '../../src/core/surface-automaton';
+import { articleFromText } from '../../src/core/model/article';
+import { Span } from '../../src/core/model/edits';
+import { foldedNeedle, FoldedText, MatchOptions } from '../../src/core/suggest/occurrences';
+import { suggestForArticle } from '../../src/core/suggest/suggest';
+import { SurfaceAutomaton } from '../../src/core/text/surface-automaton';
 
 /** findAll's spans grouped by needle, each group in order. */
 function allAtOnce(text: string, surfaces: readonly string[], opts: MatchOptions): Span[][] {

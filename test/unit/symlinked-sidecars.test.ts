@@ -5,9 +5,9 @@
 import { strict as assert } from 'node:assert';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { mergeSidecars, writeConflictedSidecar } from '../../src/core/merge';
-import { Entity, Sidecar } from '../../src/core/model';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { mergeSidecars, writeConflictedSidecar } from '../../src/core/review/merge';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

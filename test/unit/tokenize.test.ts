@@ -1,7 +1,7 @@
 // The French tokeniser and sentence splitter of the token-based exports.
 import { strict as assert } from 'node:assert';
-import { tokenize, tokenizeSentences } from '../../src/core/tokenize';
-import { OffsetMap } from '../../src/core/offsets';
+import { tokenize, tokenizeSentences } from '../../src/core/text/tokenize';
+import { OffsetMap } from '../../src/core/model/offsets';
 import { demoArticle } from './helpers/corpus';
 
 const texts = (s: string) => tokenize(s).map((t) => t.text);

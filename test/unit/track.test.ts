@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { Entity } from '../../src/core/model';
+import { Entity } from '../../src/core/model/model';
 import fc from 'fast-check';
-import { OffsetMap } from '../../src/core/offsets';
-import { changeBetween, trackChanges } from '../../src/core/track';
+import { OffsetMap } from '../../src/core/model/offsets';
+import { changeBetween, trackChanges } from '../../src/core/text/track';
 
 /** Applies UTF-16 edits to a text and tracks entities through them, checking every survivor's text. */
 function edit(text: string, entities: Entity[], changes: Array<[number, number, string]>) {

@@ -1,18 +1,18 @@
-// The sidebar's view model (src/core/tree-model.ts): a loaded document's rows, row ids, label order,
+// The sidebar's view model (src/core/corpus/tree-model.ts): a loaded document's rows, row ids, label order,
 // a filter's per-document counts kept current, line numbers, and what rows and the view header say.
 // The adapter (src/extension/tree.ts) is checked in the extension host (test/integration/tree.test.ts).
 import { strict as assert } from 'node:assert';
-import { DEFAULT_CONFIG, LabelConfig } from '../../src/core/config';
-import { StringPool, summariseSidecar } from '../../src/core/corpus-index';
-import { parseFilter } from '../../src/core/entity-filter';
-import { Entity, Sidecar } from '../../src/core/model';
-import { Problem } from '../../src/core/problems';
-import { writeSidecar } from '../../src/core/sidecar-write';
+import { DEFAULT_CONFIG, LabelConfig } from '../../src/core/config/config';
+import { StringPool, summariseSidecar } from '../../src/core/corpus/corpus-index';
+import { parseFilter } from '../../src/core/corpus/entity-filter';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { Problem } from '../../src/core/model/problems';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import {
   documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, knownLabels, labelDef,
   labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows, reanchorProblemTitle, rowIds,
   suggestionsTooltip, TooltipPart, viewHeader,
-} from '../../src/core/tree-model';
+} from '../../src/core/corpus/tree-model';
 
 const KNOWN = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);
 const filter = (s: string) => parseFilter(s, KNOWN);

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { Entity, Sidecar } from '../../src/core/model';
-import { readSidecar } from '../../src/core/sidecar-read';
-import { writeSidecar } from '../../src/core/sidecar-write';
-import { forbiddenOverlaps, overlappingPairs, validateAgainstArticle } from '../../src/core/validate';
+import { Entity, Sidecar } from '../../src/core/model/model';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
+import { forbiddenOverlaps, overlappingPairs, validateAgainstArticle } from '../../src/core/sidecar/validate';
 import { article, demoArticle, entityAt } from './helpers/corpus';
 
 const LABELS = new Set(['PER', 'ORG', 'LOC', 'DATE', 'EVENT', 'MISC']);

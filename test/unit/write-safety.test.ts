@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { rewriteSidecar } from '../../src/cli/files';
 import { CliFs, Io } from '../../src/cli/io';
 import { withSidecarLock } from '../../src/cli/sidecar-lock';
-import { isWriteScratchName, lockContent, sidecarLockPath, tempPathFor, writeScratchOf } from '../../src/core/write-scratch';
-import { matchesGlobs } from '../../src/core/glob';
-import { isSidecarPath } from '../../src/core/model';
+import { isWriteScratchName, lockContent, sidecarLockPath, tempPathFor, writeScratchOf } from '../../src/core/sidecar/write-scratch';
+import { matchesGlobs } from '../../src/core/config/glob';
+import { isSidecarPath } from '../../src/core/model/model';
 import { cli } from './helpers/cli';
 import { tempDirs } from './helpers/tmp';
 

@@ -6,7 +6,7 @@
 import * as assert from './assert';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
-import { parsePatterns } from '../../src/core/patterns';
+import { parsePatterns } from '../../src/core/suggest/patterns';
 import { hostPatternRunner } from '../../src/extension/pattern-host.web';
 
 const EXTENSION_ID = 'corpus-annotator.corpus-annotator';

@@ -1,8 +1,8 @@
 // Test helpers: the demo corpus and small literal articles.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Article, articleFromText, decodeArticle } from '../../../src/core/article';
-import { Entity } from '../../../src/core/model';
+import { Article, articleFromText, decodeArticle } from '../../../src/core/model/article';
+import { Entity } from '../../../src/core/model/model';
 
 /** The repository root, found from the compiled test's location (out/test/unit/helpers). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');

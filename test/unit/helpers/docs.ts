@@ -3,11 +3,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Article, decodeArticle } from '../../../src/core/article';
-import { articlePathOf, compareEntities, Entity, Sidecar } from '../../../src/core/model';
-import { readSidecar } from '../../../src/core/sidecar-read';
+import { Article, decodeArticle } from '../../../src/core/model/article';
+import { articlePathOf, compareEntities, Entity, Sidecar } from '../../../src/core/model/model';
+import { readSidecar } from '../../../src/core/sidecar/sidecar-read';
 import { DEMO_CORPUS } from './corpus';
-import { seededRandom } from '../../../src/core/recommender/hash';
+import { seededRandom } from '../../../src/core/suggest/recommender/hash';
 
 export interface TestDoc {
   /** File name of the article. */

@@ -1,9 +1,9 @@
 // The definition the merge of entities added on both sides had before the sweep (issue 14): every
 // ours × theirs pair, twice. Kept, frozen, as the oracle of the property test.
-import type { OverlapPolicy } from '../../../src/core/config';
-import { AddedPairing, Clash, differingFields } from '../../../src/core/merge';
-import { cmp, Entity } from '../../../src/core/model';
-import { clip } from '../../../src/core/validate';
+import type { OverlapPolicy } from '../../../src/core/config/config';
+import { AddedPairing, Clash, differingFields } from '../../../src/core/review/merge';
+import { cmp, Entity } from '../../../src/core/model/model';
+import { clip } from '../../../src/core/sidecar/validate';
 
 export function pairAddedQuadratic(addedOurs: readonly Entity[], addedTheirs: readonly Entity[], overlap: OverlapPolicy): AddedPairing {
   const notes: string[] = [];

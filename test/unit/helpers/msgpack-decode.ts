@@ -1,5 +1,5 @@
 // A MessagePack decoder for tests (the spec's formats, as Python's msgpack reads them): reads
-// back what src/core/export/msgpack.ts writes, independently of it.
+// back what src/core/exchange/export/msgpack.ts writes, independently of it.
 export type Decoded = null | boolean | number | bigint | string | Uint8Array | Decoded[] | { [k: string]: Decoded };
 
 export function decodeMsgpack(bytes: Uint8Array): Decoded {

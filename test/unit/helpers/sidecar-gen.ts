@@ -2,7 +2,7 @@
 // sidecar-segmented-read.test.ts): nasty strings, tricky scalars, entities and whole models, and
 // mutations of their text.
 import fc from 'fast-check';
-import { Entity, Sidecar, STATUSES } from '../../../src/core/model';
+import { Entity, Sidecar, STATUSES } from '../../../src/core/model/model';
 
 /** Characters that break naive YAML writers and readers, and every escape form the writer uses. */
 export const NASTY = [

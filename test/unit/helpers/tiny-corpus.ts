@@ -1,6 +1,6 @@
 // A tiny corpus the recommender can learn: articles built from sentence templates, with their
 // entities where the names were put.
-import { TrainingDoc } from '../../../src/core/recommender/data';
+import { TrainingDoc } from '../../../src/core/suggest/recommender/data';
 
 export const PEOPLE = ['Dupont', 'Martin', 'Lefèvre', 'Bernard', 'Durand', 'Moreau'];
 export const PLACES = ['Rennes', 'Brest', 'Nantes', 'Quimper', 'Vannes', 'Lorient'];
