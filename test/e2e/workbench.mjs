@@ -32,8 +32,19 @@ export class Workbench {
   async openFile(name) {
     const row = this.page.locator('.explorer-folders-view .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) }).first();
-    await row.click();
-    await this.page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
+    const tab = this.page.locator('.editor-group-container.active .tab.active', { hasText: name });
+    // The explorer can re-render under the pointer while the workbench settles (a folder row
+    // appearing, the first-run article revealed), and the click then lands on another row: seen
+    // in CI, the neighbouring article opened. Click again until this file's tab is active.
+    for (let attempt = 1; ; attempt++) {
+      await row.click();
+      try {
+        await tab.waitFor({ timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await this.activeEditor.locator('.view-lines .view-line').first().waitFor();
   }
 
