@@ -17,6 +17,7 @@ function loadCore() {
   const modules = {
     read: 'sidecar/sidecar-read', fast: 'sidecar/sidecar-fast-read', write: 'sidecar/sidecar-write', patch: 'sidecar/sidecar-patch', index: 'corpus/corpus-index',
     validate: 'sidecar/validate', article: 'model/article', model: 'model/model', edits: 'model/edits', exporter: 'exchange/export/index',
+    hash: 'suggest/recommender/hash',
   };
   const out = {};
   for (const [key, name] of Object.entries(modules)) {

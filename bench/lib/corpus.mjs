@@ -19,16 +19,8 @@ import { core, isMain } from './common.mjs';
 /** Bumped whenever the generator changes, so a stale cached corpus is never reused. */
 export const GENERATOR_VERSION = 1;
 
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The recommender's seeded generator (mulberry32): one implementation of the same sequence. */
+export const prng = (seed) => core.hash.seededRandom(seed);
 
 const WORDS = (
   'le la les un une des du de et à en dans pour avec sur par selon après avant depuis contre sans sous entre vers '

@@ -24,6 +24,7 @@ import { readSettings } from './settings';
 import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
+import { fractionReporter } from './progress-fraction';
 
 export const LIKELY_ERROR_SOURCE = 'corpus-annotator: likely error';
 const DISMISSED_KEY = 'corpusAnnotator.likelyErrors.dismissed';
@@ -156,11 +157,7 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
       title: train ? `Training the recommender (no model at ${rel} yet), then finding likely annotation errors` : 'Finding likely annotation errors',
       cancellable: true,
     }, (progress, token) => {
-      let shown = 0;
-      report = (message, fraction) => {
-        progress.report({ message, increment: Math.max(0, fraction * 100 - shown) });
-        shown = Math.max(shown, fraction * 100);
-      };
+      report = fractionReporter(progress);
       token.onCancellationRequested(() => run.cancel());
       return finished;
     });

@@ -21,6 +21,7 @@ import { AnnotationStore } from './store';
 import { suggestInArticles } from './suggest-many';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
+import { fractionReporter } from './progress-fraction';
 
 export const DEFAULT_MODEL_PATH = '.corpus-annotator/model.json';
 /** Trained on: only these are fully annotated (as `corpus-annotator train`). */
@@ -129,11 +130,7 @@ export class RecommenderCommands implements vscode.Disposable {
         title: background ? 'Retraining the recommender' : 'Training the recommender',
         cancellable: !background,
       }, (progress, token) => {
-        let shown = 0;
-        report = (message, fraction) => {
-          progress.report({ message, increment: Math.max(0, fraction * 100 - shown) });
-          shown = Math.max(shown, fraction * 100);
-        };
+        report = fractionReporter(progress);
         token.onCancellationRequested(() => run.cancel());
         return run.outcome;
       });

@@ -3,11 +3,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { CHECK_WORKER_ROLE, CheckMessage, CheckRequest } from '../../src/extension/likely-errors-protocol';
 import { runCheck } from '../../src/extension/likely-errors-worker';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';
+import { assertStrayStartDoesNothing, assertTerminatesMidWork } from './helpers/worker-thread';
 
 const { tmpDir } = tempDirs('likely-errors-worker');
 const PLANTED = '000_a5c2016fc8888533.txt';
@@ -86,26 +86,13 @@ describe('likely errors: the worker', function () {
     assert.equal(bad?.kind === 'failed' ? bad.stage : '', 'check');
   });
 
+  const script = path.join(__dirname, '..', '..', 'src', 'extension', 'likely-errors-worker.js');
+
   it('runs on a worker thread that terminating stops at once, mid-training (cancel)', async () => {
     const root = await planted();
-    const script = path.join(__dirname, '..', '..', 'src', 'extension', 'likely-errors-worker.js');
-    const worker = new Worker(script, { workerData: request(root, { train: { name: 'demo', epochs: 10_000, hashBits: 12 } }) });
-    const first = await new Promise<CheckMessage>((resolve, reject) => {
-      worker.on('message', (m: CheckMessage) => { if (m.kind === 'progress' && m.message.startsWith('training: pass')) resolve(m); });
-      worker.on('error', reject);
-    });
-    assert.equal(first.kind, 'progress');
-    const exit = new Promise<number>((resolve) => worker.on('exit', resolve));
-    await worker.terminate();
-    assert.equal(await exit, 1, 'terminated, not finished');
+    await assertTerminatesMidWork<CheckMessage>(script, request(root, { train: { name: 'demo', epochs: 10_000, hashBits: 12 } }),
+      (m) => m.kind === 'progress' && m.message.startsWith('training: pass'));
   });
 
-  it('does nothing on a thread started without its role (a stray import)', async () => {
-    const script = path.join(__dirname, '..', '..', 'src', 'extension', 'likely-errors-worker.js');
-    const worker = new Worker(script, { workerData: { root: '/nonexistent' } });
-    const messages: unknown[] = [];
-    worker.on('message', (m) => messages.push(m));
-    assert.equal(await new Promise<number>((resolve) => worker.on('exit', resolve)), 0);
-    assert.deepEqual(messages, []);
-  });
+  it('does nothing on a thread started without its role (a stray import)', () => assertStrayStartDoesNothing(script));
 });

@@ -5,7 +5,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Entity } from '../../src/core/model/model';
 import { parseModel } from '../../src/core/suggest/recommender/model-file';
 import { predict } from '../../src/core/suggest/recommender/recommender';
@@ -15,6 +14,7 @@ import { AnnotationCounter } from '../../src/extension/recommender-retrain';
 import { runTraining } from '../../src/extension/recommender-worker';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';
+import { assertStrayStartDoesNothing, assertTerminatesMidWork } from './helpers/worker-thread';
 
 const { tmpDir } = tempDirs('recommender-ext');
 
@@ -123,26 +123,13 @@ describe('recommender: the training worker', function () {
     assert.match(last.problems[0] as string, /000_a5c2016fc8888533\.txt\.ann\.yaml: error: left out, the sidecar is invalid/);
   });
 
+  const script = path.join(__dirname, '..', '..', 'src', 'extension', 'recommender-worker.js');
+
   it('runs on a worker thread that terminating stops at once (cancel)', async () => {
     const root = await demoCopy();
-    const script = path.join(__dirname, '..', '..', 'src', 'extension', 'recommender-worker.js');
-    const worker = new Worker(script, { workerData: { ...request(root), epochs: 10_000 } });
-    const first = await new Promise<TrainMessage>((resolve, reject) => {
-      worker.on('message', (m: TrainMessage) => { if (m.kind === 'progress' && m.message.startsWith('pass')) resolve(m); });
-      worker.on('error', reject);
-    });
-    assert.equal(first.kind, 'progress');
-    const exit = new Promise<number>((resolve) => worker.on('exit', resolve));
-    await worker.terminate();
-    assert.equal(await exit, 1, 'terminated, not finished');
+    await assertTerminatesMidWork<TrainMessage>(script, { ...request(root), epochs: 10_000 },
+      (m) => m.kind === 'progress' && m.message.startsWith('pass'));
   });
 
-  it('does nothing on a thread started without its role (a stray import)', async () => {
-    const script = path.join(__dirname, '..', '..', 'src', 'extension', 'recommender-worker.js');
-    const worker = new Worker(script, { workerData: { root: '/nonexistent' } });
-    const messages: unknown[] = [];
-    worker.on('message', (m) => messages.push(m));
-    assert.equal(await new Promise<number>((resolve) => worker.on('exit', resolve)), 0);
-    assert.deepEqual(messages, []);
-  });
+  it('does nothing on a thread started without its role (a stray import)', () => assertStrayStartDoesNothing(script));
 });
