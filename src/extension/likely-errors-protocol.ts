@@ -13,10 +13,17 @@ export interface CheckRequest {
   /** Statuses of the documents to check and to train on (only they are fully annotated). */
   statuses: string[];
   minScore: number;
-  /** The model file to check with (a local path), unless `train` is given. */
+  /**
+   * 2 or more: each document is checked by a model trained on the other documents (that many
+   * folds by document); no model file is read, trained or written. Otherwise one model checks all.
+   */
+  folds?: number;
+  /** The model file to check with (a local path), unless `train` or `folds` is given. */
   modelPath?: string;
   /** Train a model first, with these options; its file's text comes back for the host to write. */
   train?: { name: string; epochs?: number; hashBits?: number };
+  /** With `folds`: the training options of every fold's model. */
+  foldTraining?: { epochs?: number; hashBits?: number };
 }
 
 export interface CheckedDocument {

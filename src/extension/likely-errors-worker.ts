@@ -6,7 +6,7 @@
 import * as fsp from 'node:fs/promises';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { isStatus, Status } from '../core/model/model';
-import { reviewCorpus } from '../core/suggest/recommender/likely-error-review';
+import { crossReviewCorpus, reviewCorpus } from '../core/suggest/recommender/likely-error-review';
 import { parseModel } from '../core/suggest/recommender/model-file';
 import { loadTrainingDocs } from '../cli/recommender';
 import { Io } from '../cli/io';
@@ -23,7 +23,22 @@ export async function runCheck(req: CheckRequest, post: (m: CheckMessage) => voi
   const statuses = req.statuses.filter(isStatus) as Status[];
   let trained: { text: string; summary: Extract<TrainMessage, { kind: 'done' }>['summary'] } | undefined;
   let start = 0;
+  const asReviewed = (docs: Awaited<ReturnType<typeof loadTrainingDocs>>['docs']) =>
+    docs.map((d) => ({ name: d.name, text: d.text, entities: d.entities.map((e, i) => ({ ...e, id: e.id ?? `#${i}` })) }));
   try {
+    if (req.folds !== undefined && req.folds >= 2) {
+      const k = req.folds;
+      post({ kind: 'progress', message: 'reading the annotated documents', fraction: 0 });
+      const { docs } = await loadTrainingDocs(io, [req.root], statuses, io.stderr);
+      if (docs.length < 2) {
+        post({ kind: 'failed', stage: 'train', message: `nothing to learn from: a held-out check needs 2 documents with status ${statuses.join(' or ')} or more (${docs.length} found)`, problems });
+        return;
+      }
+      const found = crossReviewCorpus(asReviewed(docs), k, req.minScore, req.foldTraining ?? {},
+        (fold, folds) => post({ kind: 'progress', message: `trained and checked fold ${fold} of ${folds}`, fraction: fold / folds }));
+      post({ kind: 'done', modelName: `held-out-${Math.min(k, docs.length)}`, problems, documents: docs.map((d, i) => ({ path: d.name, findings: found[i] ?? [] })) });
+      return;
+    }
     let modelText: string;
     if (req.train) {
       let failed: Extract<TrainMessage, { kind: 'failed' }> | undefined;
@@ -48,7 +63,7 @@ export async function runCheck(req: CheckRequest, post: (m: CheckMessage) => voi
       post({ kind: 'failed', stage: 'check', message: `no document with status ${statuses.join(' or ')} to check`, problems });
       return;
     }
-    const found = reviewCorpus(file.model, docs.map((d) => ({ text: d.text, entities: d.entities.map((e, i) => ({ ...e, id: e.id ?? `#${i}` })) })), req.minScore,
+    const found = reviewCorpus(file.model, asReviewed(docs), req.minScore,
       (done, total) => post({ kind: 'progress', message: `checked ${done} of ${total} documents`, fraction: start + (1 - start) * (done / total) }));
     post({
       kind: 'done', modelName: file.name, problems,

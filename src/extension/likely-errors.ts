@@ -12,7 +12,6 @@
 // key (article, spans, labels, text) keeps it from coming back for that same finding only.
 import * as vscode from 'vscode';
 import { baseName } from '../core/model/model';
-import { DEFAULT_MIN_SCORE } from '../core/suggest/recommender/likely-errors';
 import { applyFix, describeFinding, dismissalKey, findingHolds, fixOf, ReviewFinding } from '../core/suggest/recommender/likely-error-review';
 import { LabelService } from './labels';
 import { CHECK_WORKER_ROLE, CheckMessage, CheckRequest } from './likely-errors-protocol';
@@ -34,6 +33,8 @@ const RISK = "would load this repository's model file (a crafted one can exhaust
 /** Arguments the palette never passes; tests and other extensions may. */
 interface FindArgs {
   minScore?: number;
+  /** Overrides the setting `corpusAnnotator.likelyErrors.folds` (0: the model file). */
+  folds?: number;
   /** Train a new model first even if there is one. */
   retrain?: boolean;
   epochs?: number;
@@ -45,6 +46,8 @@ export interface FindResult {
   documents: number;
   findings: number;
   trained: boolean;
+  /** Folds of the held-out check; 0 when one model (the file's, or one trained just now) checked everything. */
+  folds: number;
   /** Why nothing was checked (the message shown). */
   error?: string;
 }
@@ -98,7 +101,12 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
       // As Train Recommender: no worker thread here, and seconds of prediction would freeze the editor.
       return this.unavailable('Find Likely Annotation Errors is not offered in the browser: it predicts over the whole corpus (and may train a model first), seconds of computation that would freeze the editor here, and this host has no worker thread (worker_threads) to move them to. Run `corpus-annotator likely-errors` where the corpus is cloned, or use the desktop VS Code.');
     }
-    if (!mayRunRepositoryFiles(this.trust, 'finding likely annotation errors', RISK)) return undefined;
+    const settings = readSettings(folder.uri).likelyErrors;
+    const minScore = typeof args.minScore === 'number' ? args.minScore : settings.minScore;
+    const requested = typeof args.folds === 'number' ? args.folds : settings.folds;
+    const folds = requested >= 2 ? requested : 0;
+    // The held-out check reads only the sidecars; the model file is what Restricted Mode guards.
+    if (folds === 0 && !mayRunRepositoryFiles(this.trust, 'finding likely annotation errors', RISK)) return undefined;
     if (this.running) {
       void vscode.window.showInformationMessage('Likely annotation errors are being looked for already.');
       return undefined;
@@ -109,18 +117,18 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     this.clear();
     const target = modelUriOf(folder);
     const rel = vscode.workspace.asRelativePath(target);
-    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-    const train = args.retrain === true || !exists;
-    const minScore = typeof args.minScore === 'number' ? args.minScore : DEFAULT_MIN_SCORE;
+    const exists = folds === 0 && await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    const train = folds === 0 && (args.retrain === true || !exists);
     const name = baseName(target.path).replace(/\.json$/i, '');
+    const training = { ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}), ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}) };
     const request: CheckRequest = {
       role: CHECK_WORKER_ROLE,
       root: folder.uri.fsPath,
       statuses: STATUSES,
       minScore,
-      ...(train
-        ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}), ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}) } }
-        : { modelPath: target.fsPath }),
+      ...(folds > 0
+        ? { folds, foldTraining: training }
+        : train ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...training } } : { modelPath: target.fsPath }),
     };
     const worker = hostWorker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request);
     if (!worker) {
@@ -154,7 +162,9 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
 
     const outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
-      title: train ? `Training the recommender (no model at ${rel} yet), then finding likely annotation errors` : 'Finding likely annotation errors',
+      title: folds > 0
+        ? `Finding likely annotation errors (each document checked by a model trained on the others, ${folds} folds)`
+        : train ? `Training the recommender (no model at ${rel} yet), then finding likely annotation errors` : 'Finding likely annotation errors',
       cancellable: true,
     }, (progress, token) => {
       report = fractionReporter(progress);
@@ -174,7 +184,7 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
         : `No likely errors were looked for: ${message}.`;
       this.log.error(`likely errors: ${error}`);
       void vscode.window.showErrorMessage(error, 'Show Log').then((c) => (c ? this.log.show() : undefined));
-      return { documents: 0, findings: 0, trained: false, error };
+      return { documents: 0, findings: 0, trained: false, folds, error };
     }
 
     const done = outcome.message;
@@ -207,7 +217,8 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
       findings += shown.length;
       inDocuments++;
     }
-    const summary = `${findings} likely annotation error${findings === 1 ? '' : 's'} in ${inDocuments} of ${done.documents.length} done or reviewed documents (model ${done.modelName}${done.trained ? ', trained just now' : ''}, score ≥ ${minScore})`;
+    const how = folds > 0 ? `each checked by a model trained on the others, ${folds} folds` : `model ${done.modelName}${done.trained ? ', trained just now' : ''}`;
+    const summary = `${findings} likely annotation error${findings === 1 ? '' : 's'} in ${inDocuments} of ${done.documents.length} done or reviewed documents (${how}, score ≥ ${minScore})`;
     this.log.info(`likely errors: ${summary}${done.problems.length ? `; ${done.problems.length} sidecar(s) left out (see above)` : ''}`);
     if (findings > 0) {
       void vscode.window.showInformationMessage(`${summary}: listed in the Problems panel; Ctrl+. on one offers its fixes.`, 'Show Problems')
@@ -215,13 +226,13 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     } else {
       void vscode.window.showInformationMessage(`No likely annotation error: ${summary}.`);
     }
-    return { documents: done.documents.length, findings, trained: done.trained !== undefined };
+    return { documents: done.documents.length, findings, trained: done.trained !== undefined, folds };
   }
 
   private unavailable(why: string): FindResult {
     this.log.warn(`likely errors: ${why}`);
     void vscode.window.showInformationMessage(why);
-    return { documents: 0, findings: 0, trained: false, error: why };
+    return { documents: 0, findings: 0, trained: false, folds: 0, error: why };
   }
 
   private diagnosticOf(doc: vscode.TextDocument, offsets: Parameters<typeof toRange>[1], f: ReviewFinding): vscode.Diagnostic {

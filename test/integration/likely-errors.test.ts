@@ -3,7 +3,8 @@
 // recommender on its worker thread (there is no model yet), the finding appears in the Problems
 // panel on the entity's range, its quick fix relabels it through the store (sidecar on disk,
 // undoable) and the finding goes; "not an error" dismisses it for good; when the model cannot be
-// trained, a clear message and no finding at all.
+// trained, a clear message and no finding at all. By default (setting likelyErrors.folds = 5) the
+// check is held out: each document by a model trained on the others, and no model file.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,10 +14,11 @@ import { activateApi, articleUri, waitForCorpus, workspaceDir } from './helpers'
 
 const PLANTED = '000_a5c2016fc8888533.txt';
 const PLANTED_ID = 'f6by7c'; // "Laftit", PER in the demo corpus
+const REMOVED_ID = 'hkrfd5'; // another "Laftit" of 000, at 1234–1240, removed by the held-out test
 const SOURCE = 'corpus-annotator: likely error';
 
 interface DiskEntity { id: string; label: string; start: number; end: number; text: string }
-interface FindResult { documents: number; findings: number; trained: boolean; error?: string }
+interface FindResult { documents: number; findings: number; trained: boolean; folds: number; error?: string }
 const onDisk = (name: string): DiskEntity[] => (parse(fs.readFileSync(`${articleUri(name).fsPath}.ann.yaml`, 'utf8')) as { entities?: DiskEntity[] }).entities ?? [];
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 const allOurs = () => vscode.languages.getDiagnostics().flatMap(([, ds]) => ds.filter((d) => d.source === SOURCE));
@@ -77,8 +79,29 @@ describe('likely errors in VS Code', function () {
     fs.rmSync(modelDir(), { recursive: true, force: true });
   });
 
-  it('trains first, reports the planted label on its range; the quick fix relabels it on disk, undoably, and the finding goes', async () => {
+  it('by default checks each document with a model trained on the others (no model file read or written); the add fix annotates a removed name on disk', async () => {
+    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.removeTag', { article: articleUri(PLANTED).toString(), id: REMOVED_ID }), 1);
+    assert.equal(onDisk(PLANTED).some((e) => e.id === REMOVED_ID), false);
     const result = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors');
+    assert.ok(result && !result.error, JSON.stringify(result));
+    assert.deepEqual({ trained: result.trained, folds: result.folds, documents: result.documents }, { trained: false, folds: 5, documents: 4 });
+    assert.equal(fs.existsSync(path.join(modelDir(), 'model.json')), false, 'held out: no model file');
+    assert.equal(allOurs().length, result.findings);
+    assert.ok(await plantedDiagnostic(), `the planted relabel is found held out too: ${JSON.stringify(allOurs().map((x) => x.message))}`);
+
+    const uri = articleUri(PLANTED);
+    const missing = ours(uri).find((x) => x.code === 'missing' && /"Laftit"/.test(x.message));
+    assert.ok(missing, `the removed name is reported missing: ${JSON.stringify(ours(uri).map((x) => x.message))}`);
+    const gone = whenDiagnostics(() => !ours(uri).some((x) => x.code === 'missing' && x.range.isEqual(missing.range)), 'the added finding to go');
+    assert.equal(await quickFix(missing, /^Annotate "Laftit" as PER$/), true);
+    await gone;
+    const added = onDisk(PLANTED).filter((e) => e.start === 1234 && e.end === 1240);
+    assert.equal(added.length, 1, 'annotated once');
+    assert.deepEqual(added.map((e) => ({ label: e.label, text: e.text, src: (e as DiskEntity & { src?: string }).src })), [{ label: 'PER', text: 'Laftit', src: 'model:held-out-4' }]);
+  });
+
+  it('with folds 0: trains first, reports the planted label on its range; the quick fix relabels it on disk, undoably, and the finding goes', async () => {
+    const result = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { folds: 0 });
     assert.ok(result && !result.error, JSON.stringify(result));
     assert.equal(result.trained, true, 'no model yet: trained first');
     assert.ok(fs.existsSync(path.join(modelDir(), 'model.json')), 'the model it trained is written');
@@ -107,7 +130,7 @@ describe('likely errors in VS Code', function () {
   });
 
   it('"not an error" dismisses a finding: it goes, the sidecar is untouched, and running again does not bring it back', async () => {
-    const first = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors');
+    const first = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { folds: 0 });
     assert.ok(first && !first.error);
     assert.equal(first.trained, false, 'the model file is used');
     const d = await plantedDiagnostic();
@@ -119,7 +142,7 @@ describe('likely errors in VS Code', function () {
     await gone;
     assert.equal(fs.readFileSync(`${articleUri(PLANTED).fsPath}.ann.yaml`, 'utf8'), before, 'dismissing writes nothing');
 
-    const again = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors');
+    const again = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { folds: 0 });
     assert.ok(again && !again.error);
     assert.equal(again.findings, first.findings - 1, 'all but the dismissed one');
     assert.equal(await plantedDiagnostic(), undefined, 'not back');
@@ -139,10 +162,10 @@ describe('likely errors in VS Code', function () {
 
   it('when the model cannot be trained (no done or reviewed document): a clear message, and no finding left', async () => {
     // Findings to be cleared: a run that reports weaker disagreements too.
-    const weak = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { minScore: 0.3 });
+    const weak = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { minScore: 0.3, folds: 0 });
     assert.ok(weak && weak.findings > 0 && allOurs().length === weak.findings, JSON.stringify(weak));
     for (const f of sidecars()) fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/^status: (done|reviewed)$/m, 'status: in-progress'));
-    const result = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { retrain: true });
+    const result = await vscode.commands.executeCommand<FindResult>('corpusAnnotator.findLikelyErrors', { retrain: true, folds: 0 });
     assert.ok(result?.error, JSON.stringify(result));
     assert.match(result.error, /could not be trained \(nothing to learn from: no document with status done or reviewed/);
     assert.match(result.error, /Set the status of fully annotated documents to done or reviewed/);

@@ -6,7 +6,7 @@ import { decodeArticle } from '../../src/core/model/article';
 import { Entity, Sidecar } from '../../src/core/model/model';
 import { OffsetMap } from '../../src/core/model/offsets';
 import {
-  applyFix, describeFinding, dismissalKey, findingHolds, fixOf, labelCountsBySurface, ReviewDoc, reviewCorpus, reviewDocument, ReviewFinding, surfaceKey,
+  applyFix, crossReviewCorpus, describeFinding, dismissalKey, findingHolds, fixOf, labelCountsBySurface, ReviewDoc, reviewCorpus, reviewDocument, ReviewFinding, surfaceKey,
 } from '../../src/core/suggest/recommender/likely-error-review';
 import { trainModel } from '../../src/core/suggest/recommender/recommender';
 import { tinyCorpus } from './helpers/tiny-corpus';
@@ -103,6 +103,35 @@ describe('likely error review: with a model trained on a tiny corpus', () => {
     assert.deepEqual(results.slice(0, 2), [[], []]);
     const kinds = (results[2] ?? []).map((f) => [f.kind, f.current?.id ?? null, f.proposed.label, f.proposed.start]);
     assert.deepEqual(kinds, [['label', first.id, 'PER', first.start], ['missing', null, 'LOC', second.start]]);
+  });
+});
+
+describe('likely error review: held out (each document by a model trained on the others)', () => {
+  const FAST = { epochs: 5, seed: 1 };
+  const withIds = (docs: ReturnType<typeof tinyCorpus>) => docs.map((d, i) => ({ ...d, entities: d.entities.map((e, j) => ({ ...e, id: `d${i}e${j}` })) }));
+
+  it('finds a slip in one document, reports every fold, is indexed like the documents and deterministic', () => {
+    const docs = withIds(tinyCorpus(6));
+    const d3 = docs[3] as (typeof docs)[number];
+    const [first, ...rest] = d3.entities;
+    assert.ok(first);
+    docs[3] = { ...d3, entities: [{ ...first, label: first.label === 'PER' ? 'LOC' : 'PER' }, ...rest] };
+    const folds: Array<[number, number]> = [];
+    const found = crossReviewCorpus(docs, 3, 0.5, FAST, (f, n) => folds.push([f, n]));
+    assert.deepEqual(folds, [[1, 3], [2, 3], [3, 3]]);
+    assert.equal(found.length, 6);
+    const slip = found[3]?.find((f) => f.current?.id === first.id);
+    assert.ok(slip, JSON.stringify(found[3]));
+    assert.equal(slip.proposed.label, first.label, 'the label the other documents teach');
+    assert.ok(slip.kind === 'label' || slip.kind === 'inconsistent', slip.kind);
+    for (const [i, f] of found.entries()) if (i !== 3) assert.deepEqual(f.filter((x) => x.current?.id?.startsWith(`d${i}`) && x.kind === 'label'), [], `document ${i} has no slip`);
+    assert.deepEqual(crossReviewCorpus(docs, 3, 0.5, FAST), found);
+  });
+
+  it('more folds than documents: one document a fold', () => {
+    const folds: number[] = [];
+    crossReviewCorpus(withIds(tinyCorpus(3)), 5, 0.5, FAST, (_, n) => folds.push(n));
+    assert.deepEqual(folds, [3, 3, 3]);
   });
 });
 

@@ -87,22 +87,25 @@ function inTextOrder(a: LikelyError, b: LikelyError): number {
 }
 
 /**
- * Every document checked by a model trained on the others (k folds by document, the folds of
- * cross-validation for the seed). The result is indexed like `docs`.
+ * Runs `check` on every document with a model trained on the others (k folds by document, the
+ * folds of cross-validation for the seed), so that no document is judged by a model that learnt
+ * its slips. The result is indexed like `docs`.
  */
-export function crossCheck<D extends TrainingDoc>(docs: readonly D[], k: number, minScore = DEFAULT_MIN_SCORE, opts: TrainOptions = {}, onFold?: (fold: number, folds: number) => void): Array<LikelyError<D['entities'][number]>[]> {
+export function heldOut<D extends TrainingDoc, R>(docs: readonly D[], k: number, opts: TrainOptions, check: (model: Model, doc: D, index: number) => R, onFold?: (fold: number, folds: number) => void): R[] {
   const labels = [...(opts.labels ?? labelsOf(docs))];
   const prepared = prepare(docs, labels);
   const folds = foldsOf(docs.length, k, opts.seed ?? DEFAULT_SEED);
-  const out: Array<LikelyError<D['entities'][number]>[]> = docs.map(() => []);
+  const out = new Array<R>(docs.length);
   folds.forEach((test, f) => {
     const inTest = new Set(test);
     const model = trainPrepared(prepared.filter((_, i) => !inTest.has(i)), labels, opts);
-    for (const i of test) {
-      const d = docs[i] as D;
-      out[i] = findLikelyErrors(model, d.text, d.entities, minScore);
-    }
+    for (const i of test) out[i] = check(model, docs[i] as D, i);
     onFold?.(f + 1, folds.length);
   });
   return out;
+}
+
+/** Every document's likely errors under a model trained on the others (see `heldOut`). */
+export function crossCheck<D extends TrainingDoc>(docs: readonly D[], k: number, minScore = DEFAULT_MIN_SCORE, opts: TrainOptions = {}, onFold?: (fold: number, folds: number) => void): Array<LikelyError<D['entities'][number]>[]> {
+  return heldOut(docs, k, opts, (model, d) => findLikelyErrors(model, d.text, d.entities, minScore), onFold);
 }
