@@ -20,7 +20,7 @@ const ROUNDS = 3;
 /** One code-server session running the bench suite; what it logged. */
 async function session(fullWrites) {
   const out = { renders: [], writes: [], figures: {} };
-  const env = { CORPUS_ANNOTATOR_LOG_TO_CONSOLE: '1' };
+  const env = { CORPUS_ANNOTATOR_LOG_TO_CONSOLE: '1', CORPUS_ANNOTATOR_BENCH: 'decorations' };
   if (fullWrites) env.CORPUS_ANNOTATOR_FULL_WRITES = '1';
   const quiet = console.log;
   console.log = () => {}; // the extension host's log, mirrored by runInCodeServer: parsed below, not shown
