@@ -119,6 +119,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   private filterCounts: FilterCounts | undefined;
   /** Rows shown under a paged parent (by its id), beyond the first PAGE_SIZE. */
   private readonly shown = new Map<string, number>();
+  /** Rows per page (PAGE_SIZE; tests set a small one through `tree._pageSize`). */
+  private pageStep = PAGE_SIZE;
 
   private readonly pendingDocs = new Set<string>();
   private readonly refreshed: string[] = [];
@@ -165,9 +167,15 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     // TEST-ONLY (registered here, not contributed in package.json, so never in the palette or a
     // menu): the integration tests read the tree through these, as the view itself would.
     reg('tree._children', (path?: string[]) => this.snapshotChildren(path ?? []));
+    reg('tree._pageSize', (n?: number) => {
+      this.pageStep = typeof n === 'number' && n >= 1 ? Math.floor(n) : PAGE_SIZE;
+      this.shown.clear();
+      this.refreshRoot();
+    });
+    reg('tree._reveal', () => this.revealActive());
     reg('tree._state', (clearRefreshed?: boolean) => {
       const counted = this.counts.totals();
-      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer,
+      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, selection: this.view.selection.map((n) => n.id), visible: this.view.visible, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer,
         counted: counted && { documents: counted.documents, entities: counted.entities, suggestions: counted.suggestions, invalid: counted.invalid } };
       if (clearRefreshed) this.refreshed.length = 0;
       return state;
@@ -403,7 +411,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private pageSize(node: TreeNode | undefined): number {
-    return this.shown.get(node?.id ?? ROOT_ID) ?? PAGE_SIZE;
+    return this.shown.get(node?.id ?? ROOT_ID) ?? this.pageStep;
   }
 
   /** The first page of `rows` under `parent` (undefined: the root), and a "Show more" row after it when there are more. */
@@ -415,7 +423,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   /** The "Show more" row: PAGE_SIZE more rows under its parent. */
   private showMore(id: unknown): void {
     if (typeof id !== 'string') return;
-    this.shown.set(id, (this.shown.get(id) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.shown.set(id, (this.shown.get(id) ?? this.pageStep) + this.pageStep);
     this.refreshRoot();
   }
 
@@ -558,7 +566,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private moreItem(node: Extract<TreeNode, { kind: 'more' }>): vscode.TreeItem {
-    const n = Math.min(PAGE_SIZE, node.remaining);
+    const n = Math.min(this.pageStep, node.remaining);
     const item = new vscode.TreeItem(`Show ${n} more…`, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     item.description = `${node.remaining} not shown`;
@@ -904,8 +912,19 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const uri = vscode.window.activeTextEditor?.document.uri;
     if (!uri || !this.view.visible || this.grouping !== 'document' || this.filter || !this.corpus.has(uri)) return;
     const node = this.docNode(uri);
-    if (this.view.selection.some((n) => n === node || (n.kind === 'entity' && n.article.toString() === uri.toString()))) return;
-    await Promise.resolve(this.view.reveal(node, { select: true, focus: false, expand: false })).catch(() => undefined);
+    // A document past the pages shown has no row to select: show the pages up to it first, as the
+    // user would with "Show more" (at 10,000 documents most are past the first page). The view
+    // keeps a selected row in its selection after a refresh has paged it out, so this comes first.
+    const parent = this.getParent(node);
+    const rows = await this.documentNodes(parent?.kind === 'folder' ? parent.folder : undefined);
+    const at = rows.indexOf(node);
+    const pagedOut = at >= this.pageSize(parent);
+    if (pagedOut) {
+      this.shown.set(parent?.id ?? ROOT_ID, (Math.floor(at / this.pageStep) + 1) * this.pageStep);
+      // At once, not coalesced: reveal looks for the row among the children the view holds.
+      this.emitter.fire(parent);
+    } else if (this.view.selection.some((n) => n === node || (n.kind === 'entity' && n.article.toString() === uri.toString()))) return;
+    await Promise.resolve(this.view.reveal(node, { select: true, focus: false, expand: false })).catch((e: unknown) => this.log.debug(`tree: reveal ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** TEST-ONLY: the rows under the node reached by `path` (each step an id or a label), fully loaded. */

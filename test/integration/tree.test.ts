@@ -26,6 +26,8 @@ interface TreeState {
   refreshed: string[];
   refreshPending: boolean;
   counted?: { documents: number; entities: number; suggestions: number; invalid: number };
+  selection: string[];
+  visible: boolean;
 }
 
 interface Api {
@@ -351,6 +353,31 @@ describe('tree', () => {
     for (const row of rows) {
       const s = await expected(row.label);
       assert.equal(row.description, s.valid ? `${entityCount(s.entities.length)} · ${STATUS_TEXT[s.status]}` : 'sidecar has errors', row.label);
+    }
+  });
+  it('pages long lists ("Show N more…") and selects the active article in the sidebar even past the pages shown', async () => {
+    // 500 rows a page in use; 2 here, so that the demo's five documents make three pages.
+    await vscode.commands.executeCommand('corpusAnnotator.tree._pageSize', 2);
+    try {
+      const rows = await children();
+      assert.deepEqual(rows.map((r) => r.label), [ARTICLES[0], ARTICLES[1], 'Show 2 more…']);
+      const more = rows[2];
+      assert.equal(more?.command?.command, 'corpusAnnotator.tree.showMore');
+      await vscode.commands.executeCommand(more.command.command, ...more.command.arguments);
+      assert.deepEqual((await children()).map((r) => r.label), [...ARTICLES.slice(0, 4), 'Show 1 more…']);
+
+      await vscode.commands.executeCommand('corpusAnnotator.tree._pageSize', 2); // back to the first page
+      await vscode.commands.executeCommand('corpusAnnotator.entities.focus');
+      await poll(async () => ((await treeState()).visible ? true : undefined), 'the sidebar view to be visible');
+      const last = ARTICLES[4] as string;
+      await vscode.window.showTextDocument(articleUri(last));
+      await vscode.commands.executeCommand('corpusAnnotator.tree._reveal');
+      const id = `doc:${articleUri(last).toString()}`;
+      await poll(async () => ((await treeState()).selection.includes(id) ? true : undefined), `the row of ${last} (fifth, on the third page) to be selected`);
+      assert.deepEqual((await children()).map((r) => r.label), ARTICLES, 'the pages up to it are shown');
+    } finally {
+      await vscode.commands.executeCommand('corpusAnnotator.tree._pageSize');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });
