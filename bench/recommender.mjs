@@ -15,13 +15,13 @@ import { core, info, median, ms, now, report, ROOT, row } from './lib/common.mjs
 
 const require = createRequire(import.meta.url);
 const out = (name) => require(path.join(ROOT, 'out/src/core', `${name}.js`));
-const { crossValidate, foldsOf, Tally } = out('recommender/evaluate');
-const { trainModel, predict, DEFAULT_EPOCHS, DEFAULT_HASH_BITS } = out('recommender/recommender');
-const { serializeModel, parseModel } = out('recommender/model-file');
-const { buildGazetteer } = out('build-gazetteer');
-const { parseGazetteer } = out('gazetteer');
-const { suggestForArticle } = out('suggest');
-const { emptySidecar } = out('edits');
+const { crossValidate, foldsOf, Tally } = out('suggest/recommender/evaluate');
+const { trainModel, predict, DEFAULT_EPOCHS, DEFAULT_HASH_BITS } = out('suggest/recommender/recommender');
+const { serializeModel, parseModel } = out('suggest/recommender/model-file');
+const { buildGazetteer } = out('suggest/build-gazetteer');
+const { parseGazetteer } = out('suggest/gazetteer');
+const { suggestForArticle } = out('suggest/suggest');
+const { emptySidecar } = out('model/edits');
 
 // The shared pages sit beside the repository (or beside the worktrees' folder).
 const candidates = ['..', '../..'].map((up) => path.join(ROOT, up, 'shared', 'data', 'europeana-fr'));
