@@ -76,11 +76,27 @@ describe('write safety: concurrent sidecar writers', () => {
     assert.equal(await withSidecarLock(io.fs, abs, async () => 'ran'), 'ran');
     await assert.rejects(fsp.stat(sidecarLockPath(abs)), 'released');
     // Our own (live) lock: a second writer waits until it is released.
+    // The second starts once the first holds the lock, and the first lets go only after the second
+    // has found the lock taken (its exclusive create failed): no race on who gets it first.
     const order: string[] = [];
+    const entered = signal();
     const release = signal();
-    const first = withSidecarLock(io.fs, abs, async () => { order.push('first'); await release.promise; order.push('first done'); });
-    const second = withSidecarLock(io.fs, abs, async () => { order.push('second'); });
-    await new Promise((r) => setImmediate(r));
+    const refused = signal();
+    const first = withSidecarLock(io.fs, abs, async () => { order.push('first'); entered.fire(); await release.promise; order.push('first done'); });
+    await entered.promise;
+    const watched: typeof io.fs = {
+      ...io.fs,
+      open: (async (...args: Parameters<typeof io.fs.open>) => {
+        try {
+          return await io.fs.open(...args);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') refused.fire();
+          throw e;
+        }
+      }) as typeof io.fs.open,
+    };
+    const second = withSidecarLock(watched, abs, async () => { order.push('second'); });
+    await refused.promise;
     release.fire();
     await Promise.all([first, second]);
     assert.deepEqual(order, ['first', 'first done', 'second']);
