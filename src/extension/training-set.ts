@@ -1,0 +1,38 @@
+// The documents to train the recommender on, read through the store (workspace.fs): what the
+// browser host sends its training Web Worker, which cannot read the workspace. The same rule as
+// `corpus-annotator train` picks them (trainingDocOf); the store has re-anchored what it could.
+import * as vscode from 'vscode';
+import { Status } from '../core/model/model';
+import { trainingDocOf } from '../core/suggest/recommender/data';
+import { TrainingSet } from './recommender-protocol';
+import { AnnotationStore } from './store';
+
+/** Reads `articles`' sidecars; an article without one is not a document yet (as for the CLI, which finds sidecars). */
+export async function readTrainingSet(store: AnnotationStore, articles: readonly vscode.Uri[], statuses: readonly Status[], cancelled: () => boolean = () => false): Promise<TrainingSet> {
+  const set: TrainingSet = { docs: [], skipped: 0, problems: [] };
+  for (const uri of articles) {
+    if (cancelled()) break;
+    const rel = vscode.workspace.asRelativePath(uri);
+    let ann;
+    try {
+      ann = await store.load(uri);
+    } catch (e) {
+      set.problems.push(`${rel}: left out, it cannot be read (${e instanceof Error ? e.message : String(e)})`);
+      continue;
+    }
+    if (!ann.sidecarExists) continue;
+    if (ann.kind !== 'ok') {
+      const first = ann.problems.find((p) => p.severity === 'error');
+      set.problems.push(`${rel}: left out, ${ann.kind === 'unreadable' ? 'the article is not UTF-8 text' : `the sidecar is invalid${first ? ` (line ${first.line}: ${first.message})` : ''}`}`);
+      continue;
+    }
+    if (ann.reanchorPending) {
+      set.problems.push(`${rel}: left out, its article changed and some annotations were not found again; run Re-anchor Annotations… first`);
+      continue;
+    }
+    const doc = trainingDocOf(rel, ann.text, ann.sidecar, statuses);
+    if (doc) set.docs.push(doc);
+    else set.skipped++;
+  }
+  return set;
+}
