@@ -24,14 +24,14 @@ const problemMatcherPlugin = {
 
 /**
  * For the browser bundles: Node-only modules of the extension (`./local-write`, `./local-read`, `./pattern-host`,
- * `./recommender-host`, `./dashboard-git`, `./curate-git`) are replaced by
+ * `./recommender-host`, `./likely-errors-host`, `./dashboard-git`, `./curate-git`) are replaced by
  * their `.web.ts` sibling, which offers the same exports without Node (src/extension/platform.ts).
  */
 const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
+    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|likely-errors-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 
@@ -105,7 +105,8 @@ const targets = [
     target: 'node20',
   },
   {
-    // ...and the browser's web worker host on this Web Worker (src/extension/recommender-host.web.ts).
+    // ...and the browser's web worker host on this Web Worker, which also looks for likely annotation
+    // errors there (src/extension/recommender-host.web.ts, likely-errors-host.web.ts).
     ...common,
     entryPoints: ['src/extension/recommender-web-worker.ts'],
     outfile: 'dist/web/recommender-worker.js',

@@ -4,29 +4,17 @@
 // first (through the store, i.e. workspace.fs) and posts them; the worker trains as the Node one
 // does (recommender-train.ts). esbuild.js puts this file in recommender-host.ts's place.
 import * as vscode from 'vscode';
-import { READING_MESSAGE, TRAIN_WORKER_ROLE, TrainMessage, TrainParams, WebTrainRequest } from './recommender-protocol';
+import { READING_MESSAGE, TRAIN_WORKER_ROLE, TrainParams } from './recommender-protocol';
 import { TrainingRun, trainingRun, TrainingSource } from './recommender-run';
-import { canStartWebWorkers, listenToWorker, webWorkerScript } from './web-worker';
-
-/** The worker script, relative to the extension's folder. */
-export const WEB_TRAIN_SCRIPT = ['dist', 'web', 'recommender-worker.js'] as const;
+import { canStartWebWorkers, onWebWorker, RECOMMENDER_WEB_WORKER } from './web-worker';
 
 /** Starts training on a Web Worker; undefined where this host cannot start one. */
 export function startTraining(extensionUri: vscode.Uri, params: TrainParams, source: TrainingSource, onProgress: (message: string, fraction: number) => void): TrainingRun | undefined {
   if (!canStartWebWorkers()) return undefined;
-  return trainingRun(onProgress, async ({ onMessage, onError, settled }) => {
+  return trainingRun(onProgress, async (h) => {
     onProgress(READING_MESSAGE, 0);
-    const set = await source.read(settled);
-    if (settled()) return () => undefined; // cancelled while reading: no worker to start
-    const script = await webWorkerScript(extensionUri, WEB_TRAIN_SCRIPT);
-    if (!script) throw new Error('this browser could not start a Web Worker');
-    const worker = script.spawn<WebTrainRequest, TrainMessage>('corpus-annotator recommender training');
-    const unlisten = listenToWorker(worker, 'training worker', onMessage, onError);
-    worker.postMessage({ ...params, role: TRAIN_WORKER_ROLE, set });
-    return () => {
-      unlisten();
-      worker.terminate();
-      script.release();
-    };
+    const set = await source.read(h.settled);
+    if (h.settled()) return () => undefined; // cancelled while reading: no worker to start
+    return onWebWorker(extensionUri, RECOMMENDER_WEB_WORKER, 'training worker', { ...params, role: TRAIN_WORKER_ROLE, set }, h);
   });
 }

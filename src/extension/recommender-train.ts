@@ -7,7 +7,7 @@ import { DEFAULT_EPOCHS, DEFAULT_SEED, labelsOf, trainModel } from '../core/sugg
 import { READING_SHARE, TrainingSet, TrainMessage, TrainParams } from './recommender-protocol';
 
 /** The statuses of a request that are statuses (a request crosses a worker boundary unchecked). */
-export function statusesOf(params: TrainParams): Status[] {
+export function statusesOf(params: { statuses: readonly string[] }): Status[] {
   return params.statuses.filter(isStatus);
 }
 

@@ -7,8 +7,12 @@ import { trainingDocOf } from '../core/suggest/recommender/data';
 import { TrainingSet } from './recommender-protocol';
 import { AnnotationStore } from './store';
 
-/** Reads `articles`' sidecars; an article without one is not a document yet (as for the CLI, which finds sidecars). */
-export async function readTrainingSet(store: AnnotationStore, articles: readonly vscode.Uri[], statuses: readonly Status[], cancelled: () => boolean = () => false): Promise<TrainingSet> {
+/**
+ * Reads `articles`' sidecars; an article without one is not a document yet (as for the CLI, which
+ * finds sidecars). Documents are named by `name` (default: the path relative to the workspace).
+ */
+export async function readTrainingSet(store: AnnotationStore, articles: readonly vscode.Uri[], statuses: readonly Status[], cancelled: () => boolean = () => false,
+  name: (article: vscode.Uri) => string = (u) => vscode.workspace.asRelativePath(u)): Promise<TrainingSet> {
   const set: TrainingSet = { docs: [], skipped: 0, problems: [] };
   for (const uri of articles) {
     if (cancelled()) break;
@@ -30,7 +34,7 @@ export async function readTrainingSet(store: AnnotationStore, articles: readonly
       set.problems.push(`${rel}: left out, its article changed and some annotations were not found again; run Re-anchor Annotations… first`);
       continue;
     }
-    const doc = trainingDocOf(rel, ann.text, ann.sidecar, statuses);
+    const doc = trainingDocOf(name(uri), ann.text, ann.sidecar, statuses);
     if (doc) set.docs.push(doc);
     else set.skipped++;
   }

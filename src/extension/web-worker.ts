@@ -3,6 +3,7 @@
 // training (recommender-host.web.ts) start their scripts, shipped under dist/web/, through here.
 // No Node import: only the browser bundle uses it.
 import * as vscode from 'vscode';
+import type { WorkerHandlers } from './worker-run';
 
 /** What the extension uses of a browser's dedicated Worker (the DOM lib is not in tsconfig). */
 export interface WebWorker<In, Out> {
@@ -20,6 +21,9 @@ export interface WebWorkerScript {
   /** Frees the script's URL once no worker is to be started any more. */
   release(): void;
 }
+
+/** The recommender's Web Worker script (training and Find Likely Annotation Errors), relative to the extension's folder. */
+export const RECOMMENDER_WEB_WORKER = ['dist', 'web', 'recommender-worker.js'] as const;
 
 /** Whether this host has a Worker to start. */
 export function canStartWebWorkers(): boolean {
@@ -47,6 +51,23 @@ export function listenToWorker<Out>(w: WebWorker<unknown, Out>, what: string, on
   return () => {
     w.removeEventListener('message', message as (e: never) => void);
     w.removeEventListener('error', error as (e: never) => void);
+  };
+}
+
+/**
+ * Starts a Web Worker on the script at `path` for one request: posts `request`, wires its replies
+ * to `h`; resolves to what stops it (and frees the script's URL). `what` names it in errors.
+ */
+export async function onWebWorker<In, Out>(extensionUri: vscode.Uri, path: readonly string[], what: string, request: In, h: WorkerHandlers<Out>): Promise<() => void> {
+  const script = await webWorkerScript(extensionUri, path);
+  if (!script) throw new Error('this browser could not start a Web Worker');
+  const worker = script.spawn<In, Out>(`corpus-annotator ${what}`);
+  const unlisten = listenToWorker(worker, what, h.onMessage, h.onError);
+  worker.postMessage(request);
+  return () => {
+    unlisten();
+    worker.terminate();
+    script.release();
   };
 }
 

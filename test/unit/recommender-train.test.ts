@@ -1,7 +1,7 @@
 // Training shared by the Node worker thread and the browser's Web Worker (issue 16): which
 // documents are learnt from (core's trainingDocOf, also the CLI's rule), training on documents
 // already read (recommender-train.ts: the same model whichever way they were read), the run that
-// settles once and stops its worker (recommender-run.ts), and the Web Worker's bundle, which must
+// settles once and stops its worker (worker-run.ts, recommender-run.ts), and the Web Worker's bundle, which must
 // hold no Node module.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -12,9 +12,13 @@ import { readSidecar } from '../../src/core/sidecar/sidecar-read';
 import { TrainingDoc, trainingDocOf } from '../../src/core/suggest/recommender/data';
 import { parseModel } from '../../src/core/suggest/recommender/model-file';
 import { TRAIN_WORKER_ROLE, TrainingSet, TrainMessage, TrainParams } from '../../src/extension/recommender-protocol';
-import { TrainOutcome, trainingRun, WorkerHandlers } from '../../src/extension/recommender-run';
+import { TrainOutcome, trainingRun } from '../../src/extension/recommender-run';
+import { WorkerHandlers } from '../../src/extension/worker-run';
 import { trainOnDocs } from '../../src/extension/recommender-train';
 import { runTraining } from '../../src/extension/recommender-worker';
+import { checkOnDocs } from '../../src/extension/likely-errors-check';
+import { CHECK_WORKER_ROLE, CheckMessage } from '../../src/extension/likely-errors-protocol';
+import { runCheck } from '../../src/extension/likely-errors-worker';
 import { DEMO_CORPUS, REPO_ROOT } from './helpers/corpus';
 
 const PARAMS: TrainParams = { statuses: ['done', 'reviewed'], name: 'demo', epochs: 2, hashBits: 12 };
@@ -74,6 +78,28 @@ describe('recommender training: on documents already read', function () {
     if (last?.kind === 'done') assert.equal(last.summary.documents, 4);
   });
 
+  it('checks for likely errors the same on documents sent as the Node worker reading the disk (training first)', async () => {
+    const params = { statuses: ['done', 'reviewed'], minScore: 0.5, train: { name: 'demo', epochs: 2, hashBits: 12 } };
+    const fromDisk: CheckMessage[] = [];
+    await runCheck({ ...params, role: CHECK_WORKER_ROLE, root: DEMO_CORPUS }, (m) => fromDisk.push(m));
+    const sent: CheckMessage[] = [];
+    checkOnDocs(demoSet(), params, undefined, (m) => sent.push(m));
+    const a = fromDisk.at(-1);
+    const b = sent.at(-1);
+    assert.equal(a?.kind, 'done', JSON.stringify(a).slice(0, 300));
+    assert.equal(b?.kind, 'done', JSON.stringify(b).slice(0, 300));
+    if (a?.kind !== 'done' || b?.kind !== 'done') return;
+    assert.deepEqual(b.documents.map((d) => d.path), demoSet().docs.map((d) => d.name), 'findings under the names the host gave');
+    assert.deepEqual(b.documents.map((d) => d.findings), a.documents.map((d) => d.findings), 'the same findings');
+    assert.equal(withoutDate(b.trained?.text ?? ''), withoutDate(a.trained?.text ?? 'x'), 'the same model');
+    // With the model's text instead of training: the same findings again.
+    const withModel: CheckMessage[] = [];
+    checkOnDocs(demoSet(), { statuses: params.statuses, minScore: 0.5 }, b.trained?.text, (m) => withModel.push(m));
+    const c = withModel.at(-1);
+    assert.equal(c?.kind, 'done');
+    if (c?.kind === 'done') assert.deepEqual(c.documents.map((d) => d.findings), b.documents.map((d) => d.findings));
+  });
+
   it('fails with the reason and the problems the host found when nothing is to be learnt', () => {
     const messages: TrainMessage[] = [];
     trainOnDocs({ docs: [], skipped: 5, problems: ['x.txt: left out, the sidecar is invalid'] }, { ...PARAMS, statuses: ['done'] }, (m) => messages.push(m));
@@ -84,7 +110,7 @@ describe('recommender training: on documents already read', function () {
 describe('recommender training: a run on a worker', () => {
   /** A fake worker: `handlers` once started, `stops` counts how often it was stopped. */
   function fake(startFails?: Error) {
-    const state = { handlers: undefined as WorkerHandlers | undefined, stops: 0, progress: [] as string[] };
+    const state = { handlers: undefined as WorkerHandlers<TrainMessage> | undefined, stops: 0, progress: [] as string[] };
     let started: () => void = () => undefined;
     const ready = new Promise<void>((r) => { started = r; });
     const run = trainingRun((message) => state.progress.push(message), async (h) => {
@@ -133,14 +159,15 @@ describe('recommender training: a run on a worker', () => {
 });
 
 describe('recommender training: the Web Worker bundle', () => {
-  it('holds no Node module: only core, the protocol and the shared training (and yaml\'s browser build)', async () => {
+  it('holds no Node module: only core, the protocols, the shared training and check (and yaml\'s browser build)', async () => {
     // esbuild, as esbuild.js bundles dist/web/recommender-worker.js; a Node built-in would fail the build there,
     // but a CLI module (Node-only by design) would slip in unnoticed.
     const esbuild = await import('esbuild');
     const result = await esbuild.build({ entryPoints: [path.join(REPO_ROOT, 'src/extension/recommender-web-worker.ts')], bundle: true, write: false, platform: 'browser', format: 'iife', metafile: true, logLevel: 'silent' });
     const inputs = Object.keys(result.metafile.inputs).map((p) => path.relative(REPO_ROOT, path.resolve(p)).split(path.sep).join('/'));
-    const allowed = (p: string) => p.startsWith('src/core/') || /^src\/extension\/recommender-(protocol|train|web-worker)\.ts$/.test(p) || /node_modules\/yaml\/browser\//.test(p);
+    const allowed = (p: string) => p.startsWith('src/core/') || /^src\/extension\/(recommender-(protocol|train|web-worker)|likely-errors-(check|protocol))\.ts$/.test(p) || /node_modules\/yaml\/browser\//.test(p);
     assert.deepEqual(inputs.filter((p) => !allowed(p)), []);
     assert.ok(inputs.includes('src/extension/recommender-train.ts'));
+    assert.ok(inputs.includes('src/extension/likely-errors-check.ts'));
   });
 });
