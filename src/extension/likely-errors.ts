@@ -25,7 +25,7 @@ import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
 import { fractionReporter } from './progress-fraction';
-import { readTrainingSet } from './training-set';
+import { folderTrainingSource } from './training-set';
 import { Corpus } from './corpus';
 
 export const LIKELY_ERROR_SOURCE = 'corpus-annotator: likely error';
@@ -117,15 +117,8 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
         ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}), ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}) } }
         : {}),
     };
-    const source = {
-      root: folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
-      read: async (cancelled: () => boolean) => {
-        await this.corpus.ready();
-        const inFolder = this.corpus.list().filter((u) => vscode.workspace.getWorkspaceFolder(u)?.uri.toString() === folder.uri.toString());
-        // Named by URI: the findings come back under these names.
-        return readTrainingSet(this.store, inFolder, STATUSES, cancelled, (u) => u.toString());
-      },
-    };
+    // Documents sent to the worker are named by URI: the findings come back under these names.
+    const source = folderTrainingSource(this.corpus, this.store, folder, STATUSES, (u) => u.toString());
     // Listening from the start: the worker may report before the notification is up.
     let report: (message: string, fraction: number) => void = () => undefined;
     const started = startCheck(this.extensionUri, params, source, train ? undefined : target, (message, fraction) => report(message, fraction));

@@ -23,7 +23,7 @@ import { suggestInArticles } from './suggest-many';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
 import { fractionReporter } from './progress-fraction';
-import { readTrainingSet } from './training-set';
+import { folderTrainingSource } from './training-set';
 
 export const DEFAULT_MODEL_PATH = '.corpus-annotator/model.json';
 /** Trained on: only these are fully annotated (as `corpus-annotator train`). */
@@ -108,14 +108,7 @@ export class RecommenderCommands implements vscode.Disposable {
     const target = this.modelUri(folder);
     const name = baseName(target.path).replace(/\.json$/i, '') || 'model';
     let report: (message: string, fraction: number) => void = () => undefined;
-    const source = {
-      root: folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
-      read: async (cancelled: () => boolean) => {
-        await this.corpus.ready();
-        const inFolder = this.corpus.list().filter((u) => vscode.workspace.getWorkspaceFolder(u)?.uri.toString() === folder.uri.toString());
-        return readTrainingSet(this.store, inFolder, TRAIN_STATUSES, cancelled);
-      },
-    };
+    const source = folderTrainingSource(this.corpus, this.store, folder, TRAIN_STATUSES);
     const run = startTraining(this.extensionUri, {
       statuses: TRAIN_STATUSES,
       name: /^[\w.-]+$/u.test(name) ? name : 'model',

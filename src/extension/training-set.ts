@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import { Status } from '../core/model/model';
 import { trainingDocOf } from '../core/suggest/recommender/data';
+import { Corpus } from './corpus';
 import { TrainingSet } from './recommender-protocol';
+import { TrainingSource } from './recommender-run';
 import { AnnotationStore } from './store';
 
 /**
@@ -39,4 +41,19 @@ export async function readTrainingSet(store: AnnotationStore, articles: readonly
     else set.skipped++;
   }
   return set;
+}
+
+/**
+ * The documents of a workspace folder for a worker: the Node worker reads a local folder itself
+ * (`root`); otherwise they are read here, from the corpus's articles in the folder.
+ */
+export function folderTrainingSource(corpus: Corpus, store: AnnotationStore, folder: vscode.WorkspaceFolder, statuses: readonly Status[], name?: (article: vscode.Uri) => string): TrainingSource {
+  return {
+    root: folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
+    read: async (cancelled) => {
+      await corpus.ready();
+      const inFolder = corpus.list().filter((u) => vscode.workspace.getWorkspaceFolder(u)?.uri.toString() === folder.uri.toString());
+      return readTrainingSet(store, inFolder, statuses, cancelled, name);
+    },
+  };
 }

@@ -145,6 +145,23 @@ describe('recommender in the web worker host', function () {
     }
   });
 
+  it('leaves out an invalid sidecar (named in the log) and trains on the rest', async () => {
+    const uri = inFolder('000_a5c2016fc8888533.txt');
+    const sidecar = inFolder('000_a5c2016fc8888533.txt.ann.yaml');
+    const original = await vscode.workspace.fs.readFile(sidecar);
+    // An entity whose text is not the article's there: the sidecar is invalid.
+    await vscode.workspace.fs.writeFile(sidecar, new TextEncoder().encode(decoder.decode(original).replace('entities:', 'entities:\n  - {id: zz, label: PER, start: 0, end: 3, text: "xyz"}')));
+    try {
+      await until(async () => (await api.annotations(uri)).kind === 'invalid', 'the broken sidecar to be noticed');
+      const result = await vscode.commands.executeCommand<TrainResult | undefined>('corpusAnnotator.trainRecommender', { epochs: 2 });
+      assert.ok(result, 'trained');
+      assert.equal(result.documents, 3, 'the three valid reviewed documents');
+    } finally {
+      await vscode.workspace.fs.writeFile(sidecar, original);
+    }
+    await until(async () => (await api.annotations(uri)).kind === 'ok', 'the restored sidecar to be reloaded');
+  });
+
   it('retrains in the background after the set number of annotations', async () => {
     await vscode.workspace.fs.delete(modelUri());
     await vscode.workspace.getConfiguration('corpusAnnotator.recommender').update('retrainAfter', 1, vscode.ConfigurationTarget.Workspace);
