@@ -24,14 +24,14 @@ const problemMatcherPlugin = {
 
 /**
  * For the browser bundles: Node-only modules of the extension (`./local-write`, `./local-read`, `./pattern-host`,
- * `./dashboard-git`, `./curate-git`) are replaced by
+ * `./recommender-host`, `./likely-errors-host`, `./dashboard-git`, `./curate-git`) are replaced by
  * their `.web.ts` sibling, which offers the same exports without Node (src/extension/platform.ts).
  */
 const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
+    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|likely-errors-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 
@@ -105,7 +105,17 @@ const targets = [
     target: 'node20',
   },
   {
-    // ...and looks for likely annotation errors on this one (src/extension/likely-errors.ts).
+    // ...and the browser's web worker host on this Web Worker, which also looks for likely annotation
+    // errors there (src/extension/recommender-host.web.ts, likely-errors-host.web.ts).
+    ...common,
+    entryPoints: ['src/extension/recommender-web-worker.ts'],
+    outfile: 'dist/web/recommender-worker.js',
+    format: 'iife', // a classic worker script, as the pattern worker's
+    platform: 'browser',
+    target: 'es2022',
+  },
+  {
+    // The Node host looks for likely annotation errors on this one (src/extension/likely-errors.ts).
     ...common,
     entryPoints: ['src/extension/likely-errors-worker.ts'],
     outfile: 'dist/likely-errors-worker.js',

@@ -3,11 +3,10 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { isStatus, Sidecar, Status } from '../core/model/model';
-import { TrainingDoc } from '../core/suggest/recommender/data';
+import { TrainingDoc, trainingDocOf } from '../core/suggest/recommender/data';
 import { crossValidate, Evaluation, foldsOf, LabelScore, Tally } from '../core/suggest/recommender/evaluate';
 import { ModelFile, ModelFormatError, parseModel, serializeModel, TrainingStats } from '../core/suggest/recommender/model-file';
 import { DEFAULT_EPOCHS, DEFAULT_HASH_BITS, DEFAULT_SEED, labelsOf, predict, trainModel, TrainOptions } from '../core/suggest/recommender/recommender';
-import { withoutSuggestions } from '../core/suggest/suggest';
 import { parseCommandArgs, plural, TOOL, UsageError } from './args';
 import { checkSidecar } from './check';
 import { createFileAtomic, decodeUtf8, formatPathError, Workspace, writeFileAtomic } from './files';
@@ -106,12 +105,9 @@ export async function loadTrainingDocs(io: Io, positionals: readonly string[], s
       err(`${target.display}: error: left out, its article changed since the offsets were written; run \`${TOOL} reanchor ${target.display}\` first\n`);
       continue;
     }
-    if (!statuses.includes(sidecar.status)) { skipped++; continue; }
-    docs.push({
-      name: check.articleDisplay,
-      text: check.article.text,
-      entities: withoutSuggestions(sidecar.entities).map((e) => ({ id: e.id, start: e.start, end: e.end, label: e.label })),
-    });
+    const doc = trainingDocOf(check.articleDisplay, check.article.text, sidecar, statuses);
+    if (doc) docs.push(doc);
+    else skipped++;
   }
   return { docs, problems, skipped };
 }

@@ -2,7 +2,7 @@
 // with the done and reviewed documents, and annotations labelled otherwise in most of their other
 // occurrences, as Problems (src/core/suggest/recommender/likely-error-review.ts says what and why), each
 // with quick fixes: relabel, add, adjust, or "not an error". The check runs on a worker thread
-// (likely-errors-worker.ts), training the model first when there is none. Fixes go through the
+// (likely-errors-worker.ts; a Web Worker in a browser), training the model first when there is none. Fixes go through the
 // store (undoable, written to the sidecar); a finding disappears once its annotation changes so
 // that it no longer holds, and every finding when the check is run again.
 //
@@ -11,11 +11,11 @@
 // it into the shared files would put model bookkeeping into the data and into every merge. The
 // key (article, spans, labels, text) keeps it from coming back for that same finding only.
 import * as vscode from 'vscode';
-import { baseName } from '../core/model/model';
+import { baseName, Status } from '../core/model/model';
 import { applyFix, describeFinding, dismissalKey, findingHolds, fixOf, ReviewFinding } from '../core/suggest/recommender/likely-error-review';
 import { LabelService } from './labels';
-import { CHECK_WORKER_ROLE, CheckMessage, CheckRequest } from './likely-errors-protocol';
-import { hostWorker, isBrowserHost } from './platform';
+import { startCheck } from './likely-errors-host';
+import { CheckParams } from './likely-errors-protocol';
 import { toRange } from './positions';
 import { modelUriOf, writeModelFile } from './recommender-commands';
 import { registerCommand } from './register-command';
@@ -24,10 +24,12 @@ import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
 import { fractionReporter } from './progress-fraction';
+import { folderTrainingSource } from './training-set';
+import { Corpus } from './corpus';
 
 export const LIKELY_ERROR_SOURCE = 'corpus-annotator: likely error';
 const DISMISSED_KEY = 'corpusAnnotator.likelyErrors.dismissed';
-const STATUSES = ['done', 'reviewed'];
+const STATUSES: Status[] = ['done', 'reviewed'];
 const RISK = "would load this repository's model file (a crafted one can exhaust the editor's memory) or write one where its settings say";
 
 /** Arguments the palette never passes; tests and other extensions may. */
@@ -64,8 +66,6 @@ interface Shown {
   diagnostic: vscode.Diagnostic;
 }
 
-type Outcome = { kind: 'done'; message: Extract<CheckMessage, { kind: 'done' }> } | { kind: 'failed'; message: Extract<CheckMessage, { kind: 'failed' }> } | { kind: 'cancelled' };
-
 export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvider {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('corpus-annotator-likely-errors');
@@ -76,10 +76,11 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
 
   constructor(
     private readonly store: AnnotationStore,
+    private readonly corpus: Corpus,
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
     private readonly state: vscode.Memento,
-    /** Where dist/likely-errors-worker.js is. */
+    /** Where dist/likely-errors-worker.js (dist/web/recommender-worker.js in a browser) is. */
     private readonly extensionUri: vscode.Uri,
     private readonly trust: TrustHost = workspaceTrustHost,
   ) {
@@ -97,10 +98,6 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     const active = vscode.window.activeTextEditor?.document.uri;
     const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) return undefined;
-    if (isBrowserHost || folder.uri.scheme !== 'file' || this.extensionUri.scheme !== 'file') {
-      // As Train Recommender: no worker thread here, and seconds of prediction would freeze the editor.
-      return this.unavailable('Find Likely Annotation Errors is not offered in the browser: it predicts over the whole corpus (and may train a model first), seconds of computation that would freeze the editor here, and this host has no worker thread (worker_threads) to move them to. Run `corpus-annotator likely-errors` where the corpus is cloned, or use the desktop VS Code.');
-    }
     const settings = readSettings(folder.uri).likelyErrors;
     const minScore = typeof args.minScore === 'number' ? args.minScore : settings.minScore;
     const requested = typeof args.folds === 'number' ? args.folds : settings.folds;
@@ -121,44 +118,28 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     const train = folds === 0 && (args.retrain === true || !exists);
     const name = baseName(target.path).replace(/\.json$/i, '');
     const training = { ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}), ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}) };
-    const request: CheckRequest = {
-      role: CHECK_WORKER_ROLE,
-      root: folder.uri.fsPath,
+    const params: CheckParams = {
       statuses: STATUSES,
       minScore,
       ...(folds > 0
         ? { folds, foldTraining: training }
-        : train ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...training } } : { modelPath: target.fsPath }),
+        : train ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...training } } : {}),
     };
-    const worker = hostWorker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request);
-    if (!worker) {
-      this.running = undefined;
-      return this.unavailable('Finding likely annotation errors needs a worker thread, which this extension host could not start.');
-    }
-
+    // Documents sent to the worker are named by URI: the findings come back under these names.
+    const source = folderTrainingSource(this.corpus, this.store, folder, STATUSES, (u) => u.toString());
     // Listening from the start: the worker may report before the notification is up.
     let report: (message: string, fraction: number) => void = () => undefined;
-    let settle: (o: Outcome) => void = () => undefined;
-    const finished = new Promise<Outcome>((resolve) => {
-      settle = (o) => {
-        if (this.running !== run) return;
-        this.running = undefined;
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        void worker.terminate();
-        resolve(o);
-      };
-    });
-    const onMessage = (m: CheckMessage) => {
-      if (m.kind === 'progress') report(m.message, m.fraction);
-      else if (m.kind === 'done') settle({ kind: 'done', message: m });
-      else settle({ kind: 'failed', message: m });
-    };
-    const onError = (e: Error) => settle({ kind: 'failed', message: { kind: 'failed', stage: 'check', message: `the worker stopped: ${e.message}`, problems: [] } });
-    worker.on('message', onMessage as (v: never) => void);
-    worker.on('error', onError as (v: never) => void);
-    const run = { cancel: () => settle({ kind: 'cancelled' }) };
+    const started = startCheck(this.extensionUri, params, source, train || folds > 0 ? undefined : target, (message, fraction) => report(message, fraction));
+    if (!started) {
+      this.running = undefined;
+      // Never inline: seconds of prediction (and maybe training) would freeze the editor.
+      return this.unavailable('Finding likely annotation errors needs a worker (a worker thread, or a Web Worker in a browser), which this extension host cannot start. Run `corpus-annotator likely-errors` where the corpus is cloned.');
+    }
+    const { run, articleOf } = started;
     this.running = run;
+    const finished = run.outcome.finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
 
     const outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
@@ -200,7 +181,7 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     let findings = 0;
     let inDocuments = 0;
     for (const d of done.documents) {
-      const article = vscode.Uri.file(d.path);
+      const article = articleOf(d.path);
       const ann = await this.store.load(article);
       if (ann.kind !== 'ok') continue;
       const relPath = vscode.workspace.asRelativePath(article);

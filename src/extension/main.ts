@@ -63,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new ReanchorActions(store));
   context.subscriptions.push(new CurateCommands(log));
   context.subscriptions.push(new RecommenderCommands(store, corpus, labels, log, context.extensionUri));
-  context.subscriptions.push(new LikelyErrors(store, labels, log, context.workspaceState, context.extensionUri));
+  context.subscriptions.push(new LikelyErrors(store, corpus, labels, log, context.workspaceState, context.extensionUri));
   context.subscriptions.push(new Dashboard(counts, labels, log));
 
   // TEST-ONLY (not contributed in package.json): which articles the store holds, and evicting the idle ones now.

@@ -1,10 +1,11 @@
-// The recommender in VS Code (issue 16): Train Recommender (on a worker thread, cancellable),
+// The recommender in VS Code (issue 16): Train Recommender (on a worker thread in the Node host,
+// on a Web Worker in a browser; cancellable),
 // Suggest with Recommender (the article or the corpus, the same suggestion rules as gazetteers:
 // `src: model:<name>`, `attrs.score`), Next Most Uncertain (active learning in the open article)
 // and optional retraining in the background after every N annotations. The model never labels
 // anything by itself: training only rewrites the model file; suggestions come only on command.
 import * as vscode from 'vscode';
-import { baseName } from '../core/model/model';
+import { baseName, Status } from '../core/model/model';
 import { ModelFile, ModelFormatError, parseModel } from '../core/suggest/recommender/model-file';
 import { predict, Prediction } from '../core/suggest/recommender/recommender';
 import { nextUncertain, rankByUncertainty, uncertainty } from '../core/suggest/recommender/uncertainty';
@@ -12,20 +13,21 @@ import { suggestForArticle } from '../core/suggest/suggest';
 import { keys } from './commands';
 import { Corpus } from './corpus';
 import { LabelService } from './labels';
-import { isBrowserHost } from './platform';
 import { toRange, toSpan } from './positions';
 import { registerCommand } from './register-command';
-import { startTraining, TrainingRun } from './recommender-host';
+import { startTraining } from './recommender-host';
+import { TrainingRun } from './recommender-run';
 import { AnnotationCounter } from './recommender-retrain';
 import { AnnotationStore } from './store';
 import { suggestInArticles } from './suggest-many';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
 import { fractionReporter } from './progress-fraction';
+import { folderTrainingSource } from './training-set';
 
 export const DEFAULT_MODEL_PATH = '.corpus-annotator/model.json';
 /** Trained on: only these are fully annotated (as `corpus-annotator train`). */
-const TRAIN_STATUSES = ['done', 'reviewed'];
+const TRAIN_STATUSES: Status[] = ['done', 'reviewed'];
 /** Why the recommender waits for trust: a crafted model file can make the host allocate gigabytes. */
 const MODEL_RISK = "would load this repository's model file (a crafted one can exhaust the editor's memory) or write one where its settings say";
 
@@ -63,7 +65,7 @@ export class RecommenderCommands implements vscode.Disposable {
     private readonly corpus: Corpus,
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
-    /** Where dist/recommender-worker.js is. */
+    /** Where dist/recommender-worker.js (dist/web/recommender-worker.js in a browser) is. */
     private readonly extensionUri: vscode.Uri,
     private readonly trust: TrustHost = workspaceTrustHost,
   ) {
@@ -75,6 +77,12 @@ export class RecommenderCommands implements vscode.Disposable {
     this.disposables.push(vscode.commands.registerCommand('corpusAnnotator.recommender._nextProgress', () => {
       const t = this.training;
       return t ? new Promise<boolean>((resolve) => t.progress.add(() => resolve(true))) : false;
+    }));
+    // TEST-ONLY (not contributed): cancels the running training as the notification's Cancel does (false: none runs).
+    this.disposables.push(vscode.commands.registerCommand('corpusAnnotator.recommender._cancelTraining', () => {
+      if (!this.training) return false;
+      this.training.run.cancel();
+      return true;
     }));
     this.disposables.push(store.onDidChange(({ article }) => this.onAnnotationsChanged(article)));
   }
@@ -100,23 +108,20 @@ export class RecommenderCommands implements vscode.Disposable {
     const target = this.modelUri(folder);
     const name = baseName(target.path).replace(/\.json$/i, '') || 'model';
     let report: (message: string, fraction: number) => void = () => undefined;
+    const source = folderTrainingSource(this.corpus, this.store, folder, TRAIN_STATUSES);
     const run = startTraining(this.extensionUri, {
-      root: folder.uri.fsPath,
       statuses: TRAIN_STATUSES,
       name: /^[\w.-]+$/u.test(name) ? name : 'model',
       ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}),
       ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}),
-    }, (message, fraction) => {
+    }, source, (message, fraction) => {
       report(message, fraction);
       const waiting = this.training?.progress;
       if (waiting) for (const f of [...waiting]) { waiting.delete(f); f(); }
     });
     if (!run) {
-      // Honest about the browser: core's trainer runs epochs synchronously, seconds at a time, and
-      // this host has no worker thread to put it on; blocking the editor that long is not an option.
-      const why = isBrowserHost || folder.uri.scheme !== 'file'
-        ? 'Training the recommender is not offered in the browser: it takes seconds of computation that would freeze the editor here (no worker thread to move it to). Train it where the corpus is cloned, with `corpus-annotator train` or the desktop VS Code; Suggest with Recommender and Next Most Uncertain work here with that model file.'
-        : 'Training the recommender needs a worker thread, which this extension host could not start (see the log).';
+      // Never inline: core's trainer runs epochs synchronously, seconds at a time, which would freeze the editor.
+      const why = 'Training the recommender needs a worker (a worker thread, or a Web Worker in a browser), which this extension host cannot start. Train it with `corpus-annotator train` where the corpus is cloned; Suggest with Recommender works here with that model file.';
       this.log.warn(`train recommender: ${why}`);
       if (!background) void vscode.window.showInformationMessage(why);
       return undefined;
@@ -280,7 +285,7 @@ export class RecommenderCommands implements vscode.Disposable {
     if (!ann || ann.kind !== 'ok') return;
     this.counter.observe(article.toString(), ann.sidecar.entities);
     const every = vscode.workspace.getConfiguration('corpusAnnotator.recommender', article).get<number>('retrainAfter', 0);
-    if (this.training || isBrowserHost || !vscode.workspace.isTrusted || !this.counter.due(every)) return;
+    if (this.training || !vscode.workspace.isTrusted || !this.counter.due(every)) return;
     this.log.info(`recommender: ${every} annotations since the last training; retraining in the background`);
     void this.train({}, true).catch((e) => this.log.error(`background retraining failed: ${e instanceof Error ? e.message : String(e)}`));
   }

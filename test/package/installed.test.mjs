@@ -51,6 +51,7 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/dist/recommender-worker.js',
       'extension/dist/web/extension.js',
       'extension/dist/web/pattern-worker.js',
+      'extension/dist/web/recommender-worker.js',
       'extension/media/annotations.svg',
       'extension/media/icon.png',
       'extension/media/screenshot.png',

@@ -5,6 +5,7 @@
 // (Before: patterns ran inline in this host; the suite hung until the runner's timeout.)
 import * as assert from './assert';
 import * as vscode from 'vscode';
+import { until } from './poll';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
 import { parsePatterns } from '../../src/core/suggest/patterns';
 import { hostPatternRunner } from '../../src/extension/pattern-host.web';
@@ -37,16 +38,6 @@ function inFolder(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'a workspace folder is open');
   return vscode.Uri.joinPath(folder.uri, name);
-}
-
-/** Resolves when `check` holds (re-checked every 100 ms, bounded). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('a hostile pattern file in the web worker host', () => {

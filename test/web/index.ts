@@ -15,6 +15,7 @@ export function run(): Promise<void> {
   require('./web.test');
   require('./hostile-pattern.test');
   require('./curate.test');
+  require('./recommender.test');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats ?? { passes: 0, failures, pending: 0 };

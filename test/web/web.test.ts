@@ -90,12 +90,24 @@ describe('web worker extension host', () => {
     }
   });
 
-  it('Find Likely Annotation Errors says it needs a worker thread this host lacks, and lists nothing', async () => {
-    const result = await vscode.commands.executeCommand<{ findings: number; error?: string } | undefined>('corpusAnnotator.findLikelyErrors');
-    assert.ok(result?.error, JSON.stringify(result));
-    assert.ok(/not offered in the browser/.test(result.error) && /worker thread/.test(result.error), result.error);
-    assert.equal(result.findings, 0);
-    assert.equal(vscode.languages.getDiagnostics().flatMap(([, ds]) => ds).filter((d) => d.source === 'corpus-annotator: likely error').length, 0);
+  it('Find Likely Annotation Errors runs on a Web Worker: trains first, lists the planted label in the Problems panel', async () => {
+    // (Before: refused in the browser, no worker thread.) One "Laftit" of 000 relabelled LOC among its PER occurrences.
+    const planted = articleUri('000_a5c2016fc8888533.txt');
+    const id = 'f6by7c';
+    const model = articleUri('.corpus-annotator/model.json');
+    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.changeLabel', { article: planted.toString(), id }, 'LOC'), true);
+    try {
+      const result = await vscode.commands.executeCommand<{ documents: number; findings: number; trained: boolean; error?: string } | undefined>('corpusAnnotator.findLikelyErrors');
+      assert.ok(result && !result.error, JSON.stringify(result));
+      assert.equal(result.trained, true, 'no model yet: trained first');
+      assert.equal(result.documents, 4, 'the reviewed documents');
+      assert.ok(await Promise.resolve(vscode.workspace.fs.stat(model)).then(() => true, () => false), 'the model it trained is written');
+      const ours = vscode.languages.getDiagnostics(planted).filter((d) => d.source === 'corpus-annotator: likely error');
+      assert.ok(ours.some((d) => /Laftit/.test(d.message) && /LOC/.test(d.message) && /PER/.test(d.message)), JSON.stringify(ours.map((d) => d.message)));
+    } finally {
+      await vscode.commands.executeCommand('corpusAnnotator.changeLabel', { article: planted.toString(), id }, 'PER');
+      await vscode.workspace.fs.delete(articleUri('.corpus-annotator'), { recursive: true }).then(undefined, () => undefined);
+    }
   });
 
   it('never rewrites an invalid sidecar', async () => {

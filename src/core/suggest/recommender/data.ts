@@ -1,6 +1,8 @@
 // Documents as the recommender sees them: sentences of the French tokeniser's tokens, and the gold
 // entities as token spans. Offsets stay code points, like the sidecars.
+import { Sidecar, Status } from '../../model/model';
 import { Token, tokenizeSentences } from '../../text/tokenize';
+import { withoutSuggestions } from '../suggest';
 import { TokenSpan } from './tags';
 
 /** A labelled span of text, in code points, end-exclusive. */
@@ -17,6 +19,16 @@ export interface TrainingDoc {
   name: string;
   text: string;
   entities: readonly TextSpan[];
+}
+
+/**
+ * An article as training reads it when its sidecar's status is one of `statuses` (only those
+ * documents are fully annotated), else undefined. Suggestions are not annotations: left out. The
+ * one rule of what the CLI's `train` and the extension's training (Node and browser) learn from.
+ */
+export function trainingDocOf(name: string, text: string, sidecar: Sidecar, statuses: readonly Status[]): TrainingDoc | undefined {
+  if (!statuses.includes(sidecar.status)) return undefined;
+  return { name, text, entities: withoutSuggestions(sidecar.entities).map((e) => ({ id: e.id, start: e.start, end: e.end, label: e.label })) };
 }
 
 export interface Sentence {
