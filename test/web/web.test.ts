@@ -90,20 +90,29 @@ describe('web worker extension host', () => {
     }
   });
 
-  it('Find Likely Annotation Errors runs on a Web Worker: trains first, lists the planted label in the Problems panel', async () => {
+  it('Find Likely Annotation Errors runs on a Web Worker: held out by default, or trains a model first (folds 0); lists the planted label in the Problems panel', async () => {
     // (Before: refused in the browser, no worker thread.) One "Laftit" of 000 relabelled LOC among its PER occurrences.
     const planted = articleUri('000_a5c2016fc8888533.txt');
     const id = 'f6by7c';
     const model = articleUri('.corpus-annotator/model.json');
+    const modelExists = () => Promise.resolve(vscode.workspace.fs.stat(model)).then(() => true, () => false);
+    const listed = () => vscode.languages.getDiagnostics(planted).filter((d) => d.source === 'corpus-annotator: likely error')
+      .some((d) => /Laftit/.test(d.message) && /LOC/.test(d.message) && /PER/.test(d.message));
+    type Found = { documents: number; findings: number; trained: boolean; folds: number; error?: string } | undefined;
     assert.equal(await vscode.commands.executeCommand('corpusAnnotator.changeLabel', { article: planted.toString(), id }, 'LOC'), true);
     try {
-      const result = await vscode.commands.executeCommand<{ documents: number; findings: number; trained: boolean; error?: string } | undefined>('corpusAnnotator.findLikelyErrors');
+      const heldOut = await vscode.commands.executeCommand<Found>('corpusAnnotator.findLikelyErrors');
+      assert.ok(heldOut && !heldOut.error, JSON.stringify(heldOut));
+      assert.equal(JSON.stringify({ trained: heldOut.trained, folds: heldOut.folds, documents: heldOut.documents }), JSON.stringify({ trained: false, folds: 5, documents: 4 }));
+      assert.equal(await modelExists(), false, 'held out: no model file');
+      assert.ok(listed(), 'the planted label, held out');
+
+      const result = await vscode.commands.executeCommand<Found>('corpusAnnotator.findLikelyErrors', { folds: 0 });
       assert.ok(result && !result.error, JSON.stringify(result));
       assert.equal(result.trained, true, 'no model yet: trained first');
       assert.equal(result.documents, 4, 'the reviewed documents');
-      assert.ok(await Promise.resolve(vscode.workspace.fs.stat(model)).then(() => true, () => false), 'the model it trained is written');
-      const ours = vscode.languages.getDiagnostics(planted).filter((d) => d.source === 'corpus-annotator: likely error');
-      assert.ok(ours.some((d) => /Laftit/.test(d.message) && /LOC/.test(d.message) && /PER/.test(d.message)), JSON.stringify(ours.map((d) => d.message)));
+      assert.ok(await modelExists(), 'the model it trained is written');
+      assert.ok(listed(), 'the planted label, with the model');
     } finally {
       await vscode.commands.executeCommand('corpusAnnotator.changeLabel', { article: planted.toString(), id }, 'PER');
       await vscode.workspace.fs.delete(articleUri('.corpus-annotator'), { recursive: true }).then(undefined, () => undefined);
