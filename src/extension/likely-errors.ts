@@ -16,7 +16,7 @@ import { DEFAULT_MIN_SCORE } from '../core/suggest/recommender/likely-errors';
 import { applyFix, describeFinding, dismissalKey, findingHolds, fixOf, ReviewFinding } from '../core/suggest/recommender/likely-error-review';
 import { LabelService } from './labels';
 import { CHECK_WORKER_ROLE, CheckMessage, CheckRequest } from './likely-errors-protocol';
-import { hostWorker, isBrowserHost } from './platform';
+import { isBrowserHost } from './platform';
 import { toRange } from './positions';
 import { modelUriOf, writeModelFile } from './recommender-commands';
 import { registerCommand } from './register-command';
@@ -25,6 +25,7 @@ import { ANNOTATABLE_SCHEMES, AnnotationStore } from './store';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
 import { workspaceTrustHost } from './workspace-trust';
 import { fractionReporter } from './progress-fraction';
+import { superviseWorker } from './worker-run';
 
 export const LIKELY_ERROR_SOURCE = 'corpus-annotator: likely error';
 const DISMISSED_KEY = 'corpusAnnotator.likelyErrors.dismissed';
@@ -61,7 +62,7 @@ interface Shown {
   diagnostic: vscode.Diagnostic;
 }
 
-type Outcome = { kind: 'done'; message: Extract<CheckMessage, { kind: 'done' }> } | { kind: 'failed'; message: Extract<CheckMessage, { kind: 'failed' }> } | { kind: 'cancelled' };
+type Outcome = { kind: 'done'; message: Extract<CheckMessage, { kind: 'done' }> } | { kind: 'failed'; message: Extract<CheckMessage, { kind: 'failed' }> };
 
 export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvider {
   private readonly disposables: vscode.Disposable[] = [];
@@ -122,36 +123,19 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
         ? { train: { name: /^[\w.-]+$/u.test(name) ? name : 'model', ...(typeof args.epochs === 'number' ? { epochs: args.epochs } : {}), ...(typeof args.hashBits === 'number' ? { hashBits: args.hashBits } : {}) } }
         : { modelPath: target.fsPath }),
     };
-    const worker = hostWorker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request);
-    if (!worker) {
+    let report: (message: string, fraction: number) => void = () => undefined;
+    const run = superviseWorker<CheckMessage, Outcome>(vscode.Uri.joinPath(this.extensionUri, 'dist', 'likely-errors-worker.js').fsPath, request, {
+      outcomeOf: (m) => (m.kind === 'done' ? { kind: 'done', message: m } : { kind: 'failed', message: m }),
+      failed: (message) => ({ kind: 'failed', message: { kind: 'failed', stage: 'check', message: `the worker stopped: ${message}`, problems: [] } }),
+    }, (message, fraction) => report(message, fraction));
+    if (!run) {
       this.running = undefined;
       return this.unavailable('Finding likely annotation errors needs a worker thread, which this extension host could not start.');
     }
-
-    // Listening from the start: the worker may report before the notification is up.
-    let report: (message: string, fraction: number) => void = () => undefined;
-    let settle: (o: Outcome) => void = () => undefined;
-    const finished = new Promise<Outcome>((resolve) => {
-      settle = (o) => {
-        if (this.running !== run) return;
-        this.running = undefined;
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        void worker.terminate();
-        resolve(o);
-      };
-    });
-    const onMessage = (m: CheckMessage) => {
-      if (m.kind === 'progress') report(m.message, m.fraction);
-      else if (m.kind === 'done') settle({ kind: 'done', message: m });
-      else settle({ kind: 'failed', message: m });
-    };
-    const onError = (e: Error) => settle({ kind: 'failed', message: { kind: 'failed', stage: 'check', message: `the worker stopped: ${e.message}`, problems: [] } });
-    worker.on('message', onMessage as (v: never) => void);
-    worker.on('error', onError as (v: never) => void);
-    const run = { cancel: () => settle({ kind: 'cancelled' }) };
     this.running = run;
-
+    void run.outcome.then(() => {
+      if (this.running === run) this.running = undefined;
+    });
     const outcome = await vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
       title: train ? `Training the recommender (no model at ${rel} yet), then finding likely annotation errors` : 'Finding likely annotation errors',
@@ -159,7 +143,7 @@ export class LikelyErrors implements vscode.Disposable, vscode.CodeActionProvide
     }, (progress, token) => {
       report = fractionReporter(progress);
       token.onCancellationRequested(() => run.cancel());
-      return finished;
+      return run.outcome;
     });
 
     if (outcome.kind === 'cancelled') {
