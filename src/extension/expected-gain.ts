@@ -18,6 +18,9 @@ const TRAIN = 'Train Recommender';
 
 type Outcome = { kind: 'done'; modelName: string; entries: GainEntry[] } | { kind: 'failed'; message: string };
 
+/** The snapshot, or why there is none (what the user was told). */
+export type GainResult = { snapshot: GainSnapshot } | { why: string };
+
 export class ExpectedGains implements vscode.Disposable {
   private running: WorkerRun<Outcome> | undefined;
 
@@ -29,18 +32,18 @@ export class ExpectedGains implements vscode.Disposable {
   ) {}
 
   /**
-   * The gains of `articles` (keyed by URI string), each folder's from its own model; undefined when
-   * nothing was computed (the user was told why: no model, the browser, cancelled, a failure).
+   * The gains of `articles` (keyed by URI string), each folder's from its own model; or why nothing
+   * was computed (the user was told: no model, the browser, cancelled, a failure).
    */
-  async compute(articles: readonly vscode.Uri[]): Promise<GainSnapshot | undefined> {
+  async compute(articles: readonly vscode.Uri[]): Promise<GainResult> {
     if (isBrowserHost || this.extensionUri.scheme !== 'file') {
       return this.refuse('Sort by Expected Gain is not offered in the browser: it runs the recommender over every article, seconds of computation that would freeze the editor here, and this host has no worker thread to move them to. Use the desktop VS Code, or `corpus-annotator suggest --model` where the corpus is cloned.');
     }
     if (this.running) {
       void vscode.window.showInformationMessage('The expected gains are being computed already.');
-      return undefined;
+      return { why: 'being computed already' };
     }
-    if (!mayRunRepositoryFiles(this.trust, 'sorting by expected gain', RISK)) return undefined;
+    if (!mayRunRepositoryFiles(this.trust, 'sorting by expected gain', RISK)) return { why: 'the workspace is not trusted' };
     // Taken before the first await, so that a second run started meanwhile is refused.
     this.running = { outcome: Promise.resolve({ kind: 'cancelled' }), cancel: () => undefined };
     try {
@@ -50,7 +53,7 @@ export class ExpectedGains implements vscode.Disposable {
     }
   }
 
-  private async run(articles: readonly vscode.Uri[]): Promise<GainSnapshot | undefined> {
+  private async run(articles: readonly vscode.Uri[]): Promise<GainResult> {
     // Each workspace folder has its own model (the setting is per folder).
     const byFolder = new Map<string, { folder: vscode.WorkspaceFolder; articles: vscode.Uri[] }>();
     for (const a of articles) {
@@ -72,7 +75,7 @@ export class ExpectedGains implements vscode.Disposable {
       const why = `Sort by Expected Gain needs the recommender's trained model (none at ${where}): the gain of a document is how many of the model's predictions there are unannotated and doubtful. Train the recommender on the done and reviewed documents, then sort again.`;
       this.log.warn(`expected gain: ${why}`);
       void vscode.window.showInformationMessage(why, TRAIN).then((c) => (c === TRAIN ? vscode.commands.executeCommand('corpusAnnotator.trainRecommender') : undefined));
-      return undefined;
+      return { why };
     }
 
     const total = jobs.reduce((n, j) => n + j.articles.length, 0);
@@ -101,24 +104,24 @@ export class ExpectedGains implements vscode.Disposable {
     });
     if (outcome.kind === 'cancelled') {
       this.log.info('expected gain: cancelled; the order is unchanged');
-      return undefined;
+      return { why: 'cancelled' };
     }
     if (outcome.kind === 'failed') {
       const message = `The expected gains were not computed: ${outcome.message}. The order is unchanged.`;
       this.log.error(`expected gain: ${message}`);
       void vscode.window.showErrorMessage(message, 'Show Log').then((c) => (c ? this.log.show() : undefined));
-      return undefined;
+      return { why: message };
     }
     const missing = [...entries.values()].filter((e) => 'problem' in e).length;
     this.log.info(`expected gain: ${total} documents with model ${models.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s${missing ? `; ${missing} without a figure (listed last)` : ''}`);
     const taken = new Date().toTimeString().slice(0, 5); // HH:MM, local
-    return { entries, model: models.join(', '), taken };
+    return { snapshot: { entries, model: models.join(', '), taken } };
   }
 
-  private refuse(why: string): undefined {
+  private refuse(why: string): GainResult {
     this.log.warn(`expected gain: ${why}`);
     void vscode.window.showInformationMessage(why);
-    return undefined;
+    return { why };
   }
 
   dispose(): void {

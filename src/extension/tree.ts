@@ -817,12 +817,13 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   // ---- commands --------------------------------------------------------------------------------
 
-  /** Computes the expected gains (a worker thread, with progress) and sorts the documents by them; unchanged when none were. */
-  private async sortByGain(): Promise<boolean> {
+  /** Computes the expected gains (a worker thread, with progress) and sorts the documents by them; unchanged, and why, when none were. */
+  private async sortByGain(): Promise<{ sorted: boolean; why?: string }> {
     await this.corpus.ready();
-    const gains = await this.expectedGains.compute(this.corpus.list());
-    if (gains) await this.setGains(gains);
-    return !!gains;
+    const result = await this.expectedGains.compute(this.corpus.list());
+    if ('why' in result) return { sorted: false, why: result.why };
+    await this.setGains(result.snapshot);
+    return { sorted: true };
   }
 
   private async setGains(gains: GainSnapshot | undefined): Promise<void> {

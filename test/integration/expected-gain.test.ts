@@ -46,7 +46,9 @@ describe('sort by expected gain', function () {
 
   it('without a model: nothing is computed and the order stays by name', async () => {
     const before = (await rows()).map((r) => r.id);
-    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.tree.sortByGain'), false);
+    const result = await vscode.commands.executeCommand<{ sorted: boolean; why?: string }>('corpusAnnotator.tree.sortByGain');
+    assert.equal(result.sorted, false);
+    assert.match(result.why ?? '', /needs the recommender's trained model \(none at \.corpus-annotator\/model\.json\)/);
     assert.equal((await state()).sortedByGain, false);
     assert.deepEqual((await rows()).map((r) => r.id), before);
   });
@@ -58,7 +60,7 @@ describe('sort by expected gain', function () {
     assert.ok(byName.every((r) => !/gain/.test(r.description ?? '')));
 
     const started = performance.now();
-    assert.equal(await vscode.commands.executeCommand('corpusAnnotator.tree.sortByGain'), true);
+    assert.deepEqual(await vscode.commands.executeCommand('corpusAnnotator.tree.sortByGain'), { sorted: true });
     console.log(`      sort by expected gain (${byName.length} documents): ${(performance.now() - started).toFixed(0)} ms`);
     assert.equal((await state()).sortedByGain, true);
     const byGain = await rows();
