@@ -56,14 +56,17 @@ export class ExpectedGains implements vscode.Disposable {
   private async run(articles: readonly vscode.Uri[]): Promise<GainResult> {
     // Each workspace folder has its own model (the setting is per folder).
     const byFolder = new Map<string, { folder: vscode.WorkspaceFolder; articles: vscode.Uri[] }>();
+    const entries = new Map<string, GainEntry>();
     for (const a of articles) {
       const folder = vscode.workspace.getWorkspaceFolder(a);
-      if (!folder || folder.uri.scheme !== 'file') continue;
+      if (!folder || folder.uri.scheme !== 'file') {
+        entries.set(a.toString(), { problem: 'not on the local disk, where the worker thread reads the articles' });
+        continue;
+      }
       let group = byFolder.get(folder.uri.toString());
       if (!group) byFolder.set(folder.uri.toString(), (group = { folder, articles: [] }));
       group.articles.push(a);
     }
-    const entries = new Map<string, GainEntry>();
     const jobs: Array<{ model: vscode.Uri; articles: vscode.Uri[] }> = [];
     for (const { folder, articles: list } of byFolder.values()) {
       const model = modelUriOf(folder);
@@ -72,7 +75,7 @@ export class ExpectedGains implements vscode.Disposable {
     }
     if (jobs.length === 0) {
       const where = byFolder.size ? [...byFolder.values()].map((g) => vscode.workspace.asRelativePath(modelUriOf(g.folder))).join(', ') : 'this workspace';
-      const why = `Sort by Expected Gain needs the recommender's trained model (none at ${where}): the gain of a document is how many of the model's predictions there are unannotated and doubtful. Train the recommender on the done and reviewed documents, then sort again.`;
+      const why = `Sort by Expected Gain needs the recommender's trained model (none at ${where}): a document's gain is how many of the model's mistakes annotating it is expected to correct. Train the recommender on the done and reviewed documents, then sort again.`;
       this.log.warn(`expected gain: ${why}`);
       void vscode.window.showInformationMessage(why, TRAIN).then((c) => (c === TRAIN ? vscode.commands.executeCommand('corpusAnnotator.trainRecommender') : undefined));
       return { why };

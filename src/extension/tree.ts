@@ -823,6 +823,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const result = await this.expectedGains.compute(this.corpus.list());
     if ('why' in result) return { sorted: false, why: result.why };
     await this.setGains(result.snapshot);
+    // From the palette while grouped otherwise: the order only shows grouped by document.
+    if (this.grouping !== 'document') await this.setGrouping('document');
     return { sorted: true };
   }
 

@@ -97,6 +97,14 @@ describe('sort by expected gain', function () {
     assert.equal(after[0]?.description?.split(' · ')[0], byGain[0]?.description?.split(' · ')[0]);
     assert.match(after[0]?.description ?? '', /1 entity/, 'the row itself is current');
 
+    // Sorting again (here from the palette while grouped by label) takes a new snapshot, and shows the documents.
+    await vscode.commands.executeCommand('corpusAnnotator.tree.groupByLabel');
+    assert.deepEqual(await vscode.commands.executeCommand('corpusAnnotator.tree.sortByGain'), { sorted: true });
+    assert.equal((await state()).grouping, 'document');
+    const gainShown = (r: Row | undefined) => Number(/^gain (\S+) · /.exec(r?.description ?? '')?.[1]);
+    const fresh = (await rows()).find((r) => r.label === FRESH);
+    assert.ok(gainShown(fresh) <= gainShown(byGain[0]), `${fresh?.description} after annotating, ${byGain[0]?.description} before`);
+
     await vscode.commands.executeCommand('corpusAnnotator.tree.sortByName');
     assert.equal((await state()).sortedByGain, false);
     const back = await rows();
