@@ -123,6 +123,14 @@ const targets = [
     target: 'node20',
   },
   {
+    // ...and computes the expected gains of Sort by Expected Gain on this one (src/extension/expected-gain.ts).
+    ...common,
+    entryPoints: ['src/extension/expected-gain-worker.ts'],
+    outfile: 'dist/expected-gain-worker.js',
+    platform: 'node',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

@@ -144,4 +144,13 @@ export default defineConfig(
       }],
     },
   },
+  {
+    // The expected-gain worker reads articles and sidecars as the CLI does, and words file errors alike.
+    files: ['src/extension/expected-gain-worker.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: folder('cli', CLI_IN_EXTENSION, ['io']),
+      }],
+    },
+  },
 );

@@ -23,6 +23,7 @@ import { AnnotationStatusBar } from './status-bar';
 import { AnnotationStore, DocAnnotations } from './store';
 import { SuggestionCommands } from './suggestions';
 import { AnnotationTree } from './tree';
+import { ExpectedGains } from './expected-gain';
 
 /** What `activate()` returns: used by integration tests and by other extensions. */
 export interface CorpusAnnotatorApi {
@@ -54,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   const indexCache = CorpusIndexCache.of(context, log);
   const counts = new CorpusCounts(corpus, store, log, activatedAt, indexCache);
   context.subscriptions.push(indexCache.attach(counts), corpusIndexCommands(indexCache, counts, corpus, store, log, String(context.extension.packageJSON.version)));
-  context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts));
+  context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts, new ExpectedGains(log, context.extensionUri)));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
   context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log, context.extensionUri));
   context.subscriptions.push(new EntityHover(store, labels));

@@ -16,13 +16,14 @@ import { baseName, Entity, Status } from '../core/model/model';
 import { readSidecar } from '../core/sidecar/sidecar-read';
 import { isSuggestion, suggestionsOf } from '../core/suggest/suggest';
 import {
-  documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, knownLabels, labelDef,
-  labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows, reanchorProblemTitle, ROOT_ID, rowIds,
-  suggestionsTooltip, TooltipPart, TreeGrouping, viewHeader,
+  documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, gainDescription, GainSnapshot,
+  gainTooltip, knownLabels, labelDef, labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows,
+  reanchorProblemTitle, ROOT_ID, rowIds, sortByGain, suggestionsTooltip, TooltipPart, TreeGrouping, viewHeader,
 } from '../core/corpus/tree-model';
 import { EntityRef, entityRefOf } from './commands';
 import { Corpus } from './corpus';
 import { CorpusCounts, CountsChange } from './corpus-counts';
+import { ExpectedGains } from './expected-gain';
 import { LabelService, themeColor } from './labels';
 import { toRange } from './positions';
 import { AnnotationStore, DocAnnotations } from './store';
@@ -106,6 +107,11 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
   private grouping: Grouping = 'document';
   private filter: EntityFilter | undefined;
+  /**
+   * Documents by expected gain (grouping by document): the snapshot they are sorted by, taken when
+   * asked; undefined: by name. Never recomputed on a change, so rows do not move under the annotator.
+   */
+  private gains: GainSnapshot | undefined;
 
   /** Document and folder nodes are kept, so a change fires the very object the view holds. */
   private readonly docNodes = new Map<string, Extract<TreeNode, { kind: 'document' }>>();
@@ -136,10 +142,12 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     private readonly labels: LabelService,
     private readonly log: vscode.LogOutputChannel,
     private readonly counts: CorpusCounts,
+    private readonly expectedGains: ExpectedGains,
   ) {
     this.view = vscode.window.createTreeView('corpusAnnotator.entities', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
+      expectedGains,
       store.onDidChange(({ article }) => this.onStoreChanged(article)),
       corpus.onDidChangeArticles(() => this.onArticlesChanged()),
       counts.onDidChange((change) => this.onCountsChanged(change)),
@@ -156,6 +164,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     reg('tree.groupByDocument', () => this.setGrouping('document'));
     reg('tree.groupByLabel', () => this.setGrouping('label'));
     reg('tree.groupByEntity', () => this.setGrouping('entity'));
+    reg('tree.sortByGain', () => this.sortByGain());
+    reg('tree.sortByName', () => this.setGains(undefined));
     reg('tree.filter', (text?: string) => this.askFilter(text));
     reg('tree.clearFilter', () => this.setFilter(undefined));
     reg('tree.refresh', () => this.reloadAll());
@@ -175,7 +185,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     reg('tree._reveal', () => this.revealActive());
     reg('tree._state', (clearRefreshed?: boolean) => {
       const counted = this.counts.totals();
-      const state = { grouping: this.grouping, filter: this.filter?.raw, description: this.view.description, selection: this.view.selection.map((n) => n.id), visible: this.view.visible, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer,
+      const state = { grouping: this.grouping, filter: this.filter?.raw, sortedByGain: !!this.gains, description: this.view.description, selection: this.view.selection.map((n) => n.id), visible: this.view.visible, message: this.view.message, refreshed: [...this.refreshed], refreshPending: !!this.refreshTimer,
         counted: counted && { documents: counted.documents, entities: counted.entities, suggestions: counted.suggestions, invalid: counted.invalid } };
       if (clearRefreshed) this.refreshed.length = 0;
       return state;
@@ -183,6 +193,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
 
     void vscode.commands.executeCommand('setContext', 'corpusAnnotator.grouping', this.grouping);
     void vscode.commands.executeCommand('setContext', 'corpusAnnotator.filtered', false);
+    void vscode.commands.executeCommand('setContext', 'corpusAnnotator.sortedByGain', false);
   }
 
   // ---- TreeDataProvider ------------------------------------------------------------------------
@@ -287,13 +298,15 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     await this.corpus.ready();
     const key = folder?.uri.toString();
     const articles = this.corpus.list().filter((uri) => !key || vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() === key);
+    // By gain: from the snapshot alone (a map lookup per article), so paging stays as cheap as by name.
+    const ordered = this.gains ? sortByGain(articles, (uri) => uri.toString(), this.gains) : articles;
     if (this.filter) {
       // Which documents match: from their summaries (a loaded document's is its live model).
       const counts = this.filterCounts ?? this.countFiltered();
-      return articles.filter((uri) => (counts?.perDoc.get(uri.toString()) ?? 0) > 0).map((uri) => this.docNode(uri));
+      return ordered.filter((uri) => (counts?.perDoc.get(uri.toString()) ?? 0) > 0).map((uri) => this.docNode(uri));
     }
     // Unfiltered: listed at once, each one loads when its row is drawn (see documentItem).
-    return articles.map((uri) => this.docNode(uri));
+    return ordered.map((uri) => this.docNode(uri));
   }
 
   private async documentChildren(article: vscode.Uri): Promise<TreeNode[]> {
@@ -441,6 +454,17 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   private documentItem(node: Extract<TreeNode, { kind: 'document' }>): vscode.TreeItem {
+    const item = this.documentItemByName(node);
+    if (!this.gains) return item;
+    // Sorted by gain: the figure first, and in the tooltip what it is and that it is a snapshot.
+    const entry = this.gains.entries.get(node.article.toString());
+    item.description = `${gainDescription(entry)} · ${typeof item.description === 'string' ? item.description : ''}`;
+    const tip = typeof item.tooltip === 'string' ? new vscode.MarkdownString().appendText(item.tooltip) : item.tooltip ?? new vscode.MarkdownString();
+    item.tooltip = appendTooltip(tip, gainTooltip(entry, this.gains));
+    return item;
+  }
+
+  private documentItemByName(node: Extract<TreeNode, { kind: 'document' }>): vscode.TreeItem {
     const uri = node.article;
     const name = baseName(uri.path);
     const ann = this.store.get(uri);
@@ -800,6 +824,24 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   }
 
   // ---- commands --------------------------------------------------------------------------------
+
+  /** Computes the expected gains (a worker thread, with progress) and sorts the documents by them; unchanged, and why, when none were. */
+  private async sortByGain(): Promise<{ sorted: boolean; why?: string }> {
+    await this.corpus.ready();
+    const result = await this.expectedGains.compute(this.corpus.list());
+    if ('why' in result) return { sorted: false, why: result.why };
+    await this.setGains(result.snapshot);
+    // From the palette while grouped otherwise: the order only shows grouped by document.
+    if (this.grouping !== 'document') await this.setGrouping('document');
+    return { sorted: true };
+  }
+
+  private async setGains(gains: GainSnapshot | undefined): Promise<void> {
+    this.gains = gains;
+    this.shown.clear(); // the first page of the new order
+    await vscode.commands.executeCommand('setContext', 'corpusAnnotator.sortedByGain', !!gains);
+    this.refreshRoot();
+  }
 
   private async setGrouping(grouping: Grouping): Promise<void> {
     this.grouping = grouping;

@@ -54,7 +54,11 @@ export function workerRun<M, O>(start: (h: WorkerHandlers<M>) => Promise<() => v
 export function onWorkerThread<M>(script: string, workerData: unknown, what: string, h: WorkerHandlers<M>): () => void {
   const worker = hostWorker(script, workerData);
   if (!worker) throw new Error('this extension host could not start a worker thread');
-  const stopped = (e: Error) => h.onError(new Error(`the ${what} stopped: ${e.message}`));
+  return wireWorker(worker, h, (e) => new Error(`the ${what} stopped: ${e.message}`));
+}
+
+function wireWorker<M>(worker: NonNullable<ReturnType<typeof hostWorker>>, h: WorkerHandlers<M>, error: (e: Error) => Error): () => void {
+  const stopped = (e: Error) => h.onError(error(e));
   worker.on('message', h.onMessage as (v: never) => void);
   worker.on('error', stopped as (v: never) => void);
   return () => {
@@ -62,4 +66,39 @@ export function onWorkerThread<M>(script: string, workerData: unknown, what: str
     worker.off('error', stopped as (v: never) => void);
     void worker.terminate();
   };
+}
+
+export type Supervised<O> = O | Cancelled;
+
+/** How every worker reports how far it is: `fraction` of the whole run, 0…1. */
+export interface ProgressMessage {
+  kind: 'progress';
+  message: string;
+  fraction: number;
+}
+
+export interface WorkerProtocol<M, O> {
+  /** The outcome of the worker's last message (any but a progress one). */
+  outcomeOf(m: Exclude<M, ProgressMessage>): O;
+  /** The outcome when the thread fails (an exception it did not catch, a bundle that will not load). */
+  failed(message: string): O;
+}
+
+/**
+ * A run of `script` on a worker thread whose messages are progress until one last message (the
+ * expected gains' worker); undefined where the host has no worker threads (a browser).
+ */
+export function superviseWorker<M extends { kind: string }, O>(script: string, workerData: unknown, protocol: WorkerProtocol<M, O>, onProgress: (message: string, fraction: number) => void): WorkerRun<O> | undefined {
+  const worker = hostWorker(script, workerData);
+  if (!worker) return undefined;
+  // Wired synchronously (workerRun calls `start` at once): the worker may report before the caller's progress notification is up.
+  return workerRun<M, O>(async (h) => wireWorker(worker, h, (e) => e), (m) => {
+    if (!isProgress(m)) return protocol.outcomeOf(m as Exclude<M, ProgressMessage>);
+    onProgress(m.message, m.fraction);
+    return undefined;
+  }, (message) => protocol.failed(message));
+}
+
+function isProgress(m: { kind: string }): m is ProgressMessage {
+  return m.kind === 'progress';
 }

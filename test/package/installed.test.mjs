@@ -45,6 +45,7 @@ describe('package: the .vsix as a user installs it', function () {
     assert.deepEqual(files, [
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/expected-gain-worker.js',
       'extension/dist/extension.js',
       'extension/dist/likely-errors-worker.js',
       'extension/dist/pattern-worker.js',

@@ -9,7 +9,7 @@ import { Entity, Sidecar } from '../../src/core/model/model';
 import { Problem } from '../../src/core/model/problems';
 import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
 import {
-  documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, knownLabels, labelDef,
+  documentDescription, documentRows, gainDescription, GainEntry, GainSnapshot, gainTooltip, sortByGain, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, knownLabels, labelDef,
   labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows, reanchorProblemTitle, rowIds,
   suggestionsTooltip, TooltipPart, viewHeader,
 } from '../../src/core/corpus/tree-model';
@@ -119,6 +119,40 @@ describe('tree model', () => {
       counts.update('b', summariseSidecar('not: [a sidecar', { withMentions: pool }));
       assert.equal(counts.total, 0, 'an invalid sidecar shows nothing');
       assert.equal(counts.perDoc.size, 0);
+    });
+  });
+
+  describe('expected gain order', () => {
+    const gain = (g: number, unannotated = 1): GainEntry => ({ gain: { gain: g, predictions: unannotated + 2, unannotated } });
+    const snap = (entries: Array<[string, GainEntry]>): GainSnapshot => ({ entries: new Map(entries), model: 'demo', taken: '18:42' });
+
+    it('highest gain first; equal gains, then documents without one, keep the order given', () => {
+      const docs = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const s = snap([['a', gain(1)], ['b', { problem: 'cannot read it' }], ['c', gain(3)], ['d', gain(1)], ['f', gain(0)]]);
+      assert.deepEqual(sortByGain(docs, (d) => d, s), ['c', 'a', 'd', 'f', 'b', 'e']);
+      assert.deepEqual(docs, ['a', 'b', 'c', 'd', 'e', 'f'], 'the input is left alone');
+      assert.deepEqual(sortByGain([...docs].reverse(), (d) => d, s), ['c', 'd', 'a', 'f', 'e', 'b']);
+    });
+
+    it('keys documents by what keyOf says (rows are objects in the tree)', () => {
+      const rows = [{ id: 'doc:x' }, { id: 'doc:y' }];
+      assert.deepEqual(sortByGain(rows, (r) => r.id.slice(4), snap([['y', gain(2)]])).map((r) => r.id), ['doc:y', 'doc:x']);
+    });
+
+    it('describes the gain to one decimal, or its absence; the tooltip says it is a snapshot and why a figure is missing', () => {
+      const s = snap([]);
+      assert.equal(gainDescription(gain(12.345)), 'gain 12.3');
+      assert.equal(gainDescription(gain(0)), 'gain 0.0');
+      assert.equal(gainDescription({ problem: 'x' }), 'no gain');
+      assert.equal(gainDescription(undefined), 'no gain');
+      const tip = text(gainTooltip(gain(2.5, 3), s));
+      assert.match(tip, /^\n\nExpected gain \*\*2\.5\*\*: .*3 predictions of model demo over no annotation \(of 5\)/);
+      assert.match(tip, /snapshot taken at 18:42/);
+      assert.match(tip, /Sort by Expected Gain\* again/);
+      assert.equal(text(gainTooltip({ problem: 'the sidecar has errors' }, s)), '\n\nNo expected gain: the sidecar has errors');
+      assert.match(text(gainTooltip(undefined, s)), /new since the sort \(model demo, 18:42\)/);
+      // The model's name is the file's: text, escaped by the adapter, never markdown.
+      assert.ok(gainTooltip(gain(1), { ...s, model: '*x*' }).some((p) => 'text' in p && p.text === '*x*'));
     });
   });
 

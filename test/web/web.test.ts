@@ -119,6 +119,13 @@ describe('web worker extension host', () => {
     }
   });
 
+  it('Sort by Expected Gain says it needs a worker thread this host lacks, and leaves the order by name', async () => {
+    const result = await vscode.commands.executeCommand<{ sorted: boolean; why?: string }>('corpusAnnotator.tree.sortByGain');
+    assert.equal(result.sorted, false);
+    assert.ok(/not offered in the browser/.test(result.why ?? '') && /worker thread/.test(result.why ?? ''), result.why);
+    assert.equal((await vscode.commands.executeCommand<{ sortedByGain: boolean }>('corpusAnnotator.tree._state')).sortedByGain, false);
+  });
+
   it('never rewrites an invalid sidecar', async () => {
     const uri = articleUri('004_b0de303a7d7bdf73.txt');
     const sidecar = uri.with({ path: `${uri.path}.ann.yaml` });

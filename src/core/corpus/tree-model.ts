@@ -10,6 +10,7 @@ import { MentionFilter } from './corpus-view';
 import { EntityFilter, matchesFilter } from './entity-filter';
 import { cmp, Entity, Status } from '../model/model';
 import { Problem } from '../model/problems';
+import type { DocumentGain } from '../suggest/recommender/expected-gain';
 
 /** By document (folder → document → label → entity), by label (label → surface form → occurrence), or by linked entity (label → canonical name or kb id → occurrence). */
 export type TreeGrouping = 'document' | 'label' | 'entity';
@@ -149,6 +150,56 @@ export class FilterCounts {
     if (n) this.perDoc.set(key, n);
     else this.perDoc.delete(key);
   }
+}
+
+// ---- expected gain order ------------------------------------------------------------------------
+
+/** One document's figure in a gain snapshot: its gain, or why there is none (it could not be read). */
+export type GainEntry = { readonly gain: DocumentGain } | { readonly problem: string };
+
+/**
+ * The expected gains of the corpus's documents (by document key) from one model at one time. A
+ * snapshot: the order it gives does not follow the annotations made since (a document annotated
+ * would drop and the list would shift under the annotator); the user sorts again to update it.
+ */
+export interface GainSnapshot {
+  readonly entries: ReadonlyMap<string, GainEntry>;
+  readonly model: string;
+  /** When it was taken (shown as is, e.g. "18:42"). */
+  readonly taken: string;
+}
+
+/**
+ * `docs` by their gain in the snapshot, highest first; documents with equal gains, then those
+ * without one (unreadable, or new since the snapshot), keep their order in `docs` (by name).
+ */
+export function sortByGain<T>(docs: readonly T[], keyOf: (d: T) => string, snapshot: GainSnapshot): T[] {
+  const gainOf = (d: T) => {
+    const e = snapshot.entries.get(keyOf(d));
+    return e && 'gain' in e ? e.gain.gain : -Infinity;
+  };
+  // Array.prototype.sort is stable: ties keep the order given.
+  return docs.map((d) => ({ d, g: gainOf(d) })).sort((a, b) => (a.g === b.g ? 0 : b.g - a.g)).map((x) => x.d);
+}
+
+/** What a document row says of its gain, before the rest of its description. */
+export function gainDescription(entry: GainEntry | undefined): string {
+  return entry && 'gain' in entry ? `gain ${entry.gain.gain.toFixed(1)}` : 'no gain';
+}
+
+/** The tooltip of a document's gain, after the rest: the figure and what it is, or why there is none; and that it is a snapshot. */
+export function gainTooltip(entry: GainEntry | undefined, snapshot: GainSnapshot): TooltipPart[] {
+  const again: TooltipPart = { markdown: ' *Sort by Expected Gain* again to update it.' };
+  const model: TooltipPart[] = [{ markdown: 'model ' }, { text: snapshot.model }];
+  if (!entry) return [{ markdown: '\n\nNo expected gain: the document is new since the sort (' }, ...model, { markdown: `, ${snapshot.taken}).` }, again];
+  if ('problem' in entry) return [{ markdown: '\n\nNo expected gain: ' }, { text: entry.problem }];
+  const g = entry.gain;
+  return [
+    { markdown: `\n\nExpected gain **${g.gain.toFixed(1)}**: the mistakes annotating it is expected to correct, from ${plural(g.unannotated, 'prediction')} of ` },
+    ...model,
+    { markdown: ` over no annotation (of ${g.predictions}). A snapshot taken at ${snapshot.taken}: the order and figures stay as they are while you annotate.` },
+    again,
+  ];
 }
 
 // ---- line numbers --------------------------------------------------------------------------------
