@@ -190,6 +190,28 @@ describe('persisted corpus index', function () {
       assert.match(fs.readFileSync(saved, 'utf8'), /^\{"format":"corpus-annotator\/corpus-index"/, what);
     }
   });
+
+  it('uses the counts of a torn pair (its mentions of another generation, or gone) and reads those sidecars again for their mentions', async () => {
+    for (const what of ['another generation', 'no mentions file']) {
+      const counts = vscode.Uri.parse(await cache<string>('flush')).fsPath; // (held: only names the newest)
+      const mentions = counts.replace(/\.counts\.jsonl$/, '.mentions.jsonl');
+      assert.ok(fs.existsSync(mentions), `${what}: the mentions file beside ${counts}`);
+      const withMentions = fs.readFileSync(counts, 'utf8').split('\n').filter((line) => line.includes('"m":1')).length;
+      assert.ok(withMentions >= 6, `${what}: documents with mentions (${withMentions})`);
+      if (what === 'no mentions file') fs.rmSync(mentions);
+      else fs.writeFileSync(mentions, fs.readFileSync(mentions, 'utf8').replace(/"generation":"[^"]*"/, '"generation":"000000000-older"'));
+      const r = await reopen();
+      const disk = onDisk();
+      assert.equal(r.warm?.rejected, undefined, `${what}: the counts are used`);
+      assert.equal(r.warm?.persisted, disk.documents, what);
+      assert.deepEqual(r.beforePass, disk, `${what}: the totals known from the counts before the pass ended`);
+      // Every document with mentions read again (unless the store replaced it first), none reused.
+      assert.ok((r.warm?.stale ?? -1) >= withMentions - r.loaded, `${what}: ${JSON.stringify(r)}, ${withMentions} with mentions`);
+      assert.ok((r.warm?.reused ?? -1) <= disk.documents - withMentions, `${what}: ${JSON.stringify(r)}`);
+      assert.deepEqual(r.afterPass, disk, what);
+      assert.ok(!fs.existsSync(counts), `${what}: a new pair was saved and the torn one removed`);
+    }
+  });
 });
 
 describe('corpus index and git', function () {
