@@ -9,12 +9,13 @@
 // name nobody uses, then the older ones deleted: `workspace.fs.rename` with overwrite deletes the
 // target first, so replacing one file would leave a moment, or after a crash a session, without
 // any index. The counts file is read first (the totals); the mentions file after, decoded a few ms
-// at a time, while the sidecars are stat'ed the same way: the host never stalls on either. Derived data: a missing, stale, corrupt or
-// other-version file costs one full pass, never a wrong total (core/corpus/corpus-index-snapshot.ts
-// rejects it whole), and a failed save is logged once, never shown.
+// at a time, while the sidecars are stat'ed the same way: the host never stalls on either.
+// Derived data: a missing, stale, corrupt or other-version counts file costs one full pass, never
+// a wrong total (core/corpus/corpus-index-snapshot.ts rejects it whole); a torn pair or a bad
+// mentions line costs reading those documents' sidecars again; a failed save is logged once, never shown.
 import * as vscode from 'vscode';
 import { DocumentSummary, StringPool } from '../core/corpus/corpus-index';
-import { countsSteps, EntryLines, MentionsRead, mentionsSteps, ParsedCounts, reusable, serialiseEntry, serialiseSnapshot, SidecarStamp, SnapshotEntry } from '../core/corpus/corpus-index-snapshot';
+import { countsSteps, EntryLines, MentionsRead, mentionsSteps, ParsedCounts, reusable, serialiseEntry, SidecarStamp, SnapshotEntry, snapshotHeaders } from '../core/corpus/corpus-index-snapshot';
 import { sidecarPathOf } from '../core/model/model';
 import { mapBounded } from '../core/corpus/map-bounded';
 import { sha256Hex } from '../core/model/sha256';
@@ -252,12 +253,14 @@ export class CorpusIndexCache implements vscode.Disposable {
     if (this.disposed) return;
     // Names of its own (time, then random): two saves at once (a test's second index) never meet.
     const generation = `${Date.now().toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2, 8)}`;
-    const text = serialiseSnapshot(lines, this.producer, generation);
-    const encoder = new TextEncoder();
+    const headers = snapshotHeaders(lines, this.producer, generation);
+    const mentions = await encodeInSlices(headers.mentions, lines.map((l) => l.mentions), pause);
+    const countsBytes = await encodeInSlices(headers.counts, lines.map((l) => l.counts), pause);
+    if (this.disposed) return;
     // The mentions first: counts without their mentions cost a re-read of those sidecars; mentions without counts are never read.
     const pair = [
-      { temp: vscode.Uri.joinPath(dir, `corpus-index-${generation}.m.tmp`), target: vscode.Uri.joinPath(dir, MENTIONS_OF(generation)), bytes: encoder.encode(text.mentions) },
-      { temp: vscode.Uri.joinPath(dir, `corpus-index-${generation}.c.tmp`), target: vscode.Uri.joinPath(dir, COUNTS_OF(generation)), bytes: encoder.encode(text.counts) },
+      { temp: vscode.Uri.joinPath(dir, `corpus-index-${generation}.m.tmp`), target: vscode.Uri.joinPath(dir, MENTIONS_OF(generation)), bytes: mentions },
+      { temp: vscode.Uri.joinPath(dir, `corpus-index-${generation}.c.tmp`), target: vscode.Uri.joinPath(dir, COUNTS_OF(generation)), bytes: countsBytes },
     ];
     const file = vscode.Uri.joinPath(dir, COUNTS_OF(generation));
     let size = 0;
@@ -381,4 +384,30 @@ async function inSlices<T>(steps: Generator<void, T, void>, stopped: () => boole
       sliceStart = performance.now();
     }
   }
+}
+
+/**
+ * A file's bytes: `header`, then each line and a newline (undefined: no line), as core's
+ * serialiseSnapshot writes it, encoded a line at a time (`pause` between): encoding one 40 MB
+ * string stalled the host for 400 ms.
+ */
+async function encodeInSlices(header: string, lines: ReadonlyArray<string | undefined>, pause: () => Promise<void>): Promise<Uint8Array> {
+  const encoder = new TextEncoder();
+  const parts = [encoder.encode(header)];
+  let size = (parts[0] as Uint8Array).length;
+  for (const line of lines) {
+    if (line === undefined) continue;
+    await pause();
+    const part = encoder.encode(`${line}\n`);
+    parts.push(part);
+    size += part.length;
+  }
+  // (Copying 40 MB takes a few ms.)
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
 }
