@@ -126,12 +126,19 @@ describe('bench: a large corpus in the extension host', () => {
     figure('entities', counted.entities);
     figure('rssAtTotals', rssMb());
 
-    // Idle: 10 s after the totals, what the host still does.
-    await sleep(2000);
-    const cpu0 = cpuMs();
-    const w0 = performance.now();
-    await sleep(10_000);
-    figure('idleCpuPercent', ((cpuMs() - cpu0) / (performance.now() - w0)) * 100);
+    // Idle: 10 s after the totals, what the host still does (a second opening: checking the
+    // persisted index against the sidecars, reading its mentions), and its longest stall meanwhile.
+    const idleStalls = stalls();
+    const idled = await profiled('idle', async () => {
+      await sleep(2000);
+      const cpu0 = cpuMs();
+      const w0 = performance.now();
+      await sleep(10_000);
+      figure('idleCpuPercent', ((cpuMs() - cpu0) / (performance.now() - w0)) * 100);
+      return idleStalls.stop();
+    });
+    figure('idleLongestStall', idled.longest);
+    figure('idleStallsOver50', idled.over50);
     figure('rssIdle', rssMb());
     memory('memIdle');
 

@@ -80,6 +80,16 @@ export class CorpusCounts implements vscode.Disposable {
     return this.provisional || (this.passed && this.syncedVersion === this.articlesVersion && this.index.size === this.corpus.list().length);
   }
 
+  /**
+   * Resolves once the summaries from the persisted index have their mentions (read after their
+   * counts: the totals and the document grouping do without; the label and entity groupings wait).
+   * Those found missing have none until the first pass reads their sidecars again.
+   */
+  async mentionsReady(): Promise<void> {
+    await this.persistedIndex;
+    await this.persisted?.mentionsReady();
+  }
+
   /** Corpus totals, when every article of the corpus has a summary. */
   totals(): ReturnType<CorpusIndex['totals']> | undefined {
     return this.complete() ? this.index.totals() : undefined;

@@ -347,6 +347,8 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   /** The label → surface → occurrence groups of the whole corpus, from the summaries (built once, then kept current). */
   private async mentionGroups(): Promise<MentionGroups> {
     await this.corpus.ready();
+    // (A second opening's summaries get their mentions after their counts: a grouping without them would be empty.)
+    await this.counts.mentionsReady();
     for (;;) {
       const grouping = this.grouping === 'entity' ? 'entity' : 'label';
       if (this.groups && this.groups.grouping === grouping) return this.groups;

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DocumentSummary, StringPool, summariseSidecar } from '../../src/core/corpus/corpus-index';
-import { parseSnapshot, serialiseEntry, serialiseSnapshot, SnapshotEntry } from '../../src/core/corpus/corpus-index-snapshot';
+import { serialiseEntry, serialiseSnapshot, SnapshotEntry } from '../../src/core/corpus/corpus-index-snapshot';
 import { CorpusIndexCache } from '../../src/extension/corpus-index-cache';
 import type { Reopened } from '../../src/extension/corpus-index-commands';
 import { statFile } from '../../src/extension/read-file';
@@ -137,26 +137,61 @@ describe('corpus index sidecar stats', function () {
     cache.dispose();
   });
 
-  it('reads again a document whose persisted mentions turn out bad, though its sidecar is unchanged', async () => {
-    const corpus = path.join(tmp, 'mentions');
-    const articles = [writeDoc(corpus, 'good.txt', 3, 'LOC'), writeDoc(corpus, 'spoilt.txt', 3, 'LOC')].map((p) => vscode.Uri.file(p));
-    const cache = new CorpusIndexCache(undefined, log, 'test');
-    const lines: string[] = [];
+  /**
+   * Writes a persisted index of `articles` (as a session that read every sidecar would have) in a
+   * storage directory of its own, the mentions file then passed through `spoil`; returns a cache over it.
+   */
+  async function persisted(name: string, articles: vscode.Uri[], spoil: (files: { counts: string; mentions: string; generation: string }) => { counts: string; mentions: string | undefined }): Promise<CorpusIndexCache> {
+    const storage = vscode.Uri.file(path.join(tmp, name));
+    const cache = new CorpusIndexCache(storage, log, 'test');
+    const lines = [];
     for (const a of articles) {
       const sidecar = vscode.Uri.file(`${a.fsPath}.ann.yaml`);
       const stamp = await cache.stamp(sidecar);
       assert.ok(stamp);
-      const line = serialiseEntry(a.toString(), { stamp, summary: summariseSidecar(fs.readFileSync(sidecar.fsPath, 'utf8'), { withMentions: new StringPool() }) });
-      // The counts stay whole (the totals use them); the mentions after the tab are cut short.
-      lines.push(a.fsPath.endsWith('spoilt.txt') ? line.slice(0, -5) : line);
+      lines.push(serialiseEntry(a.toString(), { stamp, summary: summariseSidecar(fs.readFileSync(sidecar.fsPath, 'utf8'), { withMentions: new StringPool() }) }));
     }
-    const parsed = parseSnapshot(serialiseSnapshot(lines, 'test'), new StringPool(), 'test');
-    assert.ok('entries' in parsed, 'rejected' in parsed ? parsed.rejected : '');
-    const stale = await cache.stale(parsed.entries, articles, (key) => parsed.entries.get(key)?.summary);
-    assert.deepEqual([...stale], [articles[1]?.toString()]);
-    assert.deepEqual(cache.lastWarmStart, { persisted: 2, reused: 1, stale: 1 });
-    assert.equal(parsed.entries.get(articles[0]?.toString() ?? '')?.summary.mentions?.length, 3, 'the good one decoded');
+    const generation = '0000000001-test';
+    const files = spoil({ ...serialiseSnapshot(lines, 'test', generation), generation });
+    fs.mkdirSync(storage.fsPath, { recursive: true });
+    fs.writeFileSync(path.join(storage.fsPath, `corpus-index-${generation}.counts.jsonl`), files.counts);
+    if (files.mentions !== undefined) fs.writeFileSync(path.join(storage.fsPath, `corpus-index-${generation}.mentions.jsonl`), files.mentions);
+    return cache;
+  }
+
+  it('reads again a document whose persisted mentions line turns out bad or cut short, though its sidecar is unchanged', async () => {
+    const corpus = path.join(tmp, 'mentions');
+    const articles = [writeDoc(corpus, 'good.txt', 3, 'LOC'), writeDoc(corpus, 'spoilt.txt', 3, 'LOC'), writeDoc(corpus, 'cut.txt', 3, 'LOC')].map((p) => vscode.Uri.file(p));
+    // The counts stay whole (the totals use them); the mentions of the second are spoilt (not JSON, same length), the last line cut short (a torn write).
+    const cache = await persisted('bad-line', articles, (f) => ({ counts: f.counts, mentions: f.mentions.replace(/(spoilt\.txt",\d+\]\t\{"i":\["s0)"/, "$1'").slice(0, -6) }));
+    const pool = new StringPool();
+    const entries = await cache.load(pool);
+    assert.ok(entries, JSON.stringify(cache.lastWarmStart));
+    assert.equal(entries.size, 3, 'every document counted');
+    const stale = await cache.stale(entries, articles, (key) => entries.get(key)?.summary);
+    assert.deepEqual([...stale].sort(), [articles[1]?.toString(), articles[2]?.toString()].sort());
+    assert.deepEqual(cache.lastWarmStart, { persisted: 3, reused: 1, stale: 2 });
+    assert.equal(entries.get(articles[0]?.toString() ?? '')?.summary.mentions?.length, 3, 'the good one has its mentions');
     cache.dispose();
+  });
+
+  it('keeps the counts of a torn pair (the mentions of another generation, or none) and reads again the sidecars for their mentions', async () => {
+    const corpus = path.join(tmp, 'torn');
+    const articles = [writeDoc(corpus, 'a.txt', 3, 'LOC'), writeDoc(corpus, 'b.txt', 4, 'PER')].map((p) => vscode.Uri.file(p));
+    for (const [what, spoil] of <Array<[string, (f: { counts: string; mentions: string; generation: string }) => { counts: string; mentions: string | undefined }]>>[
+      ['another generation', (f) => ({ counts: f.counts, mentions: f.mentions.replace(f.generation, '0000000000-older') })],
+      ['no mentions file', (f) => ({ counts: f.counts, mentions: undefined })],
+    ]) {
+      const cache = await persisted(`torn-${what.replaceAll(' ', '-')}`, articles, spoil);
+      const entries = await cache.load(new StringPool());
+      assert.ok(entries, `${what}: the counts are used (${JSON.stringify(cache.lastWarmStart)})`);
+      assert.deepEqual([...entries.values()].map((e) => e.summary.entities), [3, 4], `${what}: the counts stand`);
+      const stale = await cache.stale(entries, articles, (key) => entries.get(key)?.summary);
+      assert.deepEqual([...stale].sort(), articles.map((a) => a.toString()).sort(), `${what}: both read again for their mentions`);
+      assert.deepEqual(cache.lastWarmStart, { persisted: 2, reused: 0, stale: 2 }, what);
+      for (const [, e] of entries) assert.equal(e.summary.mentions, undefined, what);
+      cache.dispose();
+    }
   });
 
   it('has no files and saves nothing without a directory, and lists none in a directory not made yet', async () => {

@@ -3,25 +3,30 @@
 // writes the bytes and stats the sidecars; this module only turns per-document summaries, each
 // stamped with its sidecar's size and mtime when it was read, into text and back.
 //
-// The file is derived data: anything unexpected in it (another version, a truncated or corrupt
-// file, a field of the wrong type) makes `parseSnapshot` reject the whole file — never throw — and
-// the caller then reads the sidecars as if there were no snapshot. A half-trusted snapshot would
-// show wrong totals; a rejected one only costs one cold pass.
+// Two files sharing one generation id (version 4): the counts (a line per document: its counts,
+// status, problems and stamp; about 2 MB for 10k documents) and the mentions (a line per document:
+// its surfaces and positions; most of the 40 MB). The totals and the document grouping need only
+// the counts; the mentions (the label and entity groupings) are read after, a slice at a time
+// (`mentionsSteps`), so a second opening shows its totals without reading 40 MB first. The caller
+// writes the mentions file first, then the counts file, each replacing nothing: a crash between
+// them, or a copy of one file without the other, leaves a pair whose generations differ ("torn").
 //
-// Each line is the document's counts (JSON), then a tab and its mentions (JSON) if it has any: the
-// counts are all the totals need, and parsing a million mentions (most of a 10k corpus's 40 MB)
-// took seconds of a busy host before the sidebar could show anything. The mentions are decoded
-// when first asked for (`decodeMentions`, or reading `summary.mentions`); a line whose mentions
-// turn out bad then has none, and `decodeMentions` says so, so the caller reads that sidecar
-// again instead of trusting its summary. (Neither a tab nor a newline byte appears in
-// JSON.stringify's output, UTF-8 encoded.)
+// Both files are derived data. Anything unexpected in the counts file (another version, a
+// truncated or corrupt file, a field of the wrong type) makes `parseCounts` reject it whole — never
+// throw — and the caller reads every sidecar: a half-trusted file would show wrong totals. The
+// mentions file is checked line by line: each line names its document and the byte length of its
+// mentions, so a line cut short, a bad line, a mentions file of another generation or none at all
+// only costs the documents concerned (`mentionsSteps` names them): their counts stand, and the
+// caller reads their sidecars again for their mentions. (Neither a tab nor a newline byte appears
+// in JSON.stringify's output, UTF-8 encoded.) Version 3's single file is ignored: one full pass.
 import { DocumentSummary, MentionLink, Mentions, StringPool } from './corpus-index';
 import { STATUSES, Status } from '../model/model';
 import { Problem } from '../model/problems';
 
 /** Bumped whenever the layout below or the meaning of a summary changes: older files are ignored. */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 const FORMAT = 'corpus-annotator/corpus-index';
+const MENTIONS_FORMAT = 'corpus-annotator/corpus-index-mentions';
 
 /**
  * What a sidecar looked like when its summary was made: `absent` (no sidecar: the document is not
@@ -35,15 +40,31 @@ export interface SnapshotEntry {
   readonly summary: DocumentSummary;
 }
 
-export type ParsedSnapshot = { readonly entries: Map<string, SnapshotEntry> } | { readonly rejected: string };
+/**
+ * A counts file read: its entries (summaries without mentions yet), its generation, and the
+ * documents whose mentions are in the mentions file of the same generation.
+ */
+export type ParsedCounts = { readonly entries: Map<string, SnapshotEntry>; readonly generation: string; readonly withMentions: ReadonlySet<string> } | { readonly rejected: string };
+
+/** A document's two lines (without newlines): its counts, and its mentions if it has any. */
+export interface EntryLines {
+  readonly counts: string;
+  readonly mentions?: string;
+}
+
+/** The two files of one generation. */
+export interface SnapshotFiles {
+  readonly counts: string;
+  readonly mentions: string;
+}
 
 export function sameStamp(a: SidecarStamp, b: SidecarStamp): boolean {
   if ('absent' in a || 'absent' in b) return 'absent' in a && 'absent' in b;
   return a.size === b.size && a.mtime === b.mtime;
 }
 
-/** One document's line (without its newline): cached by the caller, so a save re-serialises only what changed. */
-export function serialiseEntry(key: string, entry: SnapshotEntry): string {
+/** One document's lines: cached by the caller, so a save re-serialises only what changed. */
+export function serialiseEntry(key: string, entry: SnapshotEntry): EntryLines {
   const s = entry.summary;
   const stamp = 'absent' in entry.stamp ? null : [entry.stamp.size, entry.stamp.mtime];
   const doc: CompactSummary = { s: s.state, e: s.entities, g: s.suggestions, l: [...s.labels], r: s.errors };
@@ -51,92 +72,166 @@ export function serialiseEntry(key: string, entry: SnapshotEntry): string {
   if (s.problems) doc.p = s.problems;
   if (s.annotators) doc.a = [...s.annotators];
   if (s.suggestionSources) doc.o = [...s.suggestionSources];
-  const head = JSON.stringify([key, stamp, doc]);
-  return s.mentions ? `${head}\t${JSON.stringify(compactMentions(s.mentions))}` : head;
-}
-
-/** Summaries read from a snapshot whose mentions have not been decoded yet, and what decodes them. */
-const undecoded = new WeakMap<DocumentSummary, () => Mentions | undefined>();
-
-/**
- * Decodes a summary's mentions now, if they came from a snapshot and were not decoded yet. False
- * when they are bad (the summary then has none: read its sidecar again); true otherwise.
- */
-export function decodeMentions(summary: DocumentSummary): boolean {
-  const decode = undecoded.get(summary);
-  return decode ? decode() !== undefined : true;
-}
-
-/** Defines `summary.mentions` as decoded from `raw` (UTF-8 JSON) on first use (then a plain property). */
-function lazyMentions(summary: DocumentSummary, raw: Uint8Array, pool: StringPool): void {
-  const decode = (): Mentions | undefined => {
-    let mentions: Mentions | undefined;
-    try {
-      const parsed = mentionsOf(JSON.parse(utf8.decode(raw)), pool);
-      if (typeof parsed !== 'string' && parsed.length === summary.entities + summary.suggestions) mentions = parsed;
-    } catch {
-      // not UTF-8 or not JSON: no mentions
-    }
-    Object.defineProperty(summary, 'mentions', { value: mentions, enumerable: true, configurable: true, writable: true });
-    undecoded.delete(summary);
-    return mentions;
-  };
-  undecoded.set(summary, decode);
-  Object.defineProperty(summary, 'mentions', { get: decode, enumerable: true, configurable: true });
+  if (s.mentions) doc.m = 1;
+  const counts = JSON.stringify([key, stamp, doc]);
+  if (!s.mentions) return { counts };
+  const mentions = JSON.stringify(compactMentions(s.mentions));
+  return { counts, mentions: `${JSON.stringify([key, utf8Length(mentions)])}\t${mentions}` };
 }
 
 /**
- * The whole file: a header line naming the format, version, producer and count, then one line per
- * document. `producer` (the extension's version) makes a snapshot written by another release of the
- * reader count as stale: a summary depends on how the reader judged the sidecar.
+ * The two files: each a header line (format, version, generation, producer, line count), then one
+ * line per document. `producer` (the extension's version) makes a snapshot written by another
+ * release of the reader count as stale: a summary depends on how the reader judged the sidecar.
+ * `generation` is the pair's id (the caller's file name).
  */
-export function serialiseSnapshot(lines: readonly string[], producer = ''): string {
-  return `${JSON.stringify({ format: FORMAT, version: SNAPSHOT_VERSION, producer, documents: lines.length })}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+export function serialiseSnapshot(lines: readonly EntryLines[], producer = '', generation = ''): SnapshotFiles {
+  const headers = snapshotHeaders(lines, producer, generation);
+  const body = (of: (l: EntryLines) => string | undefined) => lines.map((l) => (of(l) === undefined ? '' : `${of(l) as string}\n`)).join('');
+  return { counts: headers.counts + body((l) => l.counts), mentions: headers.mentions + body((l) => l.mentions) };
 }
 
 /**
- * The entries of a snapshot (its bytes, UTF-8, or its text), or why it is not used (nothing of a
- * rejected file is kept). From bytes, only each line's counts are decoded now: the mentions stay
- * bytes (a view of `bytes`, which they keep alive until decoded) instead of becoming a string twice
- * their size (tens of MB for 1M mentions) before anything can be counted.
+ * The first line of each file (newline included): what `serialiseSnapshot` writes before the
+ * documents' lines, each followed by a newline. (The extension encodes the lines a few at a time
+ * and puts the bytes together: one 40 MB string to encode at once stalled its host.)
  */
-export function parseSnapshot(source: string | Uint8Array, pool: StringPool, producer = ''): ParsedSnapshot {
-  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
-  const headerEnd = endOfLine(bytes, 0);
-  let header: unknown;
-  try {
-    header = JSON.parse(utf8.decode(bytes.subarray(0, headerEnd)));
-  } catch {
-    return { rejected: 'its first line is not the header' };
+export function snapshotHeaders(lines: readonly EntryLines[], producer = '', generation = ''): SnapshotFiles {
+  const header = (format: string, documents: number) => `${JSON.stringify({ format, version: SNAPSHOT_VERSION, generation, producer, documents })}\n`;
+  return { counts: header(FORMAT, lines.length), mentions: header(MENTIONS_FORMAT, lines.filter((l) => l.mentions !== undefined).length) };
+}
+
+/** Runs steps to their end at once (a test, a small file). */
+export function drain<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
   }
-  if (!isRecord(header) || header.format !== FORMAT) return { rejected: 'it is not a corpus index' };
-  if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
+}
+
+/** The counts file (its bytes, UTF-8, or its text) at once: see `countsSteps`. */
+export function parseCounts(source: string | Uint8Array, pool: StringPool, producer = ''): ParsedCounts {
+  return drain(countsSteps(source, pool, producer));
+}
+
+/** Documents whose counts are parsed between two steps. */
+const COUNTS_PER_STEP = 50;
+
+/**
+ * The entries of a counts file, or why it is not used (nothing of a rejected file is kept), a few
+ * documents per step: the caller may yield to its event loop between steps. The summaries have no
+ * mentions until `mentionsSteps` gives them theirs.
+ */
+export function* countsSteps(source: string | Uint8Array, pool: StringPool, producer = ''): Generator<void, ParsedCounts, void> {
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const header = headerOf(bytes, FORMAT);
+  if ('rejected' in header) return header;
   if (header.producer !== producer) return { rejected: `it was written by ${String(header.producer) || 'another version'}, not ${producer || 'this version'}` };
-  // (A cut inside the last line's mentions would leave its counts whole: the final newline says the write ended.)
   if (bytes[bytes.length - 1] !== NEWLINE) return { rejected: 'it does not end with a newline (truncated?)' };
   const ends: number[] = [];
-  for (let at = headerEnd + 1; at < bytes.length; at = (ends[ends.length - 1] as number) + 1) ends.push(endOfLine(bytes, at));
-  if (!isCount(header.documents) || header.documents !== ends.length) return { rejected: `it announces ${String(header.documents)} documents but holds ${ends.length} (truncated?)` };
+  for (let at = header.end + 1; at < bytes.length; at = (ends[ends.length - 1] as number) + 1) ends.push(endOfLine(bytes, at));
+  if (header.documents !== ends.length) return { rejected: `it announces ${String(header.documents)} documents but holds ${ends.length} (truncated?)` };
   const entries = new Map<string, SnapshotEntry>();
-  let start = headerEnd + 1;
+  const withMentions = new Set<string>();
+  let start = header.end + 1;
   for (let i = 0; i < ends.length; i++) {
+    if (i % COUNTS_PER_STEP === COUNTS_PER_STEP - 1) yield;
     const end = ends[i] as number;
-    const found = bytes.indexOf(TAB, start);
-    const tab = found >= 0 && found < end ? found : -1;
     let row: unknown;
     try {
-      row = JSON.parse(utf8.decode(bytes.subarray(start, tab < 0 ? end : tab)));
+      row = JSON.parse(utf8.decode(bytes.subarray(start, end)));
     } catch {
       return { rejected: `line ${i + 2} is not JSON` };
     }
     const entry = entryOf(row, pool);
     if (typeof entry === 'string') return { rejected: `line ${i + 2}: ${entry}` };
     if (entries.has(entry[0])) return { rejected: `line ${i + 2}: a document listed twice` };
-    if (tab >= 0) lazyMentions(entry[1].summary, bytes.subarray(tab + 1, end), pool);
+    if (entry[2]) withMentions.add(entry[0]);
     entries.set(entry[0], entry[1]);
     start = end + 1;
   }
-  return { entries };
+  return { entries, generation: header.generation, withMentions };
+}
+
+/** The mentions file at once: see `mentionsSteps`. */
+export function attachMentions(source: string | Uint8Array | undefined, counts: Exclude<ParsedCounts, { rejected: string }>, pool: StringPool): MentionsRead {
+  return drain(mentionsSteps(source, counts, pool));
+}
+
+/**
+ * What reading the mentions file found: the documents listed in the counts file as having mentions
+ * whose mentions were not found whole in it (their summaries have none: read their sidecars again),
+ * and, when the whole file was unusable, why (`torn`: another generation, not a mentions file...).
+ */
+export interface MentionsRead {
+  readonly missing: string[];
+  readonly torn?: string;
+}
+
+/**
+ * Gives the summaries of `counts` their mentions from the mentions file of the same generation
+ * (`source`; undefined: none could be read), one document per step: the caller may yield to its
+ * event loop between steps (decoding a million mentions takes seconds of a busy host).
+ */
+export function* mentionsSteps(source: string | Uint8Array | undefined, counts: Exclude<ParsedCounts, { rejected: string }>, pool: StringPool): Generator<void, MentionsRead, void> {
+  const found = new Set<string>();
+  const missing = () => [...counts.withMentions].filter((k) => !found.has(k));
+  if (source === undefined) return { missing: missing(), torn: 'no mentions file' };
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const header = headerOf(bytes, MENTIONS_FORMAT);
+  if ('rejected' in header) return { missing: missing(), torn: header.rejected };
+  if (header.generation !== counts.generation) return { missing: missing(), torn: `its generation ${header.generation} is not the counts' (${counts.generation})` };
+  for (let start = header.end + 1; start < bytes.length;) {
+    yield;
+    const end = endOfLine(bytes, start);
+    const line = bytes.subarray(start, end);
+    start = end + 1;
+    const tab = line.indexOf(TAB);
+    if (tab < 0) continue;
+    let key: unknown;
+    let length: unknown;
+    try {
+      [key, length] = JSON.parse(utf8.decode(line.subarray(0, tab))) as unknown[];
+    } catch {
+      continue;
+    }
+    // A line cut short (a torn write) or the end of a file cut inside a line: not this length.
+    if (typeof key !== 'string' || !counts.withMentions.has(key) || found.has(key) || length !== line.length - tab - 1) continue;
+    const summary = counts.entries.get(key)?.summary;
+    let mentions: Mentions | string = 'bad mentions';
+    try {
+      mentions = mentionsOf(JSON.parse(utf8.decode(line.subarray(tab + 1))), pool);
+    } catch {
+      // not UTF-8 or not JSON: none
+    }
+    if (!summary || typeof mentions === 'string' || mentions.length !== summary.entities + summary.suggestions) continue;
+    summary.mentions = mentions;
+    found.add(key);
+  }
+  return { missing: missing() };
+}
+
+interface Header {
+  readonly end: number;
+  readonly generation: string;
+  readonly producer: unknown;
+  readonly documents: number;
+}
+
+/** The first line of a file of `format`, this version, or why not. */
+function headerOf(bytes: Uint8Array, format: string): Header | { rejected: string } {
+  const end = endOfLine(bytes, 0);
+  let header: unknown;
+  try {
+    header = JSON.parse(utf8.decode(bytes.subarray(0, end)));
+  } catch {
+    return { rejected: 'its first line is not the header' };
+  }
+  if (!isRecord(header) || header.format !== format) return { rejected: format === FORMAT ? 'it is not a corpus index' : 'it is not the mentions of a corpus index' };
+  if (header.version !== SNAPSHOT_VERSION) return { rejected: `it is version ${String(header.version)}, this extension writes version ${SNAPSHOT_VERSION}` };
+  if (typeof header.generation !== 'string') return { rejected: 'it has no generation' };
+  if (!isCount(header.documents)) return { rejected: 'it has no document count' };
+  return { end, generation: header.generation, producer: header.producer, documents: header.documents };
 }
 
 const NEWLINE = 0x0a;
@@ -147,6 +242,21 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function endOfLine(bytes: Uint8Array, start: number): number {
   const at = bytes.indexOf(NEWLINE, start);
   return at < 0 ? bytes.length : at;
+}
+
+/** The UTF-8 length of a string, without encoding it (lone surrogates count as U+FFFD, 3 bytes, as TextEncoder writes them). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /**
@@ -181,9 +291,11 @@ interface CompactSummary {
   /** entities per annotator (`by`), suggestions per source (`src`): the dashboard's figures */
   a?: Array<[string, number]>;
   o?: Array<[string, number]>;
+  /** 1: its mentions are in the mentions file */
+  m?: 1;
 }
 
-/** A document's mentions, after its counts' JSON and a tab on the same line. */
+/** A document's mentions: its line of the mentions file, after the [document, byte length] JSON and a tab. */
 interface CompactMentions {
   /** ids */
   i: string[];
@@ -224,7 +336,7 @@ function compactMentions(m: Mentions): CompactMentions {
   return { i: [...m.ids], lt: [...table.keys()], l, t: [...m.texts], s, n, g, k };
 }
 
-function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | string {
+function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry, boolean] | string {
   if (!Array.isArray(row) || row.length !== 3) return 'not a [document, stamp, summary] row';
   const [key, rawStamp, doc] = row as [unknown, unknown, unknown];
   if (typeof key !== 'string' || key === '') return 'no document name';
@@ -233,7 +345,7 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   else if (Array.isArray(rawStamp) && rawStamp.length === 2 && isCount(rawStamp[0]) && typeof rawStamp[1] === 'number' && Number.isFinite(rawStamp[1])) stamp = { size: rawStamp[0], mtime: rawStamp[1] };
   else return 'a bad sidecar stamp';
   if (!isRecord(doc)) return 'no summary';
-  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, a, o } = doc;
+  const { s: state, st: status, e: entities, g: suggestions, l: labels, r: errors, p: problems, a, o, m } = doc;
   if (state !== 'ok' && state !== 'invalid' && state !== 'none') return 'a bad state';
   if (status !== undefined && !(STATUSES as readonly unknown[]).includes(status)) return 'a bad status';
   if (!isCount(entities) || !isCount(suggestions) || !isCount(errors)) return 'bad counts';
@@ -246,6 +358,7 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
   }
   if (sum !== entities || byLabel.size !== labels.length) return 'label counts that do not add up';
   if (problems !== undefined && !(Array.isArray(problems) && problems.every(isProblem))) return 'bad problems';
+  if (m !== undefined && m !== 1) return 'a bad mentions flag';
   const annotators = a === undefined ? undefined : countsOf(a, pool, entities);
   if (annotators === null) return 'bad annotator counts';
   const sources = o === undefined ? undefined : countsOf(o, pool, suggestions);
@@ -257,7 +370,7 @@ function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry] | stri
     ...(annotators ? { annotators } : {}),
     ...(sources ? { suggestionSources: sources } : {}),
   };
-  return [key, { stamp, summary }];
+  return [key, { stamp, summary }, m === 1];
 }
 
 /** A [name, count] list whose counts add up to `total`, or null. */
