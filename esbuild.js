@@ -31,7 +31,7 @@ const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|likely-errors-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
+    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|likely-errors-host|expected-gain-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 

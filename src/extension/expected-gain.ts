@@ -1,33 +1,36 @@
 // The expected gains behind the sidebar's Sort by Expected Gain (issue 16, active learning): every
 // corpus article's figure from the folder's trained model (src/core/suggest/recommender/expected-gain.ts
-// says what it is), computed on a worker thread (expected-gain-worker.ts) that reads the model, the
-// articles and their sidecars itself, with a cancellable progress notification. The result is a
-// snapshot (GainSnapshot): tree.ts sorts by it until asked again.
+// says what it is), computed off the UI path with a cancellable progress notification: on a Node
+// worker thread that reads the model, the articles and their sidecars itself
+// (expected-gain-host.ts), or in the browser on the recommender's Web Worker, sent the documents
+// read here through the store (expected-gain-host.web.ts). The result is a snapshot
+// (GainSnapshot): tree.ts sorts by it until asked again.
 import * as vscode from 'vscode';
 import { GainEntry, GainSnapshot } from '../core/corpus/tree-model';
-import { GAIN_WORKER_ROLE, GainMessage, GainRequest } from './expected-gain-protocol';
-import { isBrowserHost } from './platform';
+import { folderProblem, gainsRefusal, GainJob, startGains } from './expected-gain-host';
+import { GainOutcome } from './expected-gain-protocol';
 import { fractionReporter } from './progress-fraction';
 import { modelUriOf } from './recommender-commands';
 import { mayRunRepositoryFiles, TrustHost } from './trust-gate';
-import { superviseWorker, WorkerRun } from './worker-run';
+import { AnnotationStore } from './store';
+import { WorkerRun } from './worker-run';
 import { workspaceTrustHost } from './workspace-trust';
 
 const RISK = "would load this repository's model file (a crafted one can exhaust the editor's memory)";
 const TRAIN = 'Train Recommender';
 
-type Outcome = { kind: 'done'; modelName: string; entries: GainEntry[] } | { kind: 'failed'; message: string };
-
 /** The snapshot, or why there is none (what the user was told). */
 export type GainResult = { snapshot: GainSnapshot } | { why: string };
 
 export class ExpectedGains implements vscode.Disposable {
-  private running: WorkerRun<Outcome> | undefined;
+  private running: WorkerRun<GainOutcome> | undefined;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    /** Where dist/expected-gain-worker.js is. */
+    /** Where the workers' scripts are (dist/expected-gain-worker.js, dist/web/recommender-worker.js). */
     private readonly extensionUri: vscode.Uri,
+    /** What the browser's host reads the documents through. */
+    private readonly store: AnnotationStore,
     private readonly trust: TrustHost = workspaceTrustHost,
   ) {}
 
@@ -36,9 +39,8 @@ export class ExpectedGains implements vscode.Disposable {
    * was computed (the user was told: no model, the browser, cancelled, a failure).
    */
   async compute(articles: readonly vscode.Uri[]): Promise<GainResult> {
-    if (isBrowserHost || this.extensionUri.scheme !== 'file') {
-      return this.refuse('Sort by Expected Gain is not offered in the browser: it runs the recommender over every article, seconds of computation that would freeze the editor here, and this host has no worker thread to move them to. Use the desktop VS Code, or `corpus-annotator suggest --model` where the corpus is cloned.');
-    }
+    const refusal = gainsRefusal(this.extensionUri);
+    if (refusal) return this.refuse(refusal);
     if (this.running) {
       void vscode.window.showInformationMessage('The expected gains are being computed already.');
       return { why: 'being computed already' };
@@ -59,15 +61,20 @@ export class ExpectedGains implements vscode.Disposable {
     const entries = new Map<string, GainEntry>();
     for (const a of articles) {
       const folder = vscode.workspace.getWorkspaceFolder(a);
-      if (!folder || folder.uri.scheme !== 'file') {
-        entries.set(a.toString(), { problem: 'not on the local disk, where the worker thread reads the articles' });
+      if (!folder) {
+        entries.set(a.toString(), { problem: 'not in a workspace folder, whose model would rank it' });
+        continue;
+      }
+      const problem = folderProblem(folder);
+      if (problem) {
+        entries.set(a.toString(), { problem });
         continue;
       }
       let group = byFolder.get(folder.uri.toString());
       if (!group) byFolder.set(folder.uri.toString(), (group = { folder, articles: [] }));
       group.articles.push(a);
     }
-    const jobs: Array<{ model: vscode.Uri; articles: vscode.Uri[] }> = [];
+    const jobs: GainJob[] = [];
     for (const { folder, articles: list } of byFolder.values()) {
       const model = modelUriOf(folder);
       if (await vscode.workspace.fs.stat(model).then(() => true, () => false)) jobs.push({ model, articles: list });
@@ -89,12 +96,8 @@ export class ExpectedGains implements vscode.Disposable {
       let done = 0;
       for (const job of jobs) {
         if (token.isCancellationRequested) return { kind: 'cancelled' } as const;
-        const request: GainRequest = { role: GAIN_WORKER_ROLE, modelPath: job.model.fsPath, articles: job.articles.map((a) => a.fsPath) };
-        const run = superviseWorker<GainMessage, Outcome>(vscode.Uri.joinPath(this.extensionUri, 'dist', 'expected-gain-worker.js').fsPath, request, {
-          outcomeOf: (m) => (m.kind === 'done' ? { kind: 'done', modelName: m.modelName, entries: m.entries } : m),
-          failed: (message) => ({ kind: 'failed', message: `the worker stopped: ${message}` }),
-        }, (message, fraction) => report(`${message} (${vscode.workspace.asRelativePath(job.model)})`, (done + fraction * job.articles.length) / total));
-        if (!run) return { kind: 'failed', message: 'this extension host could not start a worker thread' } as const;
+        const run = startGains(this.extensionUri, job, this.store, (message, fraction) => report(`${message} (${vscode.workspace.asRelativePath(job.model)})`, (done + fraction * job.articles.length) / total));
+        if (!run) return { kind: 'failed', message: 'this extension host could not start a worker' } as const;
         this.running = run;
         const cancelled = token.onCancellationRequested(() => run.cancel());
         const result = await run.outcome.finally(() => cancelled.dispose());

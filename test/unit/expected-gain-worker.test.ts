@@ -1,7 +1,8 @@
 // The expected-gain worker (src/extension/expected-gain-worker.ts) in plain Node: one figure per
 // article, the same as core's for the same model and annotations; an article without a sidecar,
 // an unreadable one, an invalid sidecar and stale offsets each say why they have none; a bad
-// model fails the run; terminating stops it mid-work.
+// model fails the run; terminating stops it mid-work. The browser's Web Worker (recommender-web-worker.ts),
+// sent the same documents read by its host, gives the same figures: the computation is one (expected-gain-docs.ts).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +12,8 @@ import { documentGain } from '../../src/core/suggest/recommender/expected-gain';
 import { parseModel, serializeModel } from '../../src/core/suggest/recommender/model-file';
 import { trainModel } from '../../src/core/suggest/recommender/recommender';
 import { withoutSuggestions } from '../../src/core/suggest/suggest';
-import { GAIN_WORKER_ROLE, GainMessage, GainRequest } from '../../src/extension/expected-gain-protocol';
+import { gainsOnDocs } from '../../src/extension/expected-gain-docs';
+import { GAIN_WORKER_ROLE, GainDoc, GainMessage, GainRequest, WebGainRequest } from '../../src/extension/expected-gain-protocol';
 import { runGains } from '../../src/extension/expected-gain-worker';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { tempDirs } from './helpers/tmp';
@@ -93,6 +95,54 @@ describe('expected gain: the worker', function () {
     const bad = (await run({ modelPath: path.join(root, 'bad.json'), articles })).at(-1);
     assert.equal(bad?.kind, 'failed');
     assert.match(bad?.kind === 'failed' ? bad.message : '', /bad\.json/);
+  });
+
+  /** The documents as the browser's host sends them (text and annotations without suggestions). */
+  const sent = (articles: readonly string[]): GainDoc[] => articles.map((a) => {
+    const sidecar = readSidecar(fs.readFileSync(`${a}.ann.yaml`, 'utf8')).sidecar;
+    return sidecar ? { text: decodeArticle(fs.readFileSync(a)).text, annotations: withoutSuggestions(sidecar.entities) } : { problem: 'its sidecar has errors' };
+  });
+
+  it("the browser's Web Worker, sent the same documents and model, gives the Node worker's figures", async () => {
+    const { articles, modelPath, modelText } = await corpus();
+    const node = (await run({ modelPath, articles })).at(-1);
+    assert.equal(node?.kind, 'done');
+    // The Web Worker's entry as the browser runs it: its global scope's onmessage and postMessage.
+    const scope = globalThis as unknown as { onmessage?: ((e: { data: unknown }) => void) | null; postMessage?: (m: GainMessage) => void };
+    const posted: GainMessage[] = [];
+    const finished = new Promise<void>((resolve) => {
+      scope.postMessage = (m) => {
+        posted.push(m);
+        if (m.kind !== 'progress') resolve();
+      };
+    });
+    try {
+      await import('../../src/extension/recommender-web-worker');
+      assert.equal(typeof scope.onmessage, 'function');
+      const docs = [...sent(articles), { problem: 'the article cannot be read: it is not UTF-8 text' }];
+      scope.onmessage?.({ data: { role: GAIN_WORKER_ROLE, modelText, modelWhere: 'model.json', docs } satisfies WebGainRequest });
+      await finished;
+    } finally {
+      delete scope.postMessage;
+      scope.onmessage = null;
+    }
+    const web = posted.at(-1);
+    assert.equal(web?.kind, 'done', JSON.stringify(web));
+    if (web?.kind !== 'done' || node?.kind !== 'done') return;
+    assert.equal(web.modelName, node.modelName);
+    assert.deepEqual(web.entries.slice(0, -1), node.entries);
+    assert.deepEqual(web.entries.at(-1), { problem: 'the article cannot be read: it is not UTF-8 text' }, 'a reason the host gave passes through');
+    const progress = posted.filter((m): m is Extract<GainMessage, { kind: 'progress' }> => m.kind === 'progress');
+    assert.equal(progress.at(-1)?.fraction, 1);
+  });
+
+  it('gainsOnDocs fails naming the model when its text is not a model, before reading any document', async () => {
+    const messages: GainMessage[] = [];
+    let read = 0;
+    await gainsOnDocs('{"format": "something else"}', 'models/ner.json', 3, () => { read++; return { problem: 'x' }; }, (m) => messages.push(m));
+    assert.equal(read, 0);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0]?.kind === 'failed' ? messages[0].message : '', /cannot read the model models\/ner\.json: /);
   });
 
   const script = path.join(__dirname, '..', '..', 'src', 'extension', 'expected-gain-worker.js');

@@ -165,9 +165,10 @@ describe('recommender training: the Web Worker bundle', () => {
     const esbuild = await import('esbuild');
     const result = await esbuild.build({ entryPoints: [path.join(REPO_ROOT, 'src/extension/recommender-web-worker.ts')], bundle: true, write: false, platform: 'browser', format: 'iife', metafile: true, logLevel: 'silent' });
     const inputs = Object.keys(result.metafile.inputs).map((p) => path.relative(REPO_ROOT, path.resolve(p)).split(path.sep).join('/'));
-    const allowed = (p: string) => p.startsWith('src/core/') || /^src\/extension\/(recommender-(protocol|train|web-worker)|likely-errors-(check|protocol))\.ts$/.test(p) || /node_modules\/yaml\/browser\//.test(p);
+    const allowed = (p: string) => p.startsWith('src/core/') || /^src\/extension\/(recommender-(protocol|train|web-worker)|likely-errors-(check|protocol)|expected-gain-(docs|protocol))\.ts$/.test(p) || /node_modules\/yaml\/browser\//.test(p);
     assert.deepEqual(inputs.filter((p) => !allowed(p)), []);
     assert.ok(inputs.includes('src/extension/recommender-train.ts'));
     assert.ok(inputs.includes('src/extension/likely-errors-check.ts'));
+    assert.ok(inputs.includes('src/extension/expected-gain-docs.ts'));
   });
 });

@@ -3,6 +3,11 @@
 import * as assert from './assert';
 import * as vscode from 'vscode';
 import type { CorpusAnnotatorApi } from '../../src/extension/main';
+import { decodeArticle } from '../../src/core/model/article';
+import { readSidecar } from '../../src/core/sidecar/sidecar-read';
+import { documentGain } from '../../src/core/suggest/recommender/expected-gain';
+import { parseModel } from '../../src/core/suggest/recommender/model-file';
+import { withoutSuggestions } from '../../src/core/suggest/suggest';
 
 const EXTENSION_ID = 'corpus-annotator.corpus-annotator';
 const ARTICLE = '001_e23791ebed5de2ea.txt';
@@ -119,11 +124,46 @@ describe('web worker extension host', () => {
     }
   });
 
-  it('Sort by Expected Gain says it needs a worker thread this host lacks, and leaves the order by name', async () => {
-    const result = await vscode.commands.executeCommand<{ sorted: boolean; why?: string }>('corpusAnnotator.tree.sortByGain');
-    assert.equal(result.sorted, false);
-    assert.ok(/not offered in the browser/.test(result.why ?? '') && /worker thread/.test(result.why ?? ''), result.why);
-    assert.equal((await vscode.commands.executeCommand<{ sortedByGain: boolean }>('corpusAnnotator.tree._state')).sortedByGain, false);
+  it("Sort by Expected Gain runs on the recommender's Web Worker: core's gains for the same documents and model, the unannotated document first; Sort by Name restores", async () => {
+    type Row = { id?: string; label: string; description?: string };
+    const rows = async () => (await vscode.commands.executeCommand<Row[]>('corpusAnnotator.tree._children', [])) ?? [];
+    const fresh = articleUri('zz-gain-unannotated.txt'); // an article's text without a sidecar: the most to learn from
+    const modelDir = articleUri('.corpus-annotator');
+    await vscode.workspace.fs.writeFile(fresh, await vscode.workspace.fs.readFile(articleUri('003_3e55259b9cbe4b4c.txt')));
+    try {
+      await until(api, async () => (await api.articles()).some((u) => u.toString() === fresh.toString()), 'the new article in the corpus');
+      await vscode.commands.executeCommand('corpusAnnotator.tree.groupByDocument');
+      assert.ok(await vscode.commands.executeCommand('corpusAnnotator.trainRecommender', { epochs: 3, hashBits: 14 }), 'trained');
+      const byName = await rows();
+      assert.equal(byName.length, 6, byName.map((r) => r.label).join(', '));
+      assert.equal(JSON.stringify(await vscode.commands.executeCommand('corpusAnnotator.tree.sortByGain')), JSON.stringify({ sorted: true }));
+      assert.equal((await vscode.commands.executeCommand<{ sortedByGain: boolean }>('corpusAnnotator.tree._state')).sortedByGain, true);
+      const byGain = await rows();
+
+      // The same figures, from the same files, with core.
+      const model = parseModel(await readText(vscode.Uri.joinPath(modelDir, 'model.json'))).model;
+      const gains = new Map<string, number>();
+      for (const r of byName) {
+        const uri = vscode.Uri.parse((r.id ?? '').replace(/^doc:/, ''));
+        const sidecarText = await readText(uri.with({ path: `${uri.path}.ann.yaml` })).then((t) => t, () => undefined);
+        const sidecar = sidecarText === undefined ? { entities: [] } : readSidecar(sidecarText).sidecar;
+        assert.ok(sidecar, r.label);
+        gains.set(r.id ?? '', documentGain(model, decodeArticle(await vscode.workspace.fs.readFile(uri)).text, withoutSuggestions(sidecar.entities)).gain);
+      }
+      const expected = [...byName].sort((a, b) => (gains.get(b.id ?? '') ?? 0) - (gains.get(a.id ?? '') ?? 0) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+      assert.equal(JSON.stringify(byGain.map((r) => r.label)), JSON.stringify(expected.map((r) => r.label)));
+      assert.equal(byGain[0]?.label, 'zz-gain-unannotated.txt', 'the unannotated document first');
+      for (const r of byGain) assert.ok(r.description?.startsWith(`gain ${gains.get(r.id ?? '')?.toFixed(1)} · `), `${r.label}: ${r.description}`);
+
+      await vscode.commands.executeCommand('corpusAnnotator.tree.sortByName');
+      assert.equal((await vscode.commands.executeCommand<{ sortedByGain: boolean }>('corpusAnnotator.tree._state')).sortedByGain, false);
+      assert.equal(JSON.stringify((await rows()).map((r) => r.id)), JSON.stringify(byName.map((r) => r.id)));
+    } finally {
+      await vscode.commands.executeCommand('corpusAnnotator.tree.sortByName');
+      await vscode.workspace.fs.delete(fresh).then(undefined, () => undefined);
+      await vscode.workspace.fs.delete(modelDir, { recursive: true }).then(undefined, () => undefined);
+      await until(api, async () => (await api.articles()).length === 5, 'the new article to leave the corpus');
+    }
   });
 
   it('never rewrites an invalid sidecar', async () => {
