@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
+import type { CorpusAnnotatorApi } from '../../src/extension/main';
 import { activateApi, articleUri, waitForCorpus, workspaceDir } from './helpers';
 
 const SEED = '003_3e55259b9cbe4b4c.txt'; // in progress: not trained on
@@ -22,9 +23,10 @@ describe('recommender in VS Code', function () {
   this.timeout(120_000);
   const modelDir = () => path.join(workspaceDir(), '.corpus-annotator');
   let savedTagged: Buffer;
+  let api: CorpusAnnotatorApi;
 
   before(async () => {
-    const api = await activateApi();
+    api = await activateApi();
     savedTagged = fs.readFileSync(`${articleUri(TAGGED).fsPath}.ann.yaml`);
     fs.copyFileSync(articleUri(SEED).fsPath, articleUri(FRESH).fsPath);
     await waitForCorpus(api, articleUri(FRESH));
@@ -35,6 +37,8 @@ describe('recommender in VS Code', function () {
     fs.writeFileSync(`${articleUri(TAGGED).fsPath}.ann.yaml`, savedTagged);
     for (const f of [articleUri(FRESH).fsPath, `${articleUri(FRESH).fsPath}.ann.yaml`]) fs.rmSync(f, { force: true });
     fs.rmSync(modelDir(), { recursive: true, force: true });
+    // Gone from the corpus before the next suite counts its documents.
+    await waitForCorpus(api, articleUri(FRESH), false);
   });
 
   it('trains on a worker thread: a tag issued meanwhile completes before training ends', async () => {
