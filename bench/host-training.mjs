@@ -33,7 +33,10 @@ const rows = [
     baseline: `idle ${ms(median(idle))} / ${ms(percentile(idle, 95))} / ${ms(Math.max(...idle))}`,
     ratio: median(during) / median(idle), target: '≤ 150 ms', met: p95 <= 150,
   }),
-  row('16. … longest extension-host stall, during training / idle', { measured: ms(one('stallTraining')), baseline: `idle ${ms(one('stallIdle'))}`, target: '≤ 50 ms', met: one('stallTraining') <= 50 }),
+  row('16. … longest extension-host stall, during training / idle (when: ms into the phase)', {
+    measured: `${ms(one('stallTraining'))} (at ${ms(one('stallTrainingAt'))} of ${ms(one('trainingPhaseMs'))})`,
+    baseline: `idle ${ms(one('stallIdle'))} (at ${ms(one('stallIdleAt'))})`, target: '≤ 50 ms', met: one('stallTraining') <= 50,
+  }),
   row('16. Train Recommender in the host (worker thread), command to model written', { measured: `${(one('trainMs') / 1000).toFixed(1)} s on ${one('documents')} documents, ${one('entities')} entities`, target: '≤ 20 s', met: one('trainMs') <= 20_000 }),
 ];
 const notes = [
