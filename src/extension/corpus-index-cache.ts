@@ -15,7 +15,7 @@
 // mentions line costs reading those documents' sidecars again; a failed save is logged once, never shown.
 import * as vscode from 'vscode';
 import { DocumentSummary, StringPool } from '../core/corpus/corpus-index';
-import { countsSteps, EntryLines, MentionsRead, mentionsSteps, ParsedCounts, reusable, serialiseEntry, SidecarStamp, SnapshotEntry, snapshotHeaders } from '../core/corpus/corpus-index-snapshot';
+import { countsSteps, headersFor, MentionsRead, mentionsSteps, ParsedCounts, reusable, serialiseEntry, SidecarStamp, SnapshotEntry } from '../core/corpus/corpus-index-snapshot';
 import { sidecarPathOf } from '../core/model/model';
 import { mapBounded } from '../core/corpus/map-bounded';
 import { sha256Hex } from '../core/model/sha256';
@@ -239,7 +239,8 @@ export class CorpusIndexCache implements vscode.Disposable {
     if (!counts || !dir || this.saving !== 'on' || this.disposed || !counts.complete()) return;
     const started = performance.now();
     if (await this.unchangedOnDisk(counts)) return;
-    const lines: EntryLines[] = [];
+    const countsLines = new EncodedLines();
+    const mentionsLines = new EncodedLines();
     const summaries = new WeakSet<DocumentSummary>();
     const pause = slicer(() => this.disposed);
     // (A copy of the list: the slices let changes in meanwhile; a change after it saves again.)
@@ -248,14 +249,18 @@ export class CorpusIndexCache implements vscode.Disposable {
       summaries.add(summary);
       // A summary not read from disk (a loaded document's live model) is kept with a stamp no file
       // has: it counts in the next opening's first totals, and that opening reads its sidecar again.
-      lines.push(serialiseEntry(key, { stamp: this.stamps.get(summary) ?? UNCHECKED, summary }));
+      const lines = serialiseEntry(key, { stamp: this.stamps.get(summary) ?? UNCHECKED, summary });
+      // Encoded at once: the mentions of 10,000 documents as strings (36 MB of text, twice that
+      // in UTF-16) held until the end of the save took the host past 400 MB.
+      countsLines.add(lines.counts);
+      if (lines.mentions !== undefined) mentionsLines.add(lines.mentions);
     }
     if (this.disposed) return;
     // Names of its own (time, then random): two saves at once (a test's second index) never meet.
     const generation = `${Date.now().toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2, 8)}`;
-    const headers = snapshotHeaders(lines, this.producer, generation);
-    const mentions = await encodeInSlices(headers.mentions, lines.map((l) => l.mentions), pause);
-    const countsBytes = await encodeInSlices(headers.counts, lines.map((l) => l.counts), pause);
+    const headers = headersFor(countsLines.count, mentionsLines.count, this.producer, generation);
+    const mentions = await mentionsLines.join(headers.mentions, pause);
+    const countsBytes = await countsLines.join(headers.counts, pause);
     if (this.disposed) return;
     // The mentions first: counts without their mentions cost a re-read of those sidecars; mentions without counts are never read.
     const pair = [
@@ -271,8 +276,8 @@ export class CorpusIndexCache implements vscode.Disposable {
         await vscode.workspace.fs.rename(temp, target, { overwrite: false });
         size += bytes.length;
       }
-      this.log.info(`corpus index: saved ${lines.length} document summaries (${(size / 1048576).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`);
-      this.onDisk = { file, summaries, size: lines.length };
+      this.log.info(`corpus index: saved ${countsLines.count} document summaries (${(size / 1048576).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`);
+      this.onDisk = { file, summaries, size: countsLines.count };
     } catch (e) {
       // Derived data: the next session reads the sidecars instead. Not retried (no error loop).
       this.saving = 'failed';
@@ -387,28 +392,40 @@ async function inSlices<T>(steps: Generator<void, T, void>, stopped: () => boole
 }
 
 /**
- * A file's bytes: `header`, then each line and a newline (undefined: no line), as core's
- * serialiseSnapshot writes it, encoded a line at a time (`pause` between): encoding one 40 MB
- * string stalled the host for 400 ms.
+ * A file's lines, each encoded as it comes (UTF-8, with its newline), then joined behind a header
+ * as core's serialiseSnapshot writes them, with `pause` between copies: encoding one 40 MB string
+ * stalled the host for 400 ms, and the copy of 40 MB, its pages first touched, ~90 ms.
  */
-async function encodeInSlices(header: string, lines: ReadonlyArray<string | undefined>, pause: () => Promise<void>): Promise<Uint8Array> {
-  const encoder = new TextEncoder();
-  const parts = [encoder.encode(header)];
-  let size = (parts[0] as Uint8Array).length;
-  for (const line of lines) {
-    if (line === undefined) continue;
-    await pause();
-    const part = encoder.encode(`${line}\n`);
-    parts.push(part);
-    size += part.length;
+class EncodedLines {
+  private readonly encoder = new TextEncoder();
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  count = 0;
+
+  add(line: string): void {
+    const part = this.encoder.encode(`${line}\n`);
+    this.parts.push(part);
+    this.size += part.length;
+    this.count++;
   }
-  // (Copied between yields too: the 40 MB copy, its pages first touched, took ~90 ms of a busy host.)
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    await pause();
-    bytes.set(part, at);
-    at += part.length;
+
+  /** The file's bytes; the lines are let go of as they are copied (only the file is left). */
+  async join(header: string, pause: () => Promise<void>): Promise<Uint8Array> {
+    const head = this.encoder.encode(header);
+    const bytes = new Uint8Array(head.length + this.size);
+    bytes.set(head, 0);
+    let at = head.length;
+    const parts = this.parts;
+    this.parts = [];
+    for (let i = 0; i < parts.length; i++) {
+      await pause();
+      const part = parts[i] as Uint8Array;
+      bytes.set(part, at);
+      at += part.length;
+      parts[i] = EMPTY;
+    }
+    return bytes;
   }
-  return bytes;
 }
+
+const EMPTY = new Uint8Array(0);

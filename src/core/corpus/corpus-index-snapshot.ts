@@ -97,8 +97,13 @@ export function serialiseSnapshot(lines: readonly EntryLines[], producer = '', g
  * and puts the bytes together: one 40 MB string to encode at once stalled its host.)
  */
 export function snapshotHeaders(lines: readonly EntryLines[], producer = '', generation = ''): SnapshotFiles {
-  const header = (format: string, documents: number) => `${JSON.stringify({ format, version: SNAPSHOT_VERSION, generation, producer, documents })}\n`;
-  return { counts: header(FORMAT, lines.length), mentions: header(MENTIONS_FORMAT, lines.filter((l) => l.mentions !== undefined).length) };
+  return headersFor(lines.length, lines.filter((l) => l.mentions !== undefined).length, producer, generation);
+}
+
+/** The header lines of a pair of `documents` counts lines and `withMentions` mentions lines. */
+export function headersFor(documents: number, withMentions: number, producer = '', generation = ''): SnapshotFiles {
+  const header = (format: string, n: number) => `${JSON.stringify({ format, version: SNAPSHOT_VERSION, generation, producer, documents: n })}\n`;
+  return { counts: header(FORMAT, documents), mentions: header(MENTIONS_FORMAT, withMentions) };
 }
 
 /** Runs steps to their end at once (a test, a small file). */
