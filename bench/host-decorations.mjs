@@ -7,12 +7,9 @@
 //     sessions interleaved (full, incremental, full, incremental) on the same machine.
 // Needs the built extension and the compiled bench (`npm run build && npx tsc -p .`) and the test
 // host (`npm run host:install`). Alone: `node bench/host-decorations.mjs`; in bench/run.mjs's list.
-import path from 'node:path';
 import { median, ms, report, row } from './lib/common.mjs';
+import { runHostBench } from './lib/host-bench.mjs';
 import { exitOnUncaughtErrors, shutdown } from '../test/host/lifecycle.mjs';
-import { REPO_ROOT } from '../test/host/paths.mjs';
-import { runInCodeServer } from '../test/host/run-in-code-server.mjs';
-import { freshWorkspace } from '../test/host/workspace.mjs';
 
 exitOnUncaughtErrors();
 const ROUNDS = 3;
@@ -22,30 +19,16 @@ async function session(fullWrites) {
   const out = { renders: [], writes: [], figures: {} };
   const env = { CORPUS_ANNOTATOR_LOG_TO_CONSOLE: '1', CORPUS_ANNOTATOR_BENCH: 'decorations' };
   if (fullWrites) env.CORPUS_ANNOTATOR_FULL_WRITES = '1';
-  const quiet = console.log;
-  console.log = () => {}; // the extension host's log, mirrored by runInCodeServer: parsed below, not shown
-  let code;
-  try {
-    code = await runInCodeServer({
-      workspace: freshWorkspace(),
-      extensionDevelopmentPath: REPO_ROOT,
-      extensionTestsPath: path.join(REPO_ROOT, 'out', 'bench', 'host', 'index.js'),
-      timeoutMs: 600_000,
-      env,
-      onConsole: (line) => {
-        const r = /rendered (\d+) decorations of zz_bench_10k\.txt in ([\d.]+) ms/.exec(line);
-        if (r) out.renders.push({ n: Number(r[1]), ms: Number(r[2]) });
-        const w = /wrote zz_bench_10k\.txt\.ann\.yaml \((\d+) entities, (patched|rewritten)\) in ([\d.]+) ms, ([\d.]+) ms of it computing/.exec(line);
-        if (w) out.writes.push({ how: w[2], ms: Number(w[3]), busy: Number(w[4]) });
-        if (line.startsWith('bench-json: ')) {
-          const f = JSON.parse(line.slice('bench-json: '.length));
-          out.figures[f.name] = f.values;
-        }
-      },
-    });
-  } finally {
-    console.log = quiet;
-  }
+  const { code, figures } = await runHostBench({
+    env,
+    onLine: (line) => {
+      const r = /rendered (\d+) decorations of zz_bench_10k\.txt in ([\d.]+) ms/.exec(line);
+      if (r) out.renders.push({ n: Number(r[1]), ms: Number(r[2]) });
+      const w = /wrote zz_bench_10k\.txt\.ann\.yaml \((\d+) entities, (patched|rewritten)\) in ([\d.]+) ms, ([\d.]+) ms of it computing/.exec(line);
+      if (w) out.writes.push({ how: w[2], ms: Number(w[3]), busy: Number(w[4]) });
+    },
+  });
+  out.figures = figures;
   if (code !== 0) throw new Error(`the host bench failed (exit ${code}); run it with CORPUS_ANNOTATOR_TEST_VERBOSE=1 to see why`);
   process.stderr.write(`host-decorations: ${fullWrites ? 'full writes' : 'incremental writes'} session done\n`);
   return out;

@@ -9,38 +9,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median, ms, percentile, report, row } from './lib/common.mjs';
+import { runHostBench } from './lib/host-bench.mjs';
 import { exitOnUncaughtErrors, shutdown } from '../test/host/lifecycle.mjs';
 import { REPO_ROOT } from '../test/host/paths.mjs';
-import { runInCodeServer } from '../test/host/run-in-code-server.mjs';
-import { freshWorkspace } from '../test/host/workspace.mjs';
 
 exitOnUncaughtErrors();
 const pages = process.argv[2] ?? ['..', '../..'].map((up) => path.join(REPO_ROOT, up, 'shared', 'data', 'europeana-fr')).find((p) => fs.existsSync(p));
 if (!pages || !fs.existsSync(pages)) throw new Error('the Europeana pages were not found: pass their folder (../shared/data/europeana-fr)');
 
-const figures = {};
-const quiet = console.log;
-console.log = () => {}; // the extension host's output, mirrored by runInCodeServer: parsed, not shown
-let code;
 const load = [];
 const sampler = setInterval(() => load.push(os.loadavg()[0]), 2000);
-try {
-  code = await runInCodeServer({
-    workspace: freshWorkspace(),
-    extensionDevelopmentPath: REPO_ROOT,
-    extensionTestsPath: path.join(REPO_ROOT, 'out', 'bench', 'host', 'index.js'),
-    timeoutMs: 600_000,
-    env: { CORPUS_ANNOTATOR_BENCH: 'training', CORPUS_ANNOTATOR_BENCH_PAGES: path.resolve(pages) },
-    onConsole: (line) => {
-      if (!line.startsWith('bench-json: ')) return;
-      const f = JSON.parse(line.slice('bench-json: '.length));
-      figures[f.name] = f.values;
-    },
-  });
-} finally {
-  console.log = quiet;
-  clearInterval(sampler);
-}
+const { code, figures } = await runHostBench({ env: { CORPUS_ANNOTATOR_BENCH: 'training', CORPUS_ANNOTATOR_BENCH_PAGES: path.resolve(pages) } })
+  .finally(() => clearInterval(sampler));
 if (code !== 0 || !figures.during) throw new Error(`the host bench failed (exit ${code}); run it with CORPUS_ANNOTATOR_TEST_VERBOSE=1 to see why`);
 
 const idle = figures.idle;

@@ -115,14 +115,16 @@ export class Corpus implements vscode.Disposable {
       void this.store.onFileChanged(uri);
       return;
     }
-    // Known already: replaced in one step (an atomic save, a checkout), or written right after it
-    // was created and the watcher reported both as one creation. Its content may be new.
-    if (this.articles.has(uri.toString())) void this.store.onFileChanged(uri);
-    else if (this.labels.isArticle(uri)) {
+    if (!this.articles.has(uri.toString()) && this.labels.isArticle(uri)) {
       this.articles.set(uri.toString(), uri);
       void vscode.commands.executeCommand('setContext', 'corpusAnnotator.articleCount', this.articles.size);
       this.emitter.fire();
     }
+    // Its content may be new to the store even when the article is new to the list: replaced in
+    // one step (an atomic save, a checkout), or written again right after it was created, which the
+    // watcher reports as one creation — and an editor may have opened it in between, so the store
+    // holds its first text (the CI failure of stop 26). The store ignores what it does not hold.
+    void this.store.onFileChanged(uri);
   }
 
   private onDeleted(uri: vscode.Uri): void {

@@ -41,8 +41,8 @@ export function hostRealpath(): ((path: string) => Promise<string>) | undefined 
 /** What the extension uses of Node's worker_threads.Worker. */
 export interface NodeWorkerLike {
   postMessage(value: unknown): void;
-  on(event: 'message' | 'error', listener: (value: never) => void): unknown;
-  off(event: 'message' | 'error', listener: (value: never) => void): unknown;
+  on(event: 'message' | 'error' | 'exit', listener: (value: never) => void): unknown;
+  off(event: 'message' | 'error' | 'exit', listener: (value: never) => void): unknown;
   terminate(): unknown;
   unref(): void;
 }

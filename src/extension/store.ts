@@ -123,6 +123,8 @@ export const ANNOTATABLE_SCHEMES = new Set(['file', 'vscode-remote', 'vscode-vfs
 export class AnnotationStore implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<DocAnnotations>>();
+  /** A forced read waiting for the read in flight (see load). */
+  private readonly queuedReads = new Map<string, Promise<DocAnnotations>>();
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly emitter = new vscode.EventEmitter<StoreChange>();
   readonly onDidChange = this.emitter.event;
@@ -173,14 +175,28 @@ export class AnnotationStore implements vscode.Disposable {
     }
   }
 
-  /** Loads (once; again with `force`) an article's annotations. */
+  /**
+   * Loads (once; again with `force`) an article's annotations. `force` asks for the files as they
+   * are now: a read already in flight may have read them before the change that asks, so one more
+   * read follows it (one, however many ask while it waits).
+   */
   load(article: vscode.Uri, force = false): Promise<DocAnnotations> {
     const key = article.toString();
     const existing = this.entries.get(key);
     if (existing) existing.lastUsed = performance.now();
     if (existing && !force) return Promise.resolve(existing);
     const pending = this.loading.get(key);
-    if (pending) return pending;
+    if (pending && !force) return pending;
+    if (pending) {
+      const queued = this.queuedReads.get(key);
+      if (queued) return queued;
+      const next = this.track(key, pending.catch(() => undefined).then(() => {
+        this.queuedReads.delete(key);
+        return this.read(article);
+      }));
+      this.queuedReads.set(key, next);
+      return next;
+    }
     return this.track(key, this.read(article));
   }
 
@@ -398,6 +414,9 @@ export class AnnotationStore implements vscode.Disposable {
     if (parsed.sidecar && !hasErrors(parsed.problems) && drifted(parsed.sidecar, article)) {
       const r = reanchor(parsed.sidecar.entities, article, { budget: REANCHOR_BUDGET, ...(previousText && previousText !== article.text ? { oldText: previousText } : {}) });
       const next = reanchoredSidecar(parsed.sidecar, article, r);
+      // Until the re-anchored sidecar is written (or the annotator settles what is pending), the
+      // one on disk still describes the old text: a read meanwhile needs that text as context.
+      if (previousText) entry.sidecarFor = previousText;
       if (next && !hasErrors(validateAgainstArticle(next, article, { ...validateOpts, entityLines: undefined }))) {
         entry.kind = 'ok';
         entry.sidecar = next;
@@ -742,20 +761,23 @@ export class AnnotationStore implements vscode.Disposable {
       return;
     }
     const offsets = new OffsetMap(text);
+    let removedByChange: Entity[] = [];
     if (entry.kind === 'ok') {
       const changes = e.contentChanges.map((c) => changeToCodePoints(before, c));
       const slice = (s: number, t: number) => offsets.slice(s, t);
       const track = (s: Sidecar): Sidecar => ({ ...s, entities: trackChanges(s.entities, changes, slice).entities });
       const r = trackChanges(entry.sidecar.entities, changes, slice);
+      removedByChange = r.removed;
       entry.history.map(track);
       const changed = r.removed.length > 0 || r.adjusted.length > 0 || r.entities.some((x, i) => x !== entry.sidecar.entities[i]);
       entry.sidecar = { ...entry.sidecar, entities: r.entities };
       if (changed) entry.pendingSave = true;
-      // A change that leaves the editor clean may be the file reloaded from disk, not typing.
-      if (r.removed.length || !e.document.isDirty) void this.onChangeSettled(entry, r.removed);
     }
     entry.text = text;
     entry.offsets = offsets;
+    // A change that leaves the editor clean may be the file reloaded from disk, not typing; settled
+    // against the new text (before it, a reload looked like an edit that cut the entities).
+    if (entry.kind === 'ok' && (removedByChange.length || !e.document.isDirty)) void this.onChangeSettled(entry, removedByChange);
     if (entry.kind === 'invalid' && entry.diskText !== undefined) {
       // Whether the sidecar fits depends on the text: check the same sidecar against the new text.
       this.parseInto(entry, entry.diskText, { ...this.articleOf(entry), sha256: entry.articleSha ?? '' });
@@ -785,9 +807,13 @@ export class AnnotationStore implements vscode.Disposable {
   private async reconcileIfSaved(entry: Entry, reloadIfChangedOutside = false): Promise<'reconciled' | 'reloaded' | 'not-saved-text' | 'failed'> {
     try {
       const text = entry.text;
+      // The hash of the file the entry was read for, taken now: a reload finishing while the file
+      // is read below changes it, and the sidecar on disk may not yet describe the new file.
+      const sha = entry.articleSha;
       const disk = checkArticle(entry, await readBytes(entry.article));
       if (disk.text !== text || entry.text !== text) return 'not-saved-text';
-      if (entry.articleSha !== undefined && disk.sha256 !== entry.articleSha) {
+      if (sha !== entry.articleSha) return 'reloaded';
+      if (sha !== undefined && disk.sha256 !== sha) {
         // A content change showing a new file: reloaded from outside. (A save arrives as a
         // dirty-state change without content, which never asks for this.)
         if (!reloadIfChangedOutside) return 'failed';

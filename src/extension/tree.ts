@@ -296,8 +296,9 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
   /** The corpus documents of a folder (all of them when `folder` is undefined); with a filter, those with matches. */
   private async documentNodes(folder: vscode.WorkspaceFolder | undefined): Promise<TreeNode[]> {
     await this.corpus.ready();
-    const key = folder?.uri.toString();
-    const articles = this.corpus.list().filter((uri) => !key || vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() === key);
+    // With one folder every article is in it: no workspace-folder lookup per article at each refresh (10,000 of them).
+    const key = this.corpusFolders().length > 1 ? folder?.uri.toString() : undefined;
+    const articles = key === undefined ? this.corpus.list() : this.corpus.list().filter((uri) => vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() === key);
     // By gain: from the snapshot alone (a map lookup per article), so paging stays as cheap as by name.
     const ordered = this.gains ? sortByGain(articles, (uri) => uri.toString(), this.gains) : articles;
     if (this.filter) {

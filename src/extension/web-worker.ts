@@ -61,14 +61,27 @@ export function listenToWorker<Out>(w: WebWorker<unknown, Out>, what: string, on
 export async function onWebWorker<In, Out>(extensionUri: vscode.Uri, path: readonly string[], what: string, request: In, h: WorkerHandlers<Out>): Promise<() => void> {
   const script = await webWorkerScript(extensionUri, path);
   if (!script) throw new Error('this browser could not start a Web Worker');
-  const worker = script.spawn<In, Out>(`corpus-annotator ${what}`);
+  let worker: WebWorker<In, Out>;
+  try {
+    worker = script.spawn<In, Out>(`corpus-annotator ${what}`);
+  } catch (e) {
+    script.release();
+    throw e;
+  }
   const unlisten = listenToWorker(worker, what, h.onMessage, h.onError);
-  worker.postMessage(request);
-  return () => {
+  const stop = () => {
     unlisten();
     worker.terminate();
     script.release();
   };
+  try {
+    // A request the browser cannot clone throws here: the worker and the script's URL go with it.
+    worker.postMessage(request);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return stop;
 }
 
 /**

@@ -59,11 +59,17 @@ export function onWorkerThread<M>(script: string, workerData: unknown, what: str
 
 function wireWorker<M>(worker: NonNullable<ReturnType<typeof hostWorker>>, h: WorkerHandlers<M>, error: (e: Error) => Error): () => void {
   const stopped = (e: Error) => h.onError(error(e));
+  // A thread that ends without its last message (process.exit in a dependency, killed by the
+  // system) raises no 'error': without this the run would wait for ever. Its last messages are
+  // delivered before 'exit'; the turn waited covers any still queued, and a settled run ignores it.
+  const exited = (code: number) => setTimeout(() => stopped(new Error(`the worker thread exited (code ${code}) before reporting its result`)), 0);
   worker.on('message', h.onMessage as (v: never) => void);
   worker.on('error', stopped as (v: never) => void);
+  worker.on('exit', exited as (v: never) => void);
   return () => {
     worker.off('message', h.onMessage as (v: never) => void);
     worker.off('error', stopped as (v: never) => void);
+    worker.off('exit', exited as (v: never) => void);
     void worker.terminate();
   };
 }

@@ -92,7 +92,11 @@ export function waitForFile(file, check, timeoutMs = 15_000) {
       finish();
       resolve(value);
     };
-    const watcher = fs.watch(path.dirname(file), probe);
+    // The file's folder may not exist yet (the model's .corpus-annotator/): watch the nearest one
+    // that does; the 200 ms probe below catches what a non-recursive watch misses.
+    let watched = path.dirname(file);
+    while (!fs.existsSync(watched) && path.dirname(watched) !== watched) watched = path.dirname(watched);
+    const watcher = fs.watch(watched, probe);
     const poll = setInterval(probe, 200);
     const timer = setTimeout(() => {
       finish();

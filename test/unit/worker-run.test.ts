@@ -61,4 +61,23 @@ describe('worker supervisor', function () {
     assert.equal(outcome.kind, 'failed');
     assert.match(outcome.kind === 'failed' ? outcome.message : '', /^stopped: boom at load/);
   });
+
+  it('a thread that exits without its last message settles as failed (it does not wait for ever)', async () => {
+    const quits = path.join(await tmpDir(), 'quits.js');
+    fs.writeFileSync(quits, 'require("node:worker_threads").parentPort.postMessage({ kind: "progress", message: "starting", fraction: 0 }); process.exit(3);');
+    const progress: string[] = [];
+    const run = superviseWorker<GainMessage, Outcome>(quits, {}, protocol, (m) => progress.push(m));
+    assert.ok(run);
+    const outcome = await run.outcome;
+    assert.deepEqual(progress, ['starting'], 'a message sent before it exits still arrives');
+    assert.deepEqual(outcome, { kind: 'failed', message: 'stopped: the worker thread exited (code 3) before reporting its result' });
+  });
+
+  it('a thread whose last message is its exit: the outcome of that message, not a failure', async () => {
+    const lastWords = path.join(await tmpDir(), 'last-words.js');
+    fs.writeFileSync(lastWords, 'require("node:worker_threads").parentPort.postMessage({ kind: "done", entries: [1, 2] }); process.exit(0);');
+    const run = superviseWorker<GainMessage, Outcome>(lastWords, {}, protocol, () => undefined);
+    assert.ok(run);
+    assert.deepEqual(await run.outcome, { kind: 'done', n: 2 });
+  });
 });
