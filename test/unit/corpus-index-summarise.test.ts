@@ -168,6 +168,23 @@ describe('corpus index: summarising a canonical sidecar without entity objects (
     assert.equal(summariseSidecar('version: 1\nentities: [oops\n', { withMentions: new StringPool() }).state, 'invalid');
   });
 
+  it('leaves nothing in the pool for a sidecar refused after its first lines were scanned (a duplicate id at the end)', () => {
+    const entities: Entity[] = [
+      { id: 'aaaaaa', label: 'PER', start: 0, end: 5, text: 'Amina Alaoui', attrs: { kb: 'wikidata:Q123456789' } },
+      { id: 'bbbbbb', label: 'LOC', start: 10, end: 15, text: 'Rabat-Salé-Kénitra' },
+    ];
+    const valid = writeSidecar({ version: 1, document: 'a.txt', status: 'done', entities });
+    const lines = valid.split('\n');
+    const text = [...lines.slice(0, -1), lines.at(-2) as string, ''].join('\n'); // the last entity line twice
+    const pool = new StringPool();
+    const summary = summariseSidecar(text, { withMentions: pool });
+    assert.equal(summary.state, 'invalid');
+    assert.equal(pool.size, 0);
+    assert.equal(same(text), false);
+    summariseSidecar(valid, { withMentions: pool });
+    assert.equal(pool.size, 5, 'the valid sidecar interns its two labels, two texts and kb id');
+  });
+
   it('gives the same summaries on generated and mutated sidecars (fast-check)', () => {
     let fast = 0;
     PROPERTIES.check(fc.property(sidecarArb, fc.array(mutationArb, { maxLength: 2 }), (model, mutations) => {
