@@ -1,11 +1,12 @@
 // The corpus at a glance, for the sidebar and `stats`: per document, its status and how many
 // entities of each label it has, and the totals over the corpus, kept up to date one sidecar at a
 // time (a file changed on disk costs one read of that sidecar, not a rescan). Pure: the caller
-// reads the files; this module only reads their text (readSidecar: the fast path for canonical
-// sidecars) and keeps the counts.
+// reads the files; this module only reads their text (canonical sidecars: fastScanSidecar, no entity
+// objects; others: readSidecar) and keeps the counts.
 import { Entity, Status } from '../model/model';
 import { Problem } from '../model/problems';
-import { readSidecar } from '../sidecar/sidecar-read';
+import { EntityFields, fastScanSidecar } from '../sidecar/sidecar-fast-read';
+import { mayReadFast, readSidecar } from '../sidecar/sidecar-read';
 
 export type DocumentState =
   /** A sound sidecar: its status and counts are known. */
@@ -113,11 +114,13 @@ export function mentionsOf(entities: readonly Entity[], pool: StringPool): Menti
     if (e.suggested === true) suggested[k] = 1;
     const kb = e.attrs?.kb;
     const canonical = e.attrs?.canonical;
-    if (kb !== undefined || canonical !== undefined) {
-      (links ??= new Map()).set(k, { ...(kb !== undefined ? { kb: pool.intern(kb) } : {}), ...(canonical !== undefined ? { canonical: pool.intern(canonical) } : {}) });
-    }
+    if (kb !== undefined || canonical !== undefined) (links ??= new Map()).set(k, linkOf(kb, canonical, pool));
   }
   return { length: n, ids, labels, texts, starts, ends, suggested, links };
+}
+
+function linkOf(kb: string | undefined, canonical: string | undefined, pool: StringPool): MentionLink {
+  return { ...(kb !== undefined ? { kb: pool.intern(kb) } : {}), ...(canonical !== undefined ? { canonical: pool.intern(canonical) } : {}) };
 }
 
 /** A mention as an entity (the fields the whole-corpus views know: no note, by or src). */
@@ -156,7 +159,21 @@ const NO_LABELS: ReadonlyMap<string, number> = new Map();
 
 /** The summary of one document from its sidecar's text (undefined: it has none). */
 export function summariseSidecar(text: string | undefined, options: SummaryOptions = {}): DocumentSummary {
-  if (text === undefined) return { state: 'none', status: 'todo', entities: 0, suggestions: 0, labels: NO_LABELS, errors: 0 };
+  if (text === undefined) return noSidecar();
+  return (mayReadFast(text) ? summariseCanonical(text, options.withMentions) : undefined) ?? summariseSidecarRead(text, options);
+}
+
+function noSidecar(): DocumentSummary {
+  return { state: 'none', status: 'todo', entities: 0, suggestions: 0, labels: NO_LABELS, errors: 0 };
+}
+
+/**
+ * summariseSidecar() through readSidecar()'s model of the sidecar: its path for a text not in
+ * canonical form (any spelling, problems included). Exported alone for the differential test
+ * and the benchmark: on canonical text both paths give deep-equal summaries.
+ */
+export function summariseSidecarRead(text: string | undefined, options: SummaryOptions = {}): DocumentSummary {
+  if (text === undefined) return noSidecar();
   const parsed = readSidecar(text);
   const pool = options.withMentions;
   const problems = pool && parsed.problems.length ? { problems: parsed.problems.slice(0, MAX_SUMMARY_PROBLEMS) } : {};
@@ -168,23 +185,106 @@ export function summariseSidecar(text: string | undefined, options: SummaryOptio
 
 /** The summary of a sound sidecar's model (a loaded document's, or one just read). */
 export function summariseEntities(status: Status, entities: readonly Entity[], options: SummaryOptions = {}, extra: Partial<DocumentSummary> = {}): DocumentSummary {
-  const labels = new Map<string, number>();
-  let suggestions = 0;
-  let annotators: Map<string, number> | undefined;
-  let sources: Map<string, number> | undefined;
-  for (const e of entities) {
-    if (e.suggested === true) {
-      suggestions++;
-      bump((sources ??= new Map()), e.src ?? '', 1);
+  const tally = new Tally();
+  for (const e of entities) tally.add(e.label, e.suggested === true, e.by, e.src);
+  const mentions = options.withMentions ? { mentions: mentionsOf(entities, options.withMentions) } : {};
+  return tally.summary(status, extra, mentions);
+}
+
+/** A sound sidecar's counts, one entity at a time (both summary paths count through this). */
+class Tally {
+  private readonly labels = new Map<string, number>();
+  private entities = 0;
+  private suggestions = 0;
+  private annotators: Map<string, number> | undefined;
+  private sources: Map<string, number> | undefined;
+
+  add(label: string, suggested: boolean, by: string | undefined, src: string | undefined): void {
+    if (suggested) {
+      this.suggestions++;
+      bump((this.sources ??= new Map()), src ?? '', 1);
     } else {
-      labels.set(e.label, (labels.get(e.label) ?? 0) + 1);
-      bump((annotators ??= new Map()), e.by ?? '', 1);
+      this.entities++;
+      this.labels.set(label, (this.labels.get(label) ?? 0) + 1);
+      bump((this.annotators ??= new Map()), by ?? '', 1);
     }
   }
-  const mentions = options.withMentions ? { mentions: mentionsOf(entities, options.withMentions) } : {};
-  const who = annotators ? { annotators } : {};
-  const from = sources ? { suggestionSources: sources } : {};
-  return { state: 'ok', status, entities: entities.length - suggestions, suggestions, labels, errors: 0, ...who, ...from, ...extra, ...mentions };
+
+  summary(status: Status, extra: Partial<DocumentSummary>, mentions: { mentions?: Mentions }): DocumentSummary {
+    const who = this.annotators ? { annotators: this.annotators } : {};
+    const from = this.sources ? { suggestionSources: this.sources } : {};
+    return { state: 'ok', status, entities: this.entities, suggestions: this.suggestions, labels: this.labels, errors: 0, ...who, ...from, ...extra, ...mentions };
+  }
+}
+
+// summariseCanonical()'s numeric columns, reused from one sidecar to the next (grown when a
+// sidecar has more entities) and copied out at their length: no growing array per sidecar.
+let scratchStarts = new Int32Array(256);
+let scratchEnds = new Int32Array(256);
+let scratchSuggested = new Uint8Array(256);
+
+/**
+ * summariseSidecar()'s path for a sidecar in canonical form (what the extension and `fmt` write):
+ * the same summary as summariseSidecarRead() gives, from fastScanSidecar's fields, with no entity
+ * objects, attrs objects or line maps (on a 10k-sidecar first opening those were most of the time
+ * and a fifth of it in GC). Undefined when the text is not canonical or has a problem.
+ */
+function summariseCanonical(text: string, pool: StringPool | undefined): DocumentSummary | undefined {
+  const tally = new Tally();
+  // The strings are kept as read (slices of `text`) and only interned once the whole text has
+  // been accepted: a text refused halfway leaves nothing in the pool.
+  const ids: string[] = [];
+  const labels: string[] = [];
+  const texts: string[] = [];
+  let rawLinks: Map<number, [string | undefined, string | undefined]> | undefined;
+  let n = 0;
+  const status = fastScanSidecar(text, (f: Readonly<EntityFields>) => {
+    tally.add(f.label, f.suggested, f.by, f.src);
+    if (pool === undefined) return;
+    if (n === scratchStarts.length) growScratch();
+    ids.push(f.id);
+    labels.push(f.label);
+    texts.push(f.text);
+    scratchStarts[n] = f.start;
+    scratchEnds[n] = f.end;
+    scratchSuggested[n] = f.suggested ? 1 : 0;
+    if (f.kb !== undefined || f.canonical !== undefined) (rawLinks ??= new Map()).set(n, [f.kb, f.canonical]);
+    n++;
+  });
+  if (status === undefined) return undefined;
+  if (pool === undefined) return tally.summary(status, {}, {});
+  // Canonical order is by (start, end, label, id): already the mentions' text order.
+  // A sidecar's labels are a few strings, read as the same string objects (the scanner shares
+  // them): the pool is only asked when the label changes from one mention to the next.
+  let rawLabel = '';
+  let label = '';
+  for (let k = 0; k < n; k++) {
+    ids[k] = detach(ids[k] as string);
+    const l = labels[k] as string;
+    if (l !== rawLabel || k === 0) label = pool.intern((rawLabel = l));
+    labels[k] = label;
+    texts[k] = pool.intern(texts[k] as string);
+  }
+  let links: Map<number, MentionLink> | undefined;
+  if (rawLinks) {
+    links = new Map();
+    for (const [k, [kb, canonical]] of rawLinks) links.set(k, linkOf(kb, canonical, pool));
+  }
+  const mentions: Mentions = { length: n, ids, labels, texts, starts: scratchStarts.slice(0, n), ends: scratchEnds.slice(0, n), suggested: scratchSuggested.slice(0, n), links };
+  return tally.summary(status, {}, { mentions });
+}
+
+function growScratch(): void {
+  const size = scratchStarts.length * 2;
+  const starts = new Int32Array(size);
+  const ends = new Int32Array(size);
+  const suggested = new Uint8Array(size);
+  starts.set(scratchStarts);
+  ends.set(scratchEnds);
+  suggested.set(scratchSuggested);
+  scratchStarts = starts;
+  scratchEnds = ends;
+  scratchSuggested = suggested;
 }
 
 /** Per-document summaries by key (the article's path, a URI…) and running totals over them. */

@@ -205,58 +205,100 @@ const attrNames = new Recent();
 let lineEnd = 0;
 
 /**
- * The entity on the canonical line at `at`; `lineEnd` is then where the next line starts.
- * Undefined when the line is not the writer's line for a structurally valid entity.
+ * The fields of the entity line scanEntityFields() read last: one object, overwritten per line, so
+ * that a reader that only counts (fastScanSidecar's callers) allocates no entity per line.
  */
-function scanEntityLine(s: string, at: number): Entity | undefined {
+export interface EntityFields {
+  id: string;
+  label: string;
+  start: number;
+  end: number;
+  text: string;
+  note: string | undefined;
+  /** Only when `attrs` were asked for (fastReadSidecar, parseEntityLine); `kb` and `canonical` always. */
+  attrs: Record<string, string> | undefined;
+  kb: string | undefined;
+  canonical: string | undefined;
+  by: string | undefined;
+  src: string | undefined;
+  suggested: boolean;
+}
+
+const fields: EntityFields = { id: '', label: '', start: 0, end: 0, text: '', note: undefined, attrs: undefined, kb: undefined, canonical: undefined, by: undefined, src: undefined, suggested: false };
+
+/**
+ * Reads the canonical entity line at `at` into `fields`; `lineEnd` is then where the next line
+ * starts. False when the line is not the writer's line for a structurally valid entity.
+ */
+function scanEntityFields(s: string, at: number, withAttrs: boolean): boolean {
   let p = literal(s, at, '  - {id: ');
-  if (p < 0) return undefined;
+  if (p < 0) return false;
   const plainId = s.charCodeAt(p) !== 0x22;
   p = scanScalar(s, p);
-  if (p < 0) return undefined;
+  if (p < 0) return false;
   const id = value;
-  if (plainId ? id.length > 64 : !ID.test(id)) return undefined;
+  if (plainId ? id.length > 64 : !ID.test(id)) return false;
   p = literal(s, p, ', label: ');
-  if (p < 0) return undefined;
+  if (p < 0) return false;
   const plainLabel = s.charCodeAt(p) !== 0x22;
-  if ((p = scanScalar(s, p, labels)) < 0) return undefined;
+  if ((p = scanScalar(s, p, labels)) < 0) return false;
   const label = value;
-  if (!plainLabel && label.trim() === '') return undefined; // the full reader: "cannot be empty"
+  if (!plainLabel && label.trim() === '') return false; // the full reader: "cannot be empty"
   p = literal(s, p, ', start: ');
-  if (p < 0 || (p = scanOffset(s, p)) < 0) return undefined;
+  if (p < 0 || (p = scanOffset(s, p)) < 0) return false;
   const start = numberValue;
   p = literal(s, p, ', end: ');
-  if (p < 0 || (p = scanOffset(s, p)) < 0) return undefined;
+  if (p < 0 || (p = scanOffset(s, p)) < 0) return false;
   const end = numberValue;
-  if (start >= end) return undefined;
+  if (start >= end) return false;
   p = literal(s, p, ', text: ');
-  if (p < 0 || (p = scanQuoted(s, p)) < 0) return undefined;
+  if (p < 0 || (p = scanQuoted(s, p)) < 0) return false;
   const text = value;
   let note: string | undefined;
   let by: string | undefined;
   let src: string | undefined;
   if (s.startsWith(', note: ', p)) {
-    if ((p = scanQuoted(s, p + 8)) < 0) return undefined;
+    if ((p = scanQuoted(s, p + 8)) < 0) return false;
     note = value;
   }
   let attrs: Record<string, string> | undefined;
+  attrKb = attrCanonical = undefined;
   if (s.startsWith(', attrs: {', p)) {
-    if ((p = scanAttrs(s, p + 10)) < 0) return undefined;
-    attrs = attrsValue;
+    if ((p = scanAttrs(s, p + 10, withAttrs)) < 0) return false;
+    attrs = withAttrs ? attrsValue : undefined;
   }
   if (s.startsWith(', by: ', p)) {
-    if ((p = scanScalar(s, p + 6, annotators)) < 0) return undefined;
+    if ((p = scanScalar(s, p + 6, annotators)) < 0) return false;
     by = value;
   }
   if (s.startsWith(', src: ', p)) {
-    if ((p = scanScalar(s, p + 7, sources)) < 0) return undefined;
+    if ((p = scanScalar(s, p + 7, sources)) < 0) return false;
     src = value;
   }
   const suggested = s.startsWith(', suggested: true', p);
   if (suggested) p += 17;
   p = literal(s, p, '}\n');
-  if (p < 0) return undefined;
+  if (p < 0) return false;
   lineEnd = p;
+  fields.id = id;
+  fields.label = label;
+  fields.start = start;
+  fields.end = end;
+  fields.text = text;
+  fields.note = note;
+  fields.attrs = attrs;
+  fields.kb = attrKb;
+  fields.canonical = attrCanonical;
+  fields.by = by;
+  fields.src = src;
+  fields.suggested = suggested;
+  return true;
+}
+
+/** The entity on the canonical line at `at` (see scanEntityFields), as the full reader builds it. */
+function scanEntityLine(s: string, at: number): Entity | undefined {
+  if (!scanEntityFields(s, at, true)) return undefined;
+  const { id, label, start, end, text, note, attrs, by, src, suggested } = fields;
   // The usual shapes as whole literals (one allocation, a shared hidden class); keys in the
   // full reader's order.
   if (note === undefined && attrs === undefined && !suggested) {
@@ -273,12 +315,17 @@ function scanEntityLine(s: string, at: number): Entity | undefined {
 }
 
 let attrsValue: Record<string, string> = {};
+let attrKb: string | undefined;
+let attrCanonical: string | undefined;
 
-/** `k: "v", …}` after `attrs: {`: names canonical and strictly ascending; the mapping in `attrsValue`. */
-function scanAttrs(s: string, p: number): number {
+/**
+ * `k: "v", …}` after `attrs: {`: names canonical and strictly ascending; the mapping in `attrsValue`
+ * (only when `build`: a summary needs only `kb` and `canonical`, left in attrKb and attrCanonical).
+ */
+function scanAttrs(s: string, p: number, build: boolean): number {
   // Built like the full reader's: a null-prototype object spread into a plain one, so that a name
   // such as `__proto__` is an own property in both.
-  const out: Record<string, string> = Object.create(null);
+  const out: Record<string, string> | undefined = build ? Object.create(null) : undefined;
   let previous: string | undefined;
   if (s.charCodeAt(p) !== 0x7d) {
     for (;;) {
@@ -287,14 +334,16 @@ function scanAttrs(s: string, p: number): number {
       if (previous !== undefined && cmp(previous, key) >= 0) return -1;
       p = literal(s, p, ': ');
       if (p < 0 || (p = scanQuoted(s, p)) < 0) return -1;
-      out[key] = value;
+      if (out) out[key] = value;
+      if (key === 'kb') attrKb = value;
+      else if (key === 'canonical') attrCanonical = value;
       previous = key;
       if (s.charCodeAt(p) === 0x7d) break;
       p = literal(s, p, ', ');
       if (p < 0) return -1;
     }
   }
-  attrsValue = { ...out };
+  if (out) attrsValue = { ...out };
   return p + 1;
 }
 
@@ -310,14 +359,16 @@ export function parseEntityLine(source: string, at: number): { entity: Entity; n
 
 const STATUS_LINES = STATUSES.map((s) => `status: ${s}\n`);
 
-/**
- * Reads a sidecar in canonical form with no structural problem: the same result as the full
- * reader's (`problems` empty). Undefined for anything else: the caller then runs the full reader.
- */
-export function fastReadSidecar(source: string): ParsedSidecar | undefined {
+/** The canonical lines before the entities; `at`: where the entity lines start (-1: `entities: []`, the end). */
+interface Header {
+  document: string;
+  sha256: string | undefined;
+  status: Status;
+  at: number;
+}
+
+function scanHeader(source: string): Header | undefined {
   if (!source.startsWith(PREFIX)) return undefined;
-  const keyLines = new Map<string, number>([['version', 2], ['document', 3]]);
-  let line = 4;
   let at = scanScalar(source, PREFIX.length);
   const document = value;
   if ((at = literal(source, at, '\n')) < 0) return undefined;
@@ -327,24 +378,39 @@ export function fastReadSidecar(source: string): ParsedSidecar | undefined {
     at = scanScalar(source, at + 8);
     sha256 = value;
     if ((at = literal(source, at, '\n')) < 0 || !SHA256.test(sha256)) return undefined;
-    keyLines.set('sha256', line++);
   }
 
   const s = STATUS_LINES.findIndex((l) => source.startsWith(l, at));
   if (s < 0) return undefined;
   const status = STATUSES[s] as Status;
   at += (STATUS_LINES[s] as string).length;
-  keyLines.set('status', line++);
 
+  if (source.startsWith(EMPTY_ENTITIES, at)) {
+    return at + EMPTY_ENTITIES.length === source.length ? { document, sha256, status, at: -1 } : undefined;
+  }
+  if (!source.startsWith(ENTITIES_KEY, at)) return undefined;
+  at += ENTITIES_KEY.length;
+  if (at === source.length) return undefined; // `entities:` and nothing: the writer says `[]`
+  return { document, sha256, status, at };
+}
+
+/**
+ * Reads a sidecar in canonical form with no structural problem: the same result as the full
+ * reader's (`problems` empty). Undefined for anything else: the caller then runs the full reader.
+ */
+export function fastReadSidecar(source: string): ParsedSidecar | undefined {
+  const header = scanHeader(source);
+  if (!header) return undefined;
+  const { document, sha256, status } = header;
+  let line = 4;
+  const keyLines = new Map<string, number>([['version', 2], ['document', 3]]);
+  if (sha256 !== undefined) keyLines.set('sha256', line++);
+  keyLines.set('status', line++);
   keyLines.set('entities', line++);
   const entityLines = new Map<string, number>();
   const entities: Entity[] = [];
-  if (source.startsWith(EMPTY_ENTITIES, at)) {
-    if (at + EMPTY_ENTITIES.length !== source.length) return undefined;
-  } else {
-    if (!source.startsWith(ENTITIES_KEY, at)) return undefined;
-    at += ENTITIES_KEY.length;
-    if (at === source.length) return undefined; // `entities:` and nothing: the writer says `[]`
+  let at = header.at;
+  if (at >= 0) {
     let previous: Entity | undefined;
     while (at < source.length) {
       const e = scanEntityLine(source, at);
@@ -361,4 +427,37 @@ export function fastReadSidecar(source: string): ParsedSidecar | undefined {
   }
   const sidecar: Sidecar = { version: SIDECAR_VERSION, document, sha256, status, entities };
   return { problems: [], entityLines, keyLines, sidecar };
+}
+
+/**
+ * fastReadSidecar() for a reader that only needs each entity's fields once (the corpus index's
+ * summaries): `visit` gets every entity line's fields in turn (one object, overwritten; `attrs`
+ * not built), no entity objects or line maps are made. Returns the status when fastReadSidecar
+ * would return a sidecar, undefined when it would not — then what `visit` saw must be dropped.
+ */
+export function fastScanSidecar(source: string, visit: (fields: Readonly<EntityFields>) => void): Status | undefined {
+  const header = scanHeader(source);
+  if (!header) return undefined;
+  let at = header.at;
+  if (at < 0) return header.status;
+  const ids = new Set<string>();
+  let pStart = -1;
+  let pEnd = 0;
+  let pLabel = '';
+  let pId = '';
+  while (at < source.length) {
+    if (!scanEntityFields(source, at, false)) return undefined;
+    const { id, label, start, end } = fields;
+    // compareEntities(previous, this) < 0, as fastReadSidecar checks it.
+    if (pStart >= 0 && (pStart - start || pEnd - end || cmp(pLabel, label) || cmp(pId, id)) >= 0) return undefined;
+    const size = ids.size;
+    if (ids.add(id).size === size) return undefined; // a duplicate id
+    visit(fields);
+    pStart = start;
+    pEnd = end;
+    pLabel = label;
+    pId = id;
+    at = lineEnd;
+  }
+  return header.status;
 }

@@ -27,10 +27,23 @@ const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/m;
  * (test/unit/sidecar-fast-read.test.ts and sidecar-segmented-read.test.ts check it differentially).
  */
 export function readSidecar(source: string): ParsedSidecar {
-  // (No `!` at all, the usual case: the text is not scanned with the pattern, a tenth of the read's time.)
-  const tagged = source.includes('!') && MAYBE_TAG.test(source);
+  const tagged = isTagged(source);
   const fast = source.length <= MAX_SIDECAR_CHARS && !tagged;
   return (fast ? fastReadSidecar(source) : undefined) ?? new SidecarReader(source).read(!tagged);
+}
+
+/**
+ * Whether readSidecar() tries the fast canonical reader on this text: a reader with its own
+ * fast path (the corpus index's summaries, fastScanSidecar) asks this, so that both take it on
+ * exactly the same texts.
+ */
+export function mayReadFast(source: string): boolean {
+  return source.length <= MAX_SIDECAR_CHARS && !isTagged(source);
+}
+
+function isTagged(source: string): boolean {
+  // (No `!` at all, the usual case: the text is not scanned with the pattern, a tenth of the read's time.)
+  return source.includes('!') && MAYBE_TAG.test(source);
 }
 
 /**
