@@ -24,6 +24,8 @@ export const SUGGESTED_KEY = '(suggestions)';
 export class Decorations implements vscode.Disposable {
   private readonly types = new Map<string, LabelTypes>();
   private readonly rendered = new Map<string, RenderedDecorations>();
+  /** What each editor was last drawn from (the store replaces these objects on any change). */
+  private readonly drawn = new WeakMap<vscode.TextEditor, { sidecar: object; offsets: object; kind: string }>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly store: AnnotationStore, private readonly labels: LabelService, private readonly log?: vscode.LogOutputChannel) {
@@ -48,6 +50,11 @@ export class Decorations implements vscode.Disposable {
   private async loadAndRender(editor: vscode.TextEditor): Promise<void> {
     if (!(await this.store.isCandidate(editor.document.uri))) return;
     await this.store.load(editor.document.uri);
+    // A fresh load has announced itself, and that drew this editor already: drawing 10,000
+    // entities twice sent them twice to the window.
+    const ann = this.store.get(editor.document.uri);
+    const drawn = this.drawn.get(editor);
+    if (ann && drawn?.sidecar === ann.sidecar && drawn.offsets === ann.offsets && drawn.kind === ann.kind) return;
     this.render(editor);
   }
 
@@ -99,6 +106,7 @@ export class Decorations implements vscode.Disposable {
       editor.setDecorations(types.inner, slot.inner);
       editor.setDecorations(types.suggested, slot.suggested);
     }
+    this.drawn.set(editor, { sidecar: ann.sidecar, offsets: ann.offsets, kind: ann.kind });
     this.rendered.set(editor.document.uri.toString(), rendered);
     // bench/host-decorations.mjs reads this line (issue 9: ≤ 50 ms for 10k entities).
     this.log?.debug(`rendered ${sorted.length} decorations of ${editor.document.uri.path.split('/').pop()} in ${(performance.now() - started).toFixed(1)} ms`);
