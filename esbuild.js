@@ -31,7 +31,7 @@ const webSiblingsPlugin = {
   name: 'web-siblings',
   setup(build) {
     const path = require('path');
-    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|likely-errors-host|expected-gain-host|dashboard-git|curate-git)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
+    build.onResolve({ filter: /^\.\/(local-write|local-read|pattern-host|recommender-host|likely-errors-host|expected-gain-host|dashboard-git|curate-git|summarise-host)$/ }, (args) => ({ path: path.join(args.resolveDir, `${args.path.slice(2)}.web.ts`) }));
   },
 };
 
@@ -127,6 +127,14 @@ const targets = [
     ...common,
     entryPoints: ['src/extension/expected-gain-worker.ts'],
     outfile: 'dist/expected-gain-worker.js',
+    platform: 'node',
+    target: 'node20',
+  },
+  {
+    // The first pass over a large corpus reads and summarises its sidecars on these (src/extension/summarise-host.ts).
+    ...common,
+    entryPoints: ['src/extension/summarise-worker.ts'],
+    outfile: 'dist/summarise-worker.js',
     platform: 'node',
     target: 'node20',
   },

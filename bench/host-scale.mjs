@@ -59,6 +59,11 @@ async function session(workspace, label) {
         if (found) out.figures.findArticlesMs = [Number(found[2])];
         const summarised = /summarised (\d+) sidecar\(s\) for the sidebar in (\d+) ms/.exec(line);
         if (summarised) out.figures.summariseMs = [Number(summarised[2])];
+        const threads = /summarised \d+ sidecar\(s\) for the sidebar in \d+ ms \((\d+) counted on (\d+) worker thread/.exec(line);
+        if (threads) out.figures.workerThreads = [Number(threads[2])];
+        // On worker threads, the full summaries (mentions) follow the counts.
+        const full = /full summaries \(mentions\) of (\d+) sidecar\(s\) in (\d+) ms/.exec(line);
+        if (full) out.figures.fullSummariesMs = [Number(full[2])];
         const wrote = /wrote .* in ([\d.]+) ms, ([\d.]+) ms of it computing/.exec(line);
         if (wrote) (out.figures.writeMs ??= []).push(Number(wrote[1]));
         const g = /grouped the corpus by (label|entity).* in (\d+) ms/.exec(line);

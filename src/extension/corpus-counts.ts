@@ -12,9 +12,17 @@ import { readBytes } from './read-file';
 import { Corpus } from './corpus';
 import type { CorpusIndexCache } from './corpus-index-cache';
 import { AnnotationStore, DocAnnotations } from './store';
+import { summariseOnWorkers } from './summarise-host';
+import type { SummarisePhase } from './summarise-protocol';
+import type { ReadStamp } from './summarise-protocol';
 
 /** Sidecars read at once while summarising the corpus. */
 const READ_CONCURRENCY = 16;
+/**
+ * Sidecars to summarise from which the pass goes to worker threads (summarise-host.ts; the Node
+ * host, local files): below, a thread's start costs about what it saves.
+ */
+const WORKER_MIN = 100;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** One document's summary replaced (`after` undefined: forgotten); undefined: many changed at once (a pass). */
@@ -42,8 +50,15 @@ export class CorpusCounts implements vscode.Disposable {
   /** Showing the last session's totals (corpus-index-cache.ts) until the first pass has checked them. */
   private provisional = false;
   private persistedIndex: Promise<Map<string, SnapshotEntry> | undefined> | undefined;
+  /** The full summaries (mentions) of a pass on worker threads, which follow its counts. */
+  private fullSummaries: Promise<void> = Promise.resolve();
+  /** How the last pass went: sidecars summarised, how many of them on how many worker threads. */
+  lastPass: { summarised: number; onWorkers: number; threads: number } | undefined;
+  /** Stops the worker threads of a pass under way (on dispose). */
+  private readonly workerRuns = new Set<() => void>();
 
-  constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel, private readonly activatedAt = performance.now(), private readonly persisted?: CorpusIndexCache) {
+  /** `extension`: where dist/summarise-worker.js is (none: every sidecar is summarised on this thread). */
+  constructor(private readonly corpus: Corpus, private readonly store: AnnotationStore, private readonly log: vscode.LogOutputChannel, private readonly activatedAt = performance.now(), private readonly persisted?: CorpusIndexCache, private readonly extension?: vscode.Uri) {
     this.persistedIndex = persisted?.load(this.pool).then((entries) => this.seed(entries));
     const sidecars = vscode.workspace.createFileSystemWatcher('**/*.ann.yaml');
     const onSidecar = (uri: vscode.Uri) => {
@@ -88,6 +103,7 @@ export class CorpusCounts implements vscode.Disposable {
   async mentionsReady(): Promise<void> {
     await this.persistedIndex;
     await this.persisted?.mentionsReady();
+    await this.fullSummaries;
   }
 
   /** Corpus totals, when every article of the corpus has a summary. */
@@ -111,22 +127,85 @@ export class CorpusCounts implements vscode.Disposable {
       }
     }
     const stale = persisted && (await this.persisted?.stale(persisted, articles, (key) => this.index.get(key)));
-    const todo = articles.filter((u) => !this.index.get(u.toString()) || stale?.has(u.toString()));
+    let todo = articles.filter((u) => !this.index.get(u.toString()) || stale?.has(u.toString()));
     const started = Date.now();
+    const onWorkers = this.extension && todo.length >= WORKER_MIN ? this.summariseOnWorkers(todo.filter((u) => u.scheme === 'file' && !this.store.get(u))) : undefined;
+    let counted = 0;
+    if (onWorkers) {
+      const left = await onWorkers.counted;
+      todo = todo.filter((u) => !onWorkers.taken.has(u)).concat(left);
+      counted = onWorkers.taken.size - left.length;
+    }
     for (let i = 0; i < todo.length; i += READ_CONCURRENCY) {
       // A document the store has loaded by now (the active editor's, the Problems panel's
       // background load) is summarised from it, as its changes are: its sidecar is not read again.
       await Promise.all(todo.slice(i, i + READ_CONCURRENCY).map((u) => (this.store.get(u) ? this.fromStore(u, false) : this.readSummary(u, false))));
     }
-    if (todo.length) this.log.info(`summarised ${todo.length} sidecar(s) for the sidebar in ${Date.now() - started} ms`);
+    const summarised = todo.length + counted;
+    this.lastPass = { summarised, onWorkers: counted, threads: onWorkers?.threads ?? 0 };
+    if (summarised) this.log.info(`summarised ${summarised} sidecar(s) for the sidebar in ${Date.now() - started} ms${onWorkers ? ` (${counted} counted on ${onWorkers.threads} worker thread(s))` : ''}`);
     this.passed = true;
     this.provisional = false;
     this.syncedVersion = version;
     if (persisted) this.logTotals('checked against the sidecars');
     else if (!this.firstPassLogged && this.complete()) this.logTotals('');
-    if (todo.length || removed || persisted) this.emitter.fire(undefined);
+    if (summarised || removed || persisted) this.emitter.fire(undefined);
+    if (onWorkers) {
+      // The totals are out; the pass ends with the mentions (the label groupings and the saved index need them).
+      await onWorkers.finished;
+      this.log.info(`full summaries (mentions) of ${onWorkers.taken.size} sidecar(s) in ${Date.now() - started} ms`);
+      this.emitter.fire(undefined);
+    }
     this.passEmitter.fire();
   });
+
+  /**
+   * Summarises `articles` on worker threads: `counted` resolves, once every one has its counts,
+   * to those the workers could not do (this thread reads them); `finished`, once their summaries
+   * have their mentions. A summary replaced meanwhile (an edit, a file event, a load in the store)
+   * is left as it is. Undefined when no thread could start.
+   */
+  private summariseOnWorkers(articles: vscode.Uri[]): { taken: Set<vscode.Uri>; threads: number; counted: Promise<vscode.Uri[]>; finished: Promise<void> } | undefined {
+    if (!this.extension || !articles.length) return undefined;
+    const generations = articles.map((u) => this.bump(u));
+    const counted: Array<DocumentSummary | undefined> = new Array(articles.length);
+    const left: vscode.Uri[] = [];
+    /** Still this pass's to update: no newer read, load or deletion since it began. */
+    const ours = (i: number, phase: SummarisePhase) => {
+      const u = articles[i] as vscode.Uri;
+      if (this.generation.get(u.toString()) !== generations[i]) return undefined;
+      if (phase === 'full' && (counted[i] === undefined || this.index.get(u.toString()) !== counted[i])) return undefined;
+      return u;
+    };
+    let run: ReturnType<typeof summariseOnWorkers>;
+    try {
+      run = summariseOnWorkers(vscode.Uri.joinPath(this.extension, 'dist', 'summarise-worker.js').fsPath, articles.map((u) => sidecarPathOf(u.fsPath)), this.pool, {
+        summary: (phase: SummarisePhase, i: number, summary: DocumentSummary, stamp: ReadStamp) => {
+          const u = ours(i, phase);
+          if (!u) return;
+          if (phase === 'counts') counted[i] = summary;
+          else this.persisted?.remember(summary, this.persisted.stampOf(stamp));
+          this.replace(u, summary, false);
+        },
+        failed: (phase: SummarisePhase, i: number, why: string | undefined) => {
+          const u = ours(i, phase);
+          if (!u) return;
+          if (why) this.log.warn(`summarising ${u.fsPath} on a worker thread: ${why}; read on the extension host's thread instead`);
+          if (phase === 'counts') left.push(u);
+          else void this.readSummary(u);
+        },
+      });
+    } catch (e) {
+      this.log.warn(`cannot start the summarising worker threads (${e instanceof Error ? e.message : String(e)}): the sidecars are read on the extension host's thread`);
+      return undefined;
+    }
+    if (!run) return undefined;
+    const stop = run.stop;
+    this.workerRuns.add(stop);
+    const finished = run.finished.finally(() => this.workerRuns.delete(stop));
+    this.fullSummaries = Promise.all([this.fullSummaries, finished]).then(() => undefined);
+    return { taken: new Set(articles), threads: run.threads, counted: run.counted.then(() => left), finished };
+  }
 
   /** The last session's summaries, shown until the first pass has checked them (nothing read yet). */
   private seed(entries: Map<string, SnapshotEntry> | undefined): Map<string, SnapshotEntry> | undefined {
@@ -199,6 +278,7 @@ export class CorpusCounts implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const stop of this.workerRuns) stop();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -208,11 +208,16 @@ export class CorpusIndexCache implements vscode.Disposable {
    */
   async stamp(sidecar: vscode.Uri): Promise<SidecarStamp | undefined> {
     try {
-      const st = await statFile(sidecar);
-      return Date.now() - st.mtime < RACY_MS ? undefined : { size: st.size, mtime: st.mtime };
+      return this.stampOf(await statFile(sidecar));
     } catch (e) {
       return e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? { absent: true } : undefined;
     }
+  }
+
+  /** The stamp to persist for a sidecar read when it had this size and mtime (undefined: too recent to trust). */
+  stampOf(st: SidecarStamp): SidecarStamp | undefined {
+    if ('absent' in st) return st;
+    return Date.now() - st.mtime < RACY_MS ? undefined : { size: st.size, mtime: st.mtime };
   }
 
   /** Records how the sidecar looked when `summary` was read from it (undefined: not persisted). */

@@ -19,7 +19,7 @@ export interface Reopened {
   afterPass: Counted | undefined;
 }
 
-export function corpusIndexCommands(cache: CorpusIndexCache, counts: CorpusCounts, corpus: Corpus, store: AnnotationStore, log: vscode.LogOutputChannel, producer: string): vscode.Disposable {
+export function corpusIndexCommands(cache: CorpusIndexCache, counts: CorpusCounts, corpus: Corpus, store: AnnotationStore, log: vscode.LogOutputChannel, producer: string, extension?: vscode.Uri): vscode.Disposable {
   return vscode.Disposable.from(
     registerCommand(log, 'rebuildCorpusIndex', async () => {
       await cache.clear();
@@ -31,22 +31,24 @@ export function corpusIndexCommands(cache: CorpusIndexCache, counts: CorpusCount
     }),
     // TEST-ONLY (not contributed in package.json): 'flush' saves now and returns the file,
     // 'hold'/'release' stop and resume saving (VS Code "closed" while files change), 'reopen'
-    // builds a second index from the persisted file over the same corpus, as the next session would.
+    // builds a second index from the persisted file over the same corpus, as the next session would;
+    // 'lastPass' says how the last pass over the corpus summarised its sidecars.
     vscode.commands.registerCommand('corpusAnnotator.index._cache', async (action: string) => {
       if (action === 'flush') {
         await cache.save();
         return (await cache.files())[0]?.toString();
       }
       if (action === 'hold' || action === 'release') return cache.hold(action === 'hold');
-      if (action === 'reopen') return reopen(cache.dir, corpus, store, log, producer);
+      if (action === 'reopen') return reopen(cache.dir, corpus, store, log, producer, extension);
+      if (action === 'lastPass') return counts.lastPass;
       throw new Error(`unknown action ${action}`);
     }),
   );
 }
 
-async function reopen(dir: vscode.Uri | undefined, corpus: Corpus, store: AnnotationStore, log: vscode.LogOutputChannel, producer: string): Promise<Reopened> {
+async function reopen(dir: vscode.Uri | undefined, corpus: Corpus, store: AnnotationStore, log: vscode.LogOutputChannel, producer: string, extension: vscode.Uri | undefined): Promise<Reopened> {
   const cache = new CorpusIndexCache(dir, log, producer);
-  const counts = new CorpusCounts(corpus, store, log, performance.now(), cache);
+  const counts = new CorpusCounts(corpus, store, log, performance.now(), cache, extension);
   cache.attach(counts);
   const counted = (): Counted | undefined => {
     const t = counts.totals();

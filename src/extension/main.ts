@@ -53,8 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Corpus
   context.subscriptions.push(new CompareView(store, log));
   context.subscriptions.push(new ExportCommands(store, corpus, labels, log));
   const indexCache = CorpusIndexCache.of(context, log);
-  const counts = new CorpusCounts(corpus, store, log, activatedAt, indexCache);
-  context.subscriptions.push(indexCache.attach(counts), corpusIndexCommands(indexCache, counts, corpus, store, log, String(context.extension.packageJSON.version)));
+  const counts = new CorpusCounts(corpus, store, log, activatedAt, indexCache, context.extensionUri);
+  context.subscriptions.push(indexCache.attach(counts), corpusIndexCommands(indexCache, counts, corpus, store, log, String(context.extension.packageJSON.version), context.extensionUri));
   context.subscriptions.push(counts, new AnnotationTree(store, corpus, labels, log, counts, new ExpectedGains(log, context.extensionUri, store)));
   context.subscriptions.push(new SuggestionCommands(store, corpus, log));
   context.subscriptions.push(new GazetteerCommands(store, corpus, labels, log, context.extensionUri));

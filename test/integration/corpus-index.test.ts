@@ -163,4 +163,36 @@ describe('corpus index', function () {
     assert.ok(!(await loaded()).includes(article.toString()), 'nor to clear it');
     await sidebarMatchesDisk('with the sidecar fixed');
   });
+
+  it('summarises a large pass on worker threads: the same totals, label groups and problems as the sidecars on disk say', async () => {
+    const many = Array.from({ length: 150 }, (_, i) => `${PREFIX}many_${String(i).padStart(3, '0')}.txt`);
+    many.forEach((n, i) => writeDoc(n, 5 + (i % 7)));
+    // One of them invalid, one not UTF-8: both reported without their article being loaded.
+    const invalid = vscode.Uri.file(path.join(workspaceDir(), `${many[3]}.ann.yaml`));
+    const lines = fs.readFileSync(invalid.fsPath, 'utf8').split('\n');
+    lines[6] = '  - {id: e00001, label: ORG, start: 6, end: oops, text: "Rabat"}';
+    fs.writeFileSync(invalid.fsPath, lines.join('\n'));
+    const latin1 = vscode.Uri.file(path.join(workspaceDir(), `${many[4]}.ann.yaml`));
+    fs.writeFileSync(latin1.fsPath, Buffer.concat([fs.readFileSync(latin1.fsPath), Buffer.from('# caf\xe9\n', 'latin1')]));
+    await poll(async () => ((await treeState()).counted?.invalid === 2 ? true : undefined), 'the two bad sidecars counted as invalid', 30_000);
+
+    // New sidecars are checked in full once, in the store; once it has let them go, every sidecar is
+    // summarised again in one pass (the Rebuild Corpus Index command): on worker threads.
+    await poll(async () => (!(await loaded(true)).some((k) => k.includes(`${PREFIX}many_`)) ? true : undefined), 'the store to let the new articles go', 30_000);
+    await vscode.commands.executeCommand('corpusAnnotator.rebuildCorpusIndex');
+    const pass = await vscode.commands.executeCommand<{ summarised: number; onWorkers: number; threads: number }>('corpusAnnotator.index._cache', 'lastPass');
+    assert.ok(pass && pass.threads >= 1 && pass.onWorkers >= 148, `the pass went to worker threads: ${JSON.stringify(pass)}`);
+    assert.equal((await treeState()).counted?.invalid, 2);
+    const error = await poll(async () => ours(invalid).find((d) => d.severity === vscode.DiagnosticSeverity.Error), 'an error on the invalid sidecar');
+    assert.equal(error.range.start.line, 6, error.message);
+    await poll(async () => (ours(latin1).length > 0 ? true : undefined), 'the sidecar that is not UTF-8 reported');
+
+    fs.rmSync(invalid.fsPath);
+    fs.rmSync(latin1.fsPath);
+    for (const n of [many[3], many[4]]) writeDoc(n as string, 6);
+    await vscode.commands.executeCommand('corpusAnnotator.rebuildCorpusIndex');
+    await sidebarMatchesDisk('after a pass on worker threads');
+    for (const n of many) removeDoc(n);
+    await sidebarMatchesDisk('with them gone');
+  });
 });

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { DocumentSummary, StringPool, summariseSidecar, summariseSidecarRead } from '../../src/core/corpus/corpus-index';
+import { StringPool, summariseSidecar, summariseSidecarRead } from '../../src/core/corpus/corpus-index';
 import { Entity, Sidecar, Status } from '../../src/core/model/model';
 import { fastScanSidecar } from '../../src/core/sidecar/sidecar-fast-read';
 import { writeSidecar } from '../../src/core/sidecar/sidecar-write';
@@ -15,21 +15,9 @@ import { seededRandom } from '../../src/core/suggest/recommender/hash';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 import { mutate, mutationArb, sidecarArb } from './helpers/sidecar-gen';
+import { ordered } from './helpers/summary';
 
 const PROPERTIES = seededProperties(1414);
-
-/** A summary with its maps and typed arrays as ordered arrays (assert compares maps unordered). */
-function ordered(s: DocumentSummary): unknown {
-  const m = s.mentions;
-  return {
-    keys: Object.keys(s),
-    ...s,
-    labels: [...s.labels],
-    annotators: s.annotators && [...s.annotators],
-    suggestionSources: s.suggestionSources && [...s.suggestionSources],
-    mentions: m && { keys: Object.keys(m), ...m, starts: [...m.starts], ends: [...m.ends], suggested: [...m.suggested], links: m.links && [...m.links] },
-  };
-}
 
 /** Whether the text takes the canonical path (what the counts below check is exercised). */
 const canonical = (text: string) => fastScanSidecar(text, () => undefined) !== undefined;
