@@ -129,6 +129,10 @@ describe('bench: a large corpus in the extension host', () => {
     // Idle: 10 s after the totals, what the host still does (a second opening: checking the
     // persisted index against the sidecars, reading its mentions), and its longest stall meanwhile.
     const idleStalls = stalls();
+    // And when the host goes quiet: its CPU sampled every 250 ms from the totals (worker threads
+    // included: /proc/self counts the whole process); busy = a 1 s window at 20 % of a core or more.
+    const samples: Array<[number, number]> = [[performance.now(), cpuMs()]];
+    const sampler = setInterval(() => samples.push([performance.now(), cpuMs()]), 250);
     const idled = await profiled('idle', async () => {
       await sleep(2000);
       const cpu0 = cpuMs();
@@ -137,6 +141,18 @@ describe('bench: a large corpus in the extension host', () => {
       figure('idleCpuPercent', ((cpuMs() - cpu0) / (performance.now() - w0)) * 100);
       return idleStalls.stop();
     });
+    clearInterval(sampler);
+    let busyUntil = 0;
+    for (let i = 4; i < samples.length; i++) {
+      const [t1, c1] = samples[i] as [number, number];
+      const [t0w, c0] = samples[i - 4] as [number, number];
+      if ((c1 - c0) / (t1 - t0w) >= 0.2) busyUntil = t1 - (samples[0] as [number, number])[0];
+    }
+    figure('busyAfterTotalsMs', busyUntil);
+    // The series itself (CPU % of a core per 1 s window from the totals), to see what the figure caught.
+    const series: number[] = [];
+    for (let i = 4; i < samples.length; i += 4) series.push(Math.round((((samples[i] as [number, number])[1] - (samples[i - 4] as [number, number])[1]) / ((samples[i] as [number, number])[0] - (samples[i - 4] as [number, number])[0])) * 100));
+    figure('cpuPerSecondAfterTotals', series);
     figure('idleLongestStall', idled.longest);
     figure('idleStallsOver50', idled.over50);
     figure('rssIdle', rssMb());

@@ -170,6 +170,7 @@ export class CorpusCounts implements vscode.Disposable {
     const generations = articles.map((u) => this.bump(u));
     const counted: Array<DocumentSummary | undefined> = new Array(articles.length);
     const left: vscode.Uri[] = [];
+    const said = new Set<string>();
     /** Still this pass's to update: no newer read, load or deletion since it began. */
     const ours = (i: number, phase: SummarisePhase) => {
       const u = articles[i] as vscode.Uri;
@@ -190,7 +191,11 @@ export class CorpusCounts implements vscode.Disposable {
         failed: (phase: SummarisePhase, i: number, why: string | undefined) => {
           const u = ours(i, phase);
           if (!u) return;
-          if (why) this.log.warn(`summarising ${u.fsPath} on a worker thread: ${why}; read on the extension host's thread instead`);
+          // (A thread that stops fails all it had left with one reason: said once.)
+          if (why && !said.has(why)) {
+            said.add(why);
+            this.log.warn(`summarising sidecars on a worker thread: ${why}; those it had not done are read on the extension host's thread`);
+          }
           if (phase === 'counts') left.push(u);
           else void this.readSummary(u);
         },

@@ -75,9 +75,10 @@ export class SidecarDiagnostics implements vscode.Disposable {
     }
     const articles = new Set(this.corpus.list().map((u) => u.toString()));
     for (const [key, summary] of this.counts.documents()) {
+      // (Most documents have nothing to report and nothing shown: skipped before parsing their URI.)
+      if ((!summary.problems && !this.owned.has(key)) || this.fullyChecked.has(key)) continue;
       const article = vscode.Uri.parse(key);
-      if (this.fullyChecked.has(key) || this.store.get(article)) continue;
-      if (summary.problems || this.owned.has(key)) void this.updateFromSummary(article, summary);
+      if (!this.store.get(article)) void this.updateFromSummary(article, summary);
     }
     // Articles gone from the corpus (deleted, renamed, excluded) report nothing any more.
     for (const key of [...this.owned.keys()]) {

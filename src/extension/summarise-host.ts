@@ -68,13 +68,38 @@ function runOne(script: string, sidecars: string[], offset: number, pool: String
   const end = () => {
     if (over) return;
     over = true;
-    worker.off('message', onMessage);
-    worker.off('error', onStopped);
+    queue.length = 0;
+    worker.off('message', enqueue);
+    worker.off('error', onError);
     worker.off('exit', onExit);
     void worker.terminate();
     resolveCounted();
     resolveFinished();
   };
+  // One message handled per turn of the event loop: Node delivers every message queued on a port
+  // in one go, and a few batches decoded back to back after a busy moment stalled the host 200 ms.
+  // The worker's end and its failures wait their turn behind the batches it sent before.
+  const queue: Array<SummariseMessage | { kind: 'stopped'; error: Error }> = [];
+  let draining = false;
+  const drain = () => {
+    const m = queue.shift();
+    if (m && !over) {
+      if (m.kind === 'stopped') onStopped(m.error);
+      else onMessage(m);
+    }
+    draining = queue.length > 0 && !over;
+    if (draining) setImmediate(drain);
+  };
+  const enqueue = (m: SummariseMessage | { kind: 'stopped'; error: Error }) => {
+    if (over) return;
+    queue.push(m);
+    if (!draining) {
+      draining = true;
+      setImmediate(drain);
+    }
+  };
+  const onError = (e: Error) => enqueue({ kind: 'stopped', error: e });
+  const onExit = (code: number) => enqueue({ kind: 'stopped', error: new Error(`it exited (code ${code})`) });
   /** The worker is gone before the end: what it has not reported is the caller's to read. */
   const onStopped = (e: Error) => {
     if (over) return;
@@ -84,8 +109,6 @@ function runOne(script: string, sidecars: string[], offset: number, pool: String
     }
     end();
   };
-  // Its last messages are delivered before 'exit'; the turn waited lets any still queued arrive.
-  const onExit = (code: number) => setTimeout(() => onStopped(new Error(`it exited (code ${code})`)), 0);
   const onMessage = (m: SummariseMessage) => {
     if (over) return;
     if (m.kind === 'phase-done') {
@@ -109,8 +132,9 @@ function runOne(script: string, sidecars: string[], offset: number, pool: String
     });
     reported[m.phase] = m.first + summaries.length;
   };
-  worker.on('message', onMessage);
-  worker.on('error', onStopped);
+  // (Its last messages are delivered before 'exit': queued ahead of it.)
+  worker.on('message', enqueue);
+  worker.on('error', onError);
   worker.on('exit', onExit);
   return { counted, finished, stop: end };
 }

@@ -11,7 +11,7 @@ import { batchBuffers, SummaryEncoder } from '../core/corpus/summary-transfer';
 import { ReadStamp, SUMMARISE_WORKER_ROLE, SummariseMessage, SummariseRequest } from './summarise-protocol';
 
 /** Mentions per message: small enough that decoding one is a few ms on the receiving thread. */
-const BATCH_MENTIONS = 20_000;
+const BATCH_MENTIONS = 5_000;
 const BATCH_SIDECARS = 200;
 
 /** A sidecar's text and stamp; undefined text: there is none; throws when it cannot be read or is not UTF-8. */

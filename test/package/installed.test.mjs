@@ -50,6 +50,7 @@ describe('package: the .vsix as a user installs it', function () {
       'extension/dist/likely-errors-worker.js',
       'extension/dist/pattern-worker.js',
       'extension/dist/recommender-worker.js',
+      'extension/dist/summarise-worker.js',
       'extension/dist/web/extension.js',
       'extension/dist/web/pattern-worker.js',
       'extension/dist/web/recommender-worker.js',

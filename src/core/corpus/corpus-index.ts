@@ -80,6 +80,13 @@ export class StringPool {
     this.pool.set(own, own);
     return own;
   }
+  /** intern() for a string that is a whole string of its own (not a slice: one received from a worker thread). */
+  adopt(s: string): string {
+    const known = this.pool.get(s);
+    if (known !== undefined) return known;
+    this.pool.set(s, s);
+    return s;
+  }
   get size(): number {
     return this.pool.size;
   }

@@ -146,7 +146,8 @@ export class SummaryDecoder {
 
   /** The batch's summaries, in the order they were added; throws on a batch that does not add up. */
   decode(b: SummaryBatch): DocumentSummary[] {
-    for (const s of b.strings) this.table.push(this.pool.intern(s));
+    // (Strings that crossed threads are copies of their own: nothing to detach from.)
+    for (const s of b.strings) this.table.push(this.pool.adopt(s));
     const out: DocumentSummary[] = [];
     let row = 0;
     let idStart = 0;
@@ -174,7 +175,7 @@ export class SummaryDecoder {
             links.set(e.links[i] as number, { ...(kb >= 0 ? { kb: this.string(kb) } : {}), ...(canonical >= 0 ? { canonical: this.string(canonical) } : {}) });
           }
         }
-        mentions = { length: n, ids, labels, texts, starts: b.starts.slice(row, row + n), ends: b.ends.slice(row, row + n), suggested: b.suggested.slice(row, row + n), links };
+        mentions = { length: n, ids, labels, texts, starts: b.starts.subarray(row, row + n), ends: b.ends.subarray(row, row + n), suggested: b.suggested.subarray(row, row + n), links };
         row += n;
       }
       out.push({
