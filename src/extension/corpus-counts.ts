@@ -54,6 +54,8 @@ export class CorpusCounts implements vscode.Disposable {
   private fullSummaries: Promise<void> = Promise.resolve();
   /** How the last pass went: sidecars summarised, how many of them on how many worker threads. */
   lastPass: { summarised: number; onWorkers: number; threads: number } | undefined;
+  /** TEST-ONLY: another worker script (one that dies, to test the fallback to this thread). */
+  workerScript: string | undefined;
   /** Stops the worker threads of a pass under way (on dispose). */
   private readonly workerRuns = new Set<() => void>();
 
@@ -180,7 +182,7 @@ export class CorpusCounts implements vscode.Disposable {
     };
     let run: ReturnType<typeof summariseOnWorkers>;
     try {
-      run = summariseOnWorkers(vscode.Uri.joinPath(this.extension, 'dist', 'summarise-worker.js').fsPath, articles.map((u) => sidecarPathOf(u.fsPath)), this.pool, {
+      run = summariseOnWorkers(this.workerScript ?? vscode.Uri.joinPath(this.extension, 'dist', 'summarise-worker.js').fsPath, articles.map((u) => sidecarPathOf(u.fsPath)), this.pool, {
         summary: (phase: SummarisePhase, i: number, summary: DocumentSummary, stamp: ReadStamp) => {
           const u = ours(i, phase);
           if (!u) return;

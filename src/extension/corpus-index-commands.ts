@@ -32,8 +32,9 @@ export function corpusIndexCommands(cache: CorpusIndexCache, counts: CorpusCount
     // TEST-ONLY (not contributed in package.json): 'flush' saves now and returns the file,
     // 'hold'/'release' stop and resume saving (VS Code "closed" while files change), 'reopen'
     // builds a second index from the persisted file over the same corpus, as the next session would;
-    // 'lastPass' says how the last pass over the corpus summarised its sidecars.
-    vscode.commands.registerCommand('corpusAnnotator.index._cache', async (action: string) => {
+    // 'lastPass' says how the last pass over the corpus summarised its sidecars; 'workerScript'
+    // makes the passes run another worker script (one that dies; undefined: the real one again).
+    vscode.commands.registerCommand('corpusAnnotator.index._cache', async (action: string, arg?: unknown) => {
       if (action === 'flush') {
         await cache.save();
         return (await cache.files())[0]?.toString();
@@ -41,6 +42,7 @@ export function corpusIndexCommands(cache: CorpusIndexCache, counts: CorpusCount
       if (action === 'hold' || action === 'release') return cache.hold(action === 'hold');
       if (action === 'reopen') return reopen(cache.dir, corpus, store, log, producer, extension);
       if (action === 'lastPass') return counts.lastPass;
+      if (action === 'workerScript') return void (counts.workerScript = typeof arg === 'string' ? arg : undefined);
       throw new Error(`unknown action ${action}`);
     }),
   );

@@ -4,6 +4,7 @@
 // keeps only a few closed articles.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
@@ -197,6 +198,32 @@ describe('corpus index', function () {
     for (const n of [many[3], many[4]]) writeDoc(n as string, 6);
     await vscode.commands.executeCommand('corpusAnnotator.rebuildCorpusIndex');
     await sidebarMatchesDisk('after a pass on worker threads');
+    for (const n of many) removeDoc(n);
+    await sidebarMatchesDisk('with them gone');
+  });
+
+  it('reads every sidecar on the host\'s thread when the worker threads die: the same totals and groups', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => `${PREFIX}dying_${String(i).padStart(3, '0')}.txt`);
+    many.forEach((n, i) => writeDoc(n, 4 + (i % 5)));
+    await sidebarMatchesDisk('with 120 new articles');
+    // A worker that exits at once, as a thread killed by the system would.
+    const dying = path.join(os.tmpdir(), `corpus-annotator-dying-worker-${process.pid}.js`);
+    fs.writeFileSync(dying, 'process.exit(3);\n');
+    await vscode.commands.executeCommand('corpusAnnotator.index._cache', 'workerScript', dying);
+    try {
+      const pass = await poll(async () => {
+        await loaded(true);
+        await vscode.commands.executeCommand('corpusAnnotator.rebuildCorpusIndex');
+        const p = await vscode.commands.executeCommand<{ summarised: number; onWorkers: number; threads: number }>('corpusAnnotator.index._cache', 'lastPass');
+        return p && p.threads >= 1 ? p : undefined;
+      }, 'a rebuild that starts worker threads', 60_000);
+      assert.equal(pass.onWorkers, 0, `nothing summarised on the dying threads: ${JSON.stringify(pass)}`);
+      assert.ok(pass.summarised >= 100, JSON.stringify(pass));
+      await sidebarMatchesDisk('with every sidecar read on the host\'s thread');
+    } finally {
+      await vscode.commands.executeCommand('corpusAnnotator.index._cache', 'workerScript', undefined);
+      fs.rmSync(dying, { force: true });
+    }
     for (const n of many) removeDoc(n);
     await sidebarMatchesDisk('with them gone');
   });
