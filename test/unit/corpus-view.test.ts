@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { DocumentSummary, mentionEntity, StringPool, summariseSidecar } from '../../src/core/corpus/corpus-index';
+import { DocumentSummary, mentionEntity, mentionId, Mentions, StringPool, summariseSidecar } from '../../src/core/corpus/corpus-index';
 import { MentionFilter, MentionGroups, MentionGrouping, page, PAGE_SIZE } from '../../src/core/corpus/corpus-view';
 import { displayText, EntityFilter, matchesFilter, parseFilter } from '../../src/core/corpus/entity-filter';
 import { cmp, Entity, Sidecar } from '../../src/core/model/model';
@@ -45,7 +45,7 @@ function shape(groups: MentionGroups, summaries: ReadonlyMap<string, DocumentSum
     const bySurface = new Map<string, string[]>();
     let count = 0;
     for (const [surface, list] of group.surfaces) {
-      bySurface.set(surface, list.map((code) => groups.occurrence(code)).map((o) => `${o.doc}#${summaries.get(o.doc)?.mentions?.ids[o.index]}`));
+      bySurface.set(surface, list.map((code) => groups.occurrence(code)).map((o) => `${o.doc}#${mentionIdOf(summaries.get(o.doc)?.mentions, o.index)}`));
       count += list.length;
     }
     assert.equal(group.count, count, `the count of ${label}`);
@@ -200,3 +200,7 @@ describe('corpus view', () => {
     assert.equal(page(items, 1500).items.length, 1234);
   });
 });
+
+function mentionIdOf(m: Mentions | undefined, i: number): string | undefined {
+  return m && mentionId(m, i);
+}

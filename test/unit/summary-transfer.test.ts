@@ -92,6 +92,7 @@ describe('corpus index: summaries sent from a worker thread', function () {
     assert.throws(() => new SummaryDecoder(new StringPool()).decode({ ...batch, summaries: [{ ...(batch.summaries[0] as (typeof batch.summaries)[0]), mentions: 4 }] }), /4 mentions announced, 3 sent/);
     assert.throws(() => new SummaryDecoder(new StringPool()).decode({ ...batch, strings: batch.strings.slice(0, 2) }), /string \d+ of 2 unknown/);
     assert.throws(() => new SummaryDecoder(new StringPool()).decode({ ...batch, summaries: [] }), /3 mentions sent, 0 announced/);
+    assert.throws(() => new SummaryDecoder(new StringPool()).decode({ ...batch, idTexts: [(batch.idTexts[0] as string).slice(1)] }), /the ids of document 1 do not add up/);
   });
 });
 

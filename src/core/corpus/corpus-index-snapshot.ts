@@ -19,7 +19,7 @@
 // only costs the documents concerned (`mentionsSteps` names them): their counts stand, and the
 // caller reads their sidecars again for their mentions. (Neither a tab nor a newline byte appears
 // in JSON.stringify's output, UTF-8 encoded.) Version 3's single file is ignored: one full pass.
-import { DocumentSummary, MentionLink, Mentions, StringPool } from './corpus-index';
+import { DocumentSummary, idColumns, mentionId, MentionLink, Mentions, StringPool } from './corpus-index';
 import { STATUSES, Status } from '../model/model';
 import { Problem } from '../model/problems';
 
@@ -338,7 +338,7 @@ function compactMentions(m: Mentions): CompactMentions {
   }
   const k: CompactMentions['k'] = [];
   for (const [i, link] of m.links ?? []) k.push([i, link.kb ?? null, link.canonical ?? null]);
-  return { i: [...m.ids], lt: [...table.keys()], l, t: [...m.texts], s, n, g, k };
+  return { i: Array.from({ length: m.length }, (_, at) => mentionId(m, at)), lt: [...table.keys()], l, t: [...m.texts], s, n, g, k };
 }
 
 function entryOf(row: unknown, pool: StringPool): [string, SnapshotEntry, boolean] | string {
@@ -425,7 +425,7 @@ function mentionsOf(raw: unknown, pool: StringPool): Mentions | string {
     if ((kb !== null && typeof kb !== 'string') || (canonical !== null && typeof canonical !== 'string')) return 'a bad link';
     (links ??= new Map()).set(at, { ...(kb !== null ? { kb: pool.intern(kb) } : {}), ...(canonical !== null ? { canonical: pool.intern(canonical) } : {}) });
   }
-  return { length, ids, labels, texts, starts, ends, suggested, links };
+  return { length, ...idColumns(ids), labels, texts, starts, ends, suggested, links };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

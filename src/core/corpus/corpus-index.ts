@@ -48,7 +48,13 @@ export interface DocumentSummary {
  */
 export interface Mentions {
   readonly length: number;
-  readonly ids: readonly string[];
+  /**
+   * The ids, one after the other (see mentionId): a million id strings were nine in ten of the
+   * objects the garbage collector walked in the index; one string per document is not.
+   */
+  readonly idText: string;
+  /** Where each mention's id ends in idText (and the next one starts). */
+  readonly idEnds: Int32Array;
   readonly labels: readonly string[];
   readonly texts: readonly string[];
   readonly starts: Int32Array;
@@ -92,6 +98,19 @@ export class StringPool {
   }
 }
 
+/** The id of mention `i`. */
+export function mentionId(m: Mentions, i: number): string {
+  return m.idText.slice(i === 0 ? 0 : (m.idEnds[i - 1] as number), m.idEnds[i] as number);
+}
+
+/** Mentions' idText and idEnds for these ids (a new string: it keeps no sidecar text alive). */
+export function idColumns(ids: readonly string[]): { idText: string; idEnds: Int32Array } {
+  const idEnds = new Int32Array(ids.length);
+  let at = 0;
+  for (let k = 0; k < ids.length; k++) idEnds[k] = at += (ids[k] as string).length;
+  return { idText: ids.join(''), idEnds };
+}
+
 /** A string that shares no memory with the text it was sliced from. */
 function detach(s: string): string {
   // Short strings are copied by V8 anyway; a longer one goes through a fresh buffer.
@@ -113,7 +132,7 @@ export function mentionsOf(entities: readonly Entity[], pool: StringPool): Menti
   let links: Map<number, MentionLink> | undefined;
   for (let k = 0; k < n; k++) {
     const e = entities[order[k] as number] as Entity;
-    ids[k] = detach(e.id);
+    ids[k] = e.id;
     labels[k] = pool.intern(e.label);
     texts[k] = pool.intern(e.text);
     starts[k] = e.start;
@@ -123,7 +142,7 @@ export function mentionsOf(entities: readonly Entity[], pool: StringPool): Menti
     const canonical = e.attrs?.canonical;
     if (kb !== undefined || canonical !== undefined) (links ??= new Map()).set(k, linkOf(kb, canonical, pool));
   }
-  return { length: n, ids, labels, texts, starts, ends, suggested, links };
+  return { length: n, ...idColumns(ids), labels, texts, starts, ends, suggested, links };
 }
 
 function linkOf(kb: string | undefined, canonical: string | undefined, pool: StringPool): MentionLink {
@@ -135,7 +154,7 @@ export function mentionEntity(m: Mentions, i: number): Entity {
   const link = m.links?.get(i);
   const attrs = link && { ...(link.kb !== undefined ? { kb: link.kb } : {}), ...(link.canonical !== undefined ? { canonical: link.canonical } : {}) };
   return {
-    id: m.ids[i] as string,
+    id: mentionId(m, i),
     label: m.labels[i] as string,
     start: m.starts[i] as number,
     end: m.ends[i] as number,
@@ -266,7 +285,6 @@ function summariseCanonical(text: string, pool: StringPool | undefined): Documen
   let rawLabel = '';
   let label = '';
   for (let k = 0; k < n; k++) {
-    ids[k] = detach(ids[k] as string);
     const l = labels[k] as string;
     if (l !== rawLabel || k === 0) label = pool.intern((rawLabel = l));
     labels[k] = label;
@@ -277,7 +295,7 @@ function summariseCanonical(text: string, pool: StringPool | undefined): Documen
     links = new Map();
     for (const [k, [kb, canonical]] of rawLinks) links.set(k, linkOf(kb, canonical, pool));
   }
-  const mentions: Mentions = { length: n, ids, labels, texts, starts: scratchStarts.slice(0, n), ends: scratchEnds.slice(0, n), suggested: scratchSuggested.slice(0, n), links };
+  const mentions: Mentions = { length: n, ...idColumns(ids), labels, texts, starts: scratchStarts.slice(0, n), ends: scratchEnds.slice(0, n), suggested: scratchSuggested.slice(0, n), links };
   return tally.summary(status, {}, { mentions });
 }
 

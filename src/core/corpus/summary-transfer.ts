@@ -3,7 +3,7 @@
 // structured-clone objects would be three million strings to copy and intern again on the UI
 // thread, the very work the worker was for. Here each distinct string (label, surface form, kb id,
 // annotator, source) crosses once per run, as an index into a table both sides grow in the same
-// order; the mentions' columns cross as typed arrays (transferable) and their ids as one string.
+// order; the mentions' columns cross as typed arrays (transferable), their ids as one string per document.
 // Pure: no thread or file API.
 import { Status } from '../model/model';
 import { Problem } from '../model/problems';
@@ -32,8 +32,9 @@ export interface SummaryBatch {
   /** The strings the table gained with this batch, in order. */
   readonly strings: string[];
   readonly summaries: EncodedSummary[];
-  /** Every mention id of the batch, one after the other; `idEnds[k]` ends the k-th. */
-  readonly ids: string;
+  /** Each document's (with mentions) Mentions.idText, in order. */
+  readonly idTexts: string[];
+  /** Mentions.idEnds of each, one after the other. */
   readonly idEnds: Int32Array;
   readonly labels: Int32Array;
   readonly texts: Int32Array;
@@ -52,9 +53,8 @@ export class SummaryEncoder {
   private readonly table = new Map<string, number>();
   private strings: string[] = [];
   private summaries: EncodedSummary[] = [];
-  private ids: string[] = [];
-  private idEnds: number[] = [];
-  private idLength = 0;
+  private idTexts: string[] = [];
+  private idEnds = new Columns(Int32Array);
   private labels = new Columns(Int32Array);
   private texts = new Columns(Int32Array);
   private starts = new Columns(Int32Array);
@@ -63,18 +63,16 @@ export class SummaryEncoder {
 
   /** Mentions added since the last batch. */
   get pending(): number {
-    return this.idEnds.length;
+    return this.starts.length;
   }
 
   add(s: DocumentSummary): void {
     const m = s.mentions;
     let links: number[] | undefined;
     if (m) {
+      this.idTexts.push(m.idText);
       for (let k = 0; k < m.length; k++) {
-        const id = m.ids[k] as string;
-        this.ids.push(id);
-        this.idLength += id.length;
-        this.idEnds.push(this.idLength);
+        this.idEnds.push(m.idEnds[k] as number);
         this.labels.push(this.index(m.labels[k] as string));
         this.texts.push(this.index(m.texts[k] as string));
         this.starts.push(m.starts[k] as number);
@@ -106,8 +104,8 @@ export class SummaryEncoder {
     const batch: SummaryBatch = {
       strings: this.strings,
       summaries: this.summaries,
-      ids: this.ids.join(''),
-      idEnds: Int32Array.from(this.idEnds),
+      idTexts: this.idTexts,
+      idEnds: this.idEnds.take(),
       labels: this.labels.take(),
       texts: this.texts.take(),
       starts: this.starts.take(),
@@ -116,9 +114,7 @@ export class SummaryEncoder {
     };
     this.strings = [];
     this.summaries = [];
-    this.ids = [];
-    this.idEnds = [];
-    this.idLength = 0;
+    this.idTexts = [];
     return batch;
   }
 
@@ -150,19 +146,18 @@ export class SummaryDecoder {
     for (const s of b.strings) this.table.push(this.pool.adopt(s));
     const out: DocumentSummary[] = [];
     let row = 0;
-    let idStart = 0;
+    let doc = 0;
     for (const e of b.summaries) {
       let mentions: Mentions | undefined;
       if (e.mentions >= 0) {
         const n = e.mentions;
-        if (row + n > b.idEnds.length) throw new Error(`summary batch: ${row + n} mentions announced, ${b.idEnds.length} sent`);
-        const ids = new Array<string>(n);
+        if (row + n > b.starts.length) throw new Error(`summary batch: ${row + n} mentions announced, ${b.starts.length} sent`);
+        const idText = b.idTexts[doc++];
+        const idEnds = b.idEnds.subarray(row, row + n);
+        if (idText === undefined || (n > 0 ? idEnds[n - 1] : 0) !== idText.length) throw new Error(`summary batch: the ids of document ${doc} do not add up`);
         const labels = new Array<string>(n);
         const texts = new Array<string>(n);
         for (let k = 0; k < n; k++) {
-          const idEnd = b.idEnds[row + k] as number;
-          ids[k] = ownCopy(b.ids.slice(idStart, idEnd));
-          idStart = idEnd;
           labels[k] = this.string(b.labels[row + k] as number);
           texts[k] = this.string(b.texts[row + k] as number);
         }
@@ -175,7 +170,7 @@ export class SummaryDecoder {
             links.set(e.links[i] as number, { ...(kb >= 0 ? { kb: this.string(kb) } : {}), ...(canonical >= 0 ? { canonical: this.string(canonical) } : {}) });
           }
         }
-        mentions = { length: n, ids, labels, texts, starts: b.starts.subarray(row, row + n), ends: b.ends.subarray(row, row + n), suggested: b.suggested.subarray(row, row + n), links };
+        mentions = { length: n, idText, idEnds, labels, texts, starts: b.starts.subarray(row, row + n), ends: b.ends.subarray(row, row + n), suggested: b.suggested.subarray(row, row + n), links };
         row += n;
       }
       out.push({
@@ -192,7 +187,7 @@ export class SummaryDecoder {
         ...(mentions ? { mentions } : {}),
       });
     }
-    if (row !== b.idEnds.length) throw new Error(`summary batch: ${b.idEnds.length} mentions sent, ${row} announced`);
+    if (row !== b.starts.length) throw new Error(`summary batch: ${b.starts.length} mentions sent, ${row} announced`);
     return out;
   }
 
@@ -209,11 +204,6 @@ export class SummaryDecoder {
   }
 }
 
-/** A slice that does not keep the whole batch's ids alive (V8 shares the parent of slices of 13+ characters). */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
-}
-
 /** A growing column of numbers, taken as a typed array of its length. */
 class Columns<T extends Int32Array | Uint8Array> {
   private data: T;
@@ -228,6 +218,9 @@ class Columns<T extends Int32Array | Uint8Array> {
       this.data = bigger;
     }
     this.data[this.n++] = v;
+  }
+  get length(): number {
+    return this.n;
   }
   take(): T {
     const out = this.data.slice(0, this.n) as T;

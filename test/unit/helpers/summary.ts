@@ -10,6 +10,6 @@ export function ordered(s: DocumentSummary): unknown {
     labels: [...s.labels],
     annotators: s.annotators && [...s.annotators],
     suggestionSources: s.suggestionSources && [...s.suggestionSources],
-    mentions: m && { keys: Object.keys(m), ...m, starts: [...m.starts], ends: [...m.ends], suggested: [...m.suggested], links: m.links && [...m.links] },
+    mentions: m && { keys: Object.keys(m), ...m, idEnds: [...m.idEnds], starts: [...m.starts], ends: [...m.ends], suggested: [...m.suggested], links: m.links && [...m.links] },
   };
 }
