@@ -51,7 +51,8 @@ ROOMS = [
      'model/, text/, config/.'),
     ('corpus', "the whole corpus as summaries, and the sidebar's views of it",
      'The whole corpus without loading every article: per-document summaries (corpus-index.ts), '
-     'their persisted snapshot, the sidebar\'s whole-corpus views over them, its filter, and its view '
+     'their persisted snapshot, their compact form for crossing from a worker thread (summary-transfer.ts), '
+     'the sidebar\'s whole-corpus views over them, its filter, and its view '
      'model (tree-model.ts: rows, ids, counts and words of the "Annotations" view), and a bounded-'
      'concurrency map (map-bounded.ts) its warm check uses.',
      'model/, text/, config/, sidecar/.'),
