@@ -175,6 +175,7 @@ describe('tree model', () => {
   describe('words', () => {
     it('plural', () => {
       assert.deepEqual([plural(0, 'entity'), plural(1, 'entity'), plural(2, 'document')], ['0 entities', '1 entity', '2 documents']);
+      assert.deepEqual([plural(1000264, 'entity'), plural(10005, 'document'), plural(999, 'entity')], ['1,000,264 entities', '10,005 documents', '999 entities']);
     });
 
     it('a document row: entities (of them, what the filter shows), suggestions, status, unsaved, folder', () => {

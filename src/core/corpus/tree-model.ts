@@ -20,9 +20,10 @@ export const MAX_PROBLEM_ROWS = 100;
 
 // ---- words ---------------------------------------------------------------------------------------
 
+/** `n word(s)`, n with thousands separators (1,000,264 entities in 10,005 documents: the UI is in English). */
 export function plural(n: number, word: string): string {
   if (n === 1) return `1 ${word}`;
-  return `${n} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+  return `${n.toLocaleString('en-US')} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 export const STATUS_TEXT: Record<Status, string> = {
