@@ -52,6 +52,11 @@ export class CorpusCounts implements vscode.Disposable {
   private persistedIndex: Promise<Map<string, SnapshotEntry> | undefined> | undefined;
   /** The full summaries (mentions) of a pass on worker threads, which follow its counts. */
   private fullSummaries: Promise<void> = Promise.resolve();
+  /** Whether worker threads are summarising in full (the persisted index waits: it would save counts without mentions). */
+  get summarising(): boolean {
+    return this.workerRuns.size > 0;
+  }
+  private disposed = false;
   /** How the last pass went: sidecars summarised, how many of them on how many worker threads. */
   lastPass: { summarised: number; onWorkers: number; threads: number } | undefined;
   /** TEST-ONLY: another worker script (one that dies, to test the fallback to this thread). */
@@ -168,10 +173,12 @@ export class CorpusCounts implements vscode.Disposable {
    * is left as it is. Undefined when no thread could start.
    */
   private summariseOnWorkers(articles: vscode.Uri[]): { taken: Set<vscode.Uri>; threads: number; counted: Promise<vscode.Uri[]>; finished: Promise<void> } | undefined {
-    if (!this.extension || !articles.length) return undefined;
+    if (!this.extension || !articles.length || this.disposed) return undefined;
     const generations = articles.map((u) => this.bump(u));
     const counted: Array<DocumentSummary | undefined> = new Array(articles.length);
     const left: vscode.Uri[] = [];
+    /** Counted, but their full summaries failed (their thread died): read here once the threads are done. */
+    const again: number[] = [];
     const said = new Set<string>();
     /** Still this pass's to update: no newer read, load or deletion since it began. */
     const ours = (i: number, phase: SummarisePhase) => {
@@ -199,7 +206,7 @@ export class CorpusCounts implements vscode.Disposable {
             this.log.warn(`summarising sidecars on a worker thread: ${why}; those it had not done are read on the extension host's thread`);
           }
           if (phase === 'counts') left.push(u);
-          else void this.readSummary(u);
+          else again.push(i);
         },
       });
     } catch (e) {
@@ -209,7 +216,13 @@ export class CorpusCounts implements vscode.Disposable {
     if (!run) return undefined;
     const stop = run.stop;
     this.workerRuns.add(stop);
-    const finished = run.finished.finally(() => this.workerRuns.delete(stop));
+    const finished = run.finished.then(async () => {
+      // Bounded, as the pass's own reads: a thread that died mid-way leaves thousands.
+      for (let k = 0; k < again.length; k += READ_CONCURRENCY) {
+        const batch = again.slice(k, k + READ_CONCURRENCY).map((i) => ours(i, 'full')).filter((u): u is vscode.Uri => u !== undefined && this.corpus.has(u) && !this.store.get(u));
+        await Promise.all(batch.map((u) => this.readSummary(u, false)));
+      }
+    }).finally(() => this.workerRuns.delete(stop));
     this.fullSummaries = Promise.all([this.fullSummaries, finished]).then(() => undefined);
     return { taken: new Set(articles), threads: run.threads, counted: run.counted.then(() => left), finished };
   }
@@ -285,6 +298,7 @@ export class CorpusCounts implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const stop of this.workerRuns) stop();
     for (const d of this.disposables) d.dispose();
   }

@@ -241,7 +241,8 @@ export class CorpusIndexCache implements vscode.Disposable {
     const counts = this.counts;
     const dir = this.dir;
     // (Disposed: a save queued behind a running one must not write after its owner is gone.)
-    if (!counts || !dir || this.saving !== 'on' || this.disposed || !counts.complete()) return;
+    // (While worker threads summarise, the pass's end saves: see CorpusCounts.sync.)
+    if (!counts || !dir || this.saving !== 'on' || this.disposed || !counts.complete() || counts.summarising) return;
     const started = performance.now();
     if (await this.unchangedOnDisk(counts)) return;
     const countsLines = new EncodedLines();

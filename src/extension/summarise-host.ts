@@ -72,6 +72,8 @@ function runOne(script: string, sidecars: string[], offset: number, pool: String
     worker.off('message', enqueue);
     worker.off('error', onError);
     worker.off('exit', onExit);
+    // (A late 'error' with no listener would be thrown in the host.)
+    worker.on('error', () => undefined);
     void worker.terminate();
     resolveCounted();
     resolveFinished();

@@ -72,10 +72,9 @@ export function runSummarise(req: SummariseRequest, post: (m: SummariseMessage, 
         failed.push(i);
       }
       // A failed one still takes its place in the batch (a summary of none), so that indexes stay in step.
-      let summary = summariseSidecar(read?.text, phase === 'full' ? { withMentions: pool } : {});
-      // An invalid sidecar's problems come with its counts: the Problems panel shows them without waiting.
-      if (summary.state === 'invalid' && phase === 'counts') summary = summariseSidecar(read?.text, { withMentions: pool });
-      encoder.add(summary);
+      // A sidecar's problems come with its counts: the Problems panel neither waits for them nor
+      // clears a warning it shows until the full summary comes.
+      encoder.add(summariseSidecar(read?.text, phase === 'full' ? { withMentions: pool } : { withProblems: true }));
       stamps.push(read?.stamp ?? { absent: true });
       if (encoder.pending >= BATCH_MENTIONS || stamps.length >= BATCH_SIDECARS) flush();
     });

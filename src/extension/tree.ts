@@ -17,7 +17,7 @@ import { readSidecar } from '../core/sidecar/sidecar-read';
 import { isSuggestion, suggestionsOf } from '../core/suggest/suggest';
 import {
   documentDescription, documentRows, documentTooltip, entityDescription, entityRows, entityTooltip, FilterCounts, gainDescription, GainSnapshot,
-  gainTooltip, knownLabels, labelDef, labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows,
+  gainTooltip, knownLabels, labelDef, labelDotSvg, labelOrder, labelTooltip, LineIndex, lineOfId, loadedDocumentCounts, plural, problemRows, count as countText,
   reanchorProblemTitle, ROOT_ID, rowIds, sortByGain, suggestionsTooltip, TooltipPart, TreeGrouping, viewHeader,
 } from '../core/corpus/tree-model';
 import { EntityRef, entityRefOf } from './commands';
@@ -530,7 +530,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const ann = this.store.get(node.article);
     if (node.dropOrphans && ann?.reanchorPending) {
       const { orphans, entities } = ann.reanchorPending.result;
-      const item = new vscode.TreeItem(`Drop ${plural(orphans.length, 'orphan')}, keep the ${entities.length} found again`, vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(`Drop ${plural(orphans.length, 'orphan')}, keep the ${countText(entities.length)} found again`, vscode.TreeItemCollapsibleState.None);
       item.id = node.id;
       item.description = 'the article changed';
       item.tooltip = `The article changed since it was annotated: ${entities.length} entities were found again, ${orphans.map((e) => `${e.label} "${e.text}"`).join(', ')} no longer appear. Click to drop those and save (asks first).`;
@@ -573,7 +573,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const def = this.labelDef(node.label, node.article);
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    item.description = String(count);
+    item.description = countText(count);
     item.iconPath = labelIcon(def);
     item.tooltip = labelTooltip(node.label, count, def);
     item.contextValue = ';label;';
@@ -609,7 +609,7 @@ export class AnnotationTree implements vscode.TreeDataProvider<TreeNode>, vscode
     const def = this.labelDef(node.label, undefined);
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    item.description = String(count);
+    item.description = countText(count);
     item.iconPath = labelIcon(def);
     item.tooltip = labelTooltip(node.label, count, def, group?.surfaces.size ?? 0);
     item.contextValue = ';label;';

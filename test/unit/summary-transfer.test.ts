@@ -96,6 +96,19 @@ describe('corpus index: summaries sent from a worker thread', function () {
   });
 });
 
+/** The real worker, made to exit once it has sent its counts (a thread killed between the phases). */
+async function dyingAfterCounts(): Promise<string> {
+  const file = path.join(await tmpDir(), 'dying-after-counts.js');
+  fs.writeFileSync(file, [
+    "const threads = require('node:worker_threads');",
+    'const post = threads.parentPort.postMessage.bind(threads.parentPort);',
+    "threads.parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.kind === 'phase-done' && m.phase === 'counts') process.exit(3); };",
+    `require(${JSON.stringify(script)});`,
+    '',
+  ].join('\n'));
+  return file;
+}
+
 /** A corpus of sidecars on disk: canonical, invalid, not canonical, absent, not UTF-8, a directory. */
 async function corpusOnDisk(): Promise<{ sidecars: string[]; texts: Array<string | undefined>; unreadable: Set<number> }> {
   const root = await tmpDir();
@@ -151,10 +164,9 @@ describe('corpus index: the summarising worker', function () {
       sidecars.forEach((p, i) => {
         if (unreadable.has(i)) return;
         const text = texts[i];
-        const expected = summariseSidecar(text, phase === 'full' ? { withMentions: new StringPool() } : {});
-        // An invalid sidecar's problems come with its counts (the Problems panel).
-        const withProblems = expected.state === 'invalid' ? summariseSidecar(text, { withMentions: new StringPool() }) : expected;
-        assert.deepStrictEqual(ordered(got[phase][i] as DocumentSummary), ordered(withProblems), `${phase} summary of ${path.basename(p)}`);
+        // A sidecar's problems come with its counts (the Problems panel neither waits nor blinks).
+        const expected = summariseSidecar(text, phase === 'full' ? { withMentions: new StringPool() } : { withProblems: true });
+        assert.deepStrictEqual(ordered(got[phase][i] as DocumentSummary), ordered(expected), `${phase} summary of ${path.basename(p)}`);
         assert.deepEqual(stamps[phase][i], stampOf(p), `${phase} stamp of ${path.basename(p)}`);
       });
     }
@@ -211,6 +223,31 @@ describe('corpus index: the summarising worker', function () {
     assert.ok(run);
     await run.finished;
     for (const phase of ['counts', 'full'] as const) assert.deepEqual([...reported[phase]].sort((a, b) => a - b), many.map((_, i) => i), phase);
+    assert.deepEqual([...whys], ['the summarising thread stopped: it exited (code 3)']);
+  });
+
+  it('a thread that dies after the counts: every count reported, every full summary handed back, once', async () => {
+    const { sidecars, unreadable } = await corpusOnDisk();
+    const many = Array.from({ length: 300 }, (_, i) => sidecars[i % (sidecars.length - 1)] as string);
+    const seen: Record<SummarisePhase, Map<number, 'summary' | 'failed'>> = { counts: new Map(), full: new Map() };
+    const whys = new Set<string>();
+    const run = summariseOnWorkers(await dyingAfterCounts(), many, new StringPool(), {
+      summary: (phase, i) => {
+        assert.ok(!seen[phase].has(i), `${phase} ${i} twice`);
+        seen[phase].set(i, 'summary');
+      },
+      failed: (phase, i, why) => {
+        assert.ok(!seen[phase].has(i), `${phase} ${i} twice`);
+        seen[phase].set(i, 'failed');
+        if (why) whys.add(why);
+      },
+    });
+    assert.ok(run);
+    await run.finished;
+    assert.equal(seen.counts.size, many.length);
+    many.forEach((_, i) => assert.equal(seen.counts.get(i), unreadable.has(i % (sidecars.length - 1)) ? 'failed' : 'summary', `counts ${i}`));
+    assert.deepEqual([...seen.full.keys()].sort((a, b) => a - b), many.map((_, i) => i));
+    assert.ok([...seen.full.values()].every((v) => v === 'failed'));
     assert.deepEqual([...whys], ['the summarising thread stopped: it exited (code 3)']);
   });
 

@@ -108,7 +108,8 @@ export function idColumns(ids: readonly string[]): { idText: string; idEnds: Int
   const idEnds = new Int32Array(ids.length);
   let at = 0;
   for (let k = 0; k < ids.length; k++) idEnds[k] = at += (ids[k] as string).length;
-  return { idText: ids.join(''), idEnds };
+  // (join() hands back a lone element as it is: a slice of a sidecar's text would keep all of it.)
+  return { idText: ids.length === 1 ? detach(ids[0] as string) : ids.join(''), idEnds };
 }
 
 /** A string that shares no memory with the text it was sliced from. */
@@ -167,6 +168,8 @@ export function mentionEntity(m: Mentions, i: number): Entity {
 export interface SummaryOptions {
   /** Keep the mentions and the reader's problems (the extension's views); counts only without. */
   withMentions?: StringPool;
+  /** Keep the reader's problems without the mentions (a worker's counts, so that warnings do not blink). */
+  withProblems?: boolean;
 }
 
 export interface CorpusTotals {
@@ -202,7 +205,7 @@ export function summariseSidecarRead(text: string | undefined, options: SummaryO
   if (text === undefined) return noSidecar();
   const parsed = readSidecar(text);
   const pool = options.withMentions;
-  const problems = pool && parsed.problems.length ? { problems: parsed.problems.slice(0, MAX_SUMMARY_PROBLEMS) } : {};
+  const problems = (pool || options.withProblems) && parsed.problems.length ? { problems: parsed.problems.slice(0, MAX_SUMMARY_PROBLEMS) } : {};
   if (!parsed.sidecar) {
     return { state: 'invalid', entities: 0, suggestions: 0, labels: NO_LABELS, errors: parsed.problems.filter((p) => p.severity === 'error').length, ...problems };
   }

@@ -144,6 +144,8 @@ export class SummaryDecoder {
   decode(b: SummaryBatch): DocumentSummary[] {
     // (Strings that crossed threads are copies of their own: nothing to detach from.)
     for (const s of b.strings) this.table.push(this.pool.adopt(s));
+    const rows = b.starts.length;
+    if (b.ends.length !== rows || b.suggested.length !== rows || b.labels.length !== rows || b.texts.length !== rows || b.idEnds.length !== rows) throw new Error('summary batch: columns of different lengths');
     const out: DocumentSummary[] = [];
     let row = 0;
     let doc = 0;
@@ -165,6 +167,7 @@ export class SummaryDecoder {
         if (e.links) {
           links = new Map();
           for (let i = 0; i + 2 < e.links.length; i += 3) {
+            if (!((e.links[i] as number) >= 0 && (e.links[i] as number) < n)) throw new Error(`summary batch: a link of document ${doc} out of range`);
             const kb = e.links[i + 1] as number;
             const canonical = e.links[i + 2] as number;
             links.set(e.links[i] as number, { ...(kb >= 0 ? { kb: this.string(kb) } : {}), ...(canonical >= 0 ? { canonical: this.string(canonical) } : {}) });
@@ -187,7 +190,8 @@ export class SummaryDecoder {
         ...(mentions ? { mentions } : {}),
       });
     }
-    if (row !== b.starts.length) throw new Error(`summary batch: ${b.starts.length} mentions sent, ${row} announced`);
+    if (row !== rows) throw new Error(`summary batch: ${rows} mentions sent, ${row} announced`);
+    if (doc !== b.idTexts.length) throw new Error(`summary batch: ${b.idTexts.length} id lists sent, ${doc} used`);
     return out;
   }
 

@@ -20,10 +20,15 @@ export const MAX_PROBLEM_ROWS = 100;
 
 // ---- words ---------------------------------------------------------------------------------------
 
-/** `n word(s)`, n with thousands separators (1,000,264 entities in 10,005 documents: the UI is in English). */
+/** A count as the sidebar shows it: with thousands separators (1,000,264; the UI is in English). */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `n word(s)`, n as count() writes it. */
 export function plural(n: number, word: string): string {
   if (n === 1) return `1 ${word}`;
-  return `${n.toLocaleString('en-US')} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+  return `${count(n)} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 export const STATUS_TEXT: Record<Status, string> = {
@@ -247,9 +252,9 @@ export function lineOfId(sidecarText: string, id: string): number | undefined {
 
 /** What a document row says after its name: its entities (of them, how many the filter shows), suggestions, status, unsaved, folder. */
 export function documentDescription(d: { entities: number; suggestions: number; status: Status; filtered?: number; unsaved?: boolean; dir: string }): string {
-  const count = d.filtered !== undefined ? `${d.filtered} of ${plural(d.entities, 'entity')}` : plural(d.entities, 'entity');
-  const suggested = d.suggestions > 0 ? ` · ${d.suggestions} suggested` : '';
-  return `${count}${suggested} · ${STATUS_TEXT[d.status]}${d.unsaved ? ' · unsaved' : ''}${d.dir ? ` · ${d.dir}` : ''}`;
+  const entities = d.filtered !== undefined ? `${count(d.filtered)} of ${plural(d.entities, 'entity')}` : plural(d.entities, 'entity');
+  const suggested = d.suggestions > 0 ? ` · ${count(d.suggestions)} suggested` : '';
+  return `${entities}${suggested} · ${STATUS_TEXT[d.status]}${d.unsaved ? ' · unsaved' : ''}${d.dir ? ` · ${d.dir}` : ''}`;
 }
 
 /** An entity row's description: its line, with the document's name when grouped by linked entity; a suggestion shows its label with a `?`. */
@@ -272,12 +277,12 @@ export function reanchorProblemTitle(problem: Problem, entity: Entity | undefine
 export function viewHeader(h: { articles: number; counted: { entities: number; documents: number } | undefined; filter: string | undefined; matching: number }): { description: string; message: string | undefined } {
   const total = h.counted?.entities ?? 0;
   const totals = h.counted ? `${plural(total, 'entity')} in ${plural(h.counted.documents, 'document')}` : `${plural(h.articles, 'document')}`;
-  const description = h.filter !== undefined ? `filter: ${h.filter} · ${h.matching} of ${plural(total, 'entity')}` : totals;
+  const description = h.filter !== undefined ? `filter: ${h.filter} · ${count(h.matching)} of ${plural(total, 'entity')}` : totals;
   let message: string | undefined;
   if (h.articles === 0 && !h.counted?.documents) message = undefined;
   else if (h.filter === undefined) message = totals;
   else if (h.counted && h.matching === 0) message = `No entity matches "${h.filter}".`;
-  else message = `Filter "${h.filter}": ${h.matching} of ${plural(total, 'entity')}.`;
+  else message = `Filter "${h.filter}": ${count(h.matching)} of ${plural(total, 'entity')}.`;
   return { description, message };
 }
 
