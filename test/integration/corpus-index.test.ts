@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
+import { dyingWorkerSource } from '../unit/helpers/dying-worker';
 import { activateApi, poll, workspaceDir } from './helpers';
 
 interface TreeState {
@@ -210,13 +211,7 @@ describe('corpus index', function () {
       // A worker that exits (as a thread killed by the system would): at once, or once it has sent its counts.
       const real = path.join(vscode.extensions.getExtension('corpus-annotator.corpus-annotator')?.extensionPath ?? '', 'dist', 'summarise-worker.js');
       const dying = path.join(os.tmpdir(), `corpus-annotator-dying-worker-${process.pid}.js`);
-      fs.writeFileSync(dying, when === 'at once' ? 'process.exit(3);\n' : [
-        "const threads = require('node:worker_threads');",
-        'const post = threads.parentPort.postMessage.bind(threads.parentPort);',
-        "threads.parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.kind === 'phase-done' && m.phase === 'counts') process.exit(3); };",
-        `require(${JSON.stringify(real)});`,
-        '',
-      ].join('\n'));
+      fs.writeFileSync(dying, dyingWorkerSource(real, when));
       await vscode.commands.executeCommand('corpusAnnotator.index._cache', 'workerScript', dying);
       try {
         const pass = await poll(async () => {

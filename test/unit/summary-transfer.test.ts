@@ -17,6 +17,7 @@ import { runSummarise } from '../../src/extension/summarise-worker';
 import { DEMO_CORPUS } from './helpers/corpus';
 import { seededProperties } from './helpers/fc';
 import { mutate, mutationArb, sidecarArb } from './helpers/sidecar-gen';
+import { dyingWorkerSource } from './helpers/dying-worker';
 import { ordered } from './helpers/summary';
 import { tempDirs } from './helpers/tmp';
 import { assertStrayStartDoesNothing, assertTerminatesMidWork } from './helpers/worker-thread';
@@ -99,13 +100,7 @@ describe('corpus index: summaries sent from a worker thread', function () {
 /** The real worker, made to exit once it has sent its counts (a thread killed between the phases). */
 async function dyingAfterCounts(): Promise<string> {
   const file = path.join(await tmpDir(), 'dying-after-counts.js');
-  fs.writeFileSync(file, [
-    "const threads = require('node:worker_threads');",
-    'const post = threads.parentPort.postMessage.bind(threads.parentPort);',
-    "threads.parentPort.postMessage = (m, transfer) => { post(m, transfer); if (m.kind === 'phase-done' && m.phase === 'counts') process.exit(3); };",
-    `require(${JSON.stringify(script)});`,
-    '',
-  ].join('\n'));
+  fs.writeFileSync(file, dyingWorkerSource(script, 'after the counts'));
   return file;
 }
 
@@ -212,7 +207,7 @@ describe('corpus index: the summarising worker', function () {
     const whys = new Set<string>();
     // A script that dies at once: as a thread killed or crashed would.
     const dying = path.join(await tmpDir(), 'dying-worker.js');
-    fs.writeFileSync(dying, 'process.exit(3);\n');
+    fs.writeFileSync(dying, dyingWorkerSource(script, 'at once'));
     const run = summariseOnWorkers(dying, many, new StringPool(), {
       summary: (phase, i) => reported[phase].push(i),
       failed: (phase, i, why) => {
