@@ -183,7 +183,7 @@ export class CorpusCounts implements vscode.Disposable {
     /** Still this pass's to update: no newer read, load or deletion since it began. */
     const ours = (i: number, phase: SummarisePhase) => {
       const u = articles[i] as vscode.Uri;
-      if (this.generation.get(u.toString()) !== generations[i]) return undefined;
+      if (this.generation.get(u.toString()) !== generations[i] || !this.corpus.has(u)) return undefined;
       if (phase === 'full' && (counted[i] === undefined || this.index.get(u.toString()) !== counted[i])) return undefined;
       return u;
     };
@@ -278,7 +278,7 @@ export class CorpusCounts implements vscode.Disposable {
       if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound')) {
         // Unreadable or not UTF-8: counted as invalid; the store reports why when the document loads.
         this.log.warn(`cannot summarise the sidecar of ${article.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
-        if (this.generation.get(article.toString()) !== generation) return;
+        if (this.generation.get(article.toString()) !== generation || !this.corpus.has(article)) return;
         const message = e instanceof TypeError ? 'the sidecar is not UTF-8 text' : `the sidecar cannot be read (${e instanceof Error ? e.message : String(e)})`;
         this.replace(article, { state: 'invalid', entities: 0, suggestions: 0, labels: new Map(), errors: 1,
           problems: [{ severity: 'error', code: 'sidecar-unreadable', message: `${message}; it is left untouched`, line: 1, column: 1 }] }, fire);
@@ -286,6 +286,10 @@ export class CorpusCounts implements vscode.Disposable {
       }
     }
     if (this.generation.get(article.toString()) !== generation) return;
+    // An article deleted while its sidecar was read (a sidecar's delete event comes before its
+    // article's): a summary put back now would outlive the pass that removed it, and the totals,
+    // which need one summary per article, would stay hidden until the next change.
+    if (!this.corpus.has(article)) return;
     const summary = summariseSidecar(text, { withMentions: this.pool });
     this.persisted?.remember(summary, stamp);
     this.replace(article, summary, fire);
