@@ -13,8 +13,7 @@ import { Corpus } from './corpus';
 import type { CorpusIndexCache } from './corpus-index-cache';
 import { AnnotationStore, DocAnnotations } from './store';
 import { summariseOnWorkers } from './summarise-host';
-import type { SummarisePhase } from './summarise-protocol';
-import type { ReadStamp } from './summarise-protocol';
+import type { ReadStamp, SummarisePhase } from './summarise-protocol';
 
 /** Sidecars read at once while summarising the corpus. */
 const READ_CONCURRENCY = 16;
@@ -136,7 +135,7 @@ export class CorpusCounts implements vscode.Disposable {
     const stale = persisted && (await this.persisted?.stale(persisted, articles, (key) => this.index.get(key)));
     let todo = articles.filter((u) => !this.index.get(u.toString()) || stale?.has(u.toString()));
     const started = Date.now();
-    const onWorkers = this.extension && todo.length >= WORKER_MIN ? this.summariseOnWorkers(todo.filter((u) => u.scheme === 'file' && !this.store.get(u))) : undefined;
+    const onWorkers = this.extension && todo.length >= WORKER_MIN ? this.summariseOnWorkers(this.extension, todo.filter((u) => u.scheme === 'file' && !this.store.get(u))) : undefined;
     let counted = 0;
     if (onWorkers) {
       const left = await onWorkers.counted;
@@ -172,8 +171,8 @@ export class CorpusCounts implements vscode.Disposable {
    * have their mentions. A summary replaced meanwhile (an edit, a file event, a load in the store)
    * is left as it is. Undefined when no thread could start.
    */
-  private summariseOnWorkers(articles: vscode.Uri[]): { taken: Set<vscode.Uri>; threads: number; counted: Promise<vscode.Uri[]>; finished: Promise<void> } | undefined {
-    if (!this.extension || !articles.length || this.disposed) return undefined;
+  private summariseOnWorkers(extension: vscode.Uri, articles: vscode.Uri[]): { taken: Set<vscode.Uri>; threads: number; counted: Promise<vscode.Uri[]>; finished: Promise<void> } | undefined {
+    if (!articles.length || this.disposed) return undefined;
     const generations = articles.map((u) => this.bump(u));
     const counted: Array<DocumentSummary | undefined> = new Array(articles.length);
     const left: vscode.Uri[] = [];
@@ -189,7 +188,7 @@ export class CorpusCounts implements vscode.Disposable {
     };
     let run: ReturnType<typeof summariseOnWorkers>;
     try {
-      run = summariseOnWorkers(this.workerScript ?? vscode.Uri.joinPath(this.extension, 'dist', 'summarise-worker.js').fsPath, articles.map((u) => sidecarPathOf(u.fsPath)), this.pool, {
+      run = summariseOnWorkers(this.workerScript ?? vscode.Uri.joinPath(extension, 'dist', 'summarise-worker.js').fsPath, articles.map((u) => sidecarPathOf(u.fsPath)), this.pool, {
         summary: (phase: SummarisePhase, i: number, summary: DocumentSummary, stamp: ReadStamp) => {
           const u = ours(i, phase);
           if (!u) return;
@@ -219,7 +218,7 @@ export class CorpusCounts implements vscode.Disposable {
     const finished = run.finished.then(async () => {
       // Bounded, as the pass's own reads: a thread that died mid-way leaves thousands.
       for (let k = 0; k < again.length; k += READ_CONCURRENCY) {
-        const batch = again.slice(k, k + READ_CONCURRENCY).map((i) => ours(i, 'full')).filter((u): u is vscode.Uri => u !== undefined && this.corpus.has(u) && !this.store.get(u));
+        const batch = again.slice(k, k + READ_CONCURRENCY).map((i) => ours(i, 'full')).filter((u): u is vscode.Uri => u !== undefined && !this.store.get(u));
         await Promise.all(batch.map((u) => this.readSummary(u, false)));
       }
     }).finally(() => this.workerRuns.delete(stop));

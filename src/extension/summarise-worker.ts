@@ -29,6 +29,8 @@ function readSidecarFile(path: string, scratch: { buf: Buffer }, decoder: Instan
     if (!st.isFile()) throw new Error(`${path} is not a file`);
     // As local-read.ts stamps (Date#getTime, whole ms), so that the persisted stamps compare equal.
     const stamp = { size: st.size, mtime: st.mtime.getTime() };
+    // Into one buffer reused from sidecar to sidecar, not readFileSync(fd) (a buffer per file and a
+    // second fstat): tried, the 10k first opening's totals came later (6 runs, median 2.9 s vs 2.4 s).
     let n = 0;
     for (;;) {
       if (n === scratch.buf.length) {

@@ -80,18 +80,15 @@ export const MAX_SUMMARY_PROBLEMS = 100;
 export class StringPool {
   private readonly pool = new Map<string, string>();
   intern(s: string): string {
-    const known = this.pool.get(s);
-    if (known !== undefined) return known;
-    const own = detach(s);
-    this.pool.set(own, own);
-    return own;
+    return this.pool.get(s) ?? this.add(detach(s));
   }
   /** intern() for a string that is a whole string of its own (not a slice: one received from a worker thread). */
   adopt(s: string): string {
-    const known = this.pool.get(s);
-    if (known !== undefined) return known;
-    this.pool.set(s, s);
-    return s;
+    return this.pool.get(s) ?? this.add(s);
+  }
+  private add(own: string): string {
+    this.pool.set(own, own);
+    return own;
   }
   get size(): number {
     return this.pool.size;
